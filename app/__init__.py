@@ -1,0 +1,1 @@
+"""etik – the ethics self-assessment platform for LOS members."""

@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1, calling the same services as the HTML pages."""
+
+from fastapi import APIRouter
+
+from app.api import auth, me
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(auth.router)
+api_router.include_router(me.router)

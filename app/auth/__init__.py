@@ -1,0 +1,1 @@
+"""Authentication and authorization: passwords, sessions, tokens, CSRF, role dependencies."""

@@ -1,0 +1,141 @@
+"""The `etik` command line."""
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+
+from app.config import PROJECT_ROOT, get_settings
+from app.db import create_db_engine, session_scope
+
+cli = typer.Typer(help="etik – LOS' etiske selvevaluering", no_args_is_help=True,
+                  add_completion=False)
+db_cli = typer.Typer(help="Database migrations", no_args_is_help=True)
+user_cli = typer.Typer(help="Users", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(user_cli, name="user")
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url or get_settings().resolved_database_url()
+    return config
+
+
+def _engine():
+    return create_db_engine(get_settings().resolved_database_url())
+
+
+def fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    get_settings()  # refuse to start on bad settings before forking workers
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, access_log=False)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(), revision)
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ("base" removes every table)."""
+    command.downgrade(alembic_config(), revision)
+
+
+@cli.command()
+def demo(
+    members: Annotated[int, typer.Option(min=1, max=10_000)] = 40,
+    years: Annotated[int, typer.Option(min=1, max=10)] = 3,
+    seed: int = 2026,
+    reset: Annotated[bool, typer.Option(help="Empty the database first")] = False,
+    if_empty: Annotated[bool, typer.Option(help="Do nothing when demo data exists")] = False,
+) -> None:
+    """Load deterministic demo data (never in production)."""
+    from app.services.demo import DemoAlreadyLoaded, demo_is_loaded, load_demo
+
+    settings = get_settings()
+    if settings.is_production:
+        fail("Demo data is refused when ETIK_ENV=production.")
+    if reset:
+        command.downgrade(alembic_config(), "base")
+        command.upgrade(alembic_config(), "head")
+    engine = _engine()
+    with session_scope(engine) as session:
+        if if_empty and demo_is_loaded(session):
+            typer.echo("Demo data is already loaded.")
+            _print_logins(settings.demo_password, members)
+            return
+        try:
+            summary = load_demo(session=session, password=settings.demo_password,
+                                members=members, seed=seed)
+        except DemoAlreadyLoaded:
+            fail("Demo data is already loaded; use --reset to start again.")
+    typer.echo(f"Loaded {summary.organisations} demo organisations.")
+    _print_logins(settings.demo_password, members)
+
+
+def _print_logins(password: str, members: int) -> None:
+    typer.echo(
+        "\nDemo logins (password: " + password + "):\n"
+        "  admin@example.org     administrator\n"
+        "  advisor@example.org   LOS-konsulent\n"
+        "  board@example.org     bestyrelsesmedlem\n"
+        f"  member1@example.org … member{members}@example.org   medlemmer\n"
+    )
+
+
+@user_cli.command("add")
+def user_add(
+    email: str,
+    role: Annotated[str, typer.Option(help="member, advisor, board or admin")],
+    org: Annotated[str | None, typer.Option(help="CVR of the member's organisation")] = None,
+    name: Annotated[str | None, typer.Option(help="Full name (default: the email)")] = None,
+) -> None:
+    """Create a user; the password is read from standard input."""
+    from app.services.errors import DomainError
+    from app.services.users import UserInput, create_user_with_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    settings = get_settings()
+    with session_scope(_engine()) as session:
+        try:
+            user = create_user_with_password(
+                session=session, settings=settings, password=password,
+                data=UserInput(email=email, name=name or email, role=role),
+                organisation_cvr=org,
+            )
+        except DomainError as exc:
+            details = "".join(f"\n  {e.field}: {e.text()}" for e in exc.errors)
+            fail(f"{exc.text()}{details}")
+    typer.echo(f"Created {user.email} ({user.role}).")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
+

@@ -1,0 +1,88 @@
+"""Settings: the only place that reads the environment (ETIK_* variables and `.env`)."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ETIK_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite:///var/etik.db"
+    secret_key: str = ""
+    demo_password: str = "demo-pass-2026"
+    var_dir: Path = PROJECT_ROOT / "var"
+    catalogue_dir: Path = PROJECT_ROOT / "catalogue"
+    base_url: str = "http://127.0.0.1:8000"
+
+    # Sessions and tokens
+    session_max_age_hours: int = 12
+    api_token_ttl_minutes: int = 60
+    invitation_ttl_hours: int = 72
+    password_reset_ttl_minutes: int = 60
+    password_min_length: int = 10
+
+    # Throttling of failed logins, counted in the database so it holds across processes
+    login_failure_limit: int = 5
+    login_failure_ip_limit: int = 30
+    login_failure_window_minutes: int = 15
+
+    # Request limits
+    max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 10 * 1024 * 1024
+
+    # Email; without a host, development writes mail to the outbox page
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "etik@los.dk"
+
+    # The board sees a group only when it has at least this many respondents.
+    anonymity_minimum: int = 5
+
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def _production_needs_secret(self) -> "Settings":
+        if self.is_production and not self.secret_key:
+            raise ValueError("ETIK_SECRET_KEY must be set when ETIK_ENV=production")
+        return self
+
+    def resolved_secret_key(self) -> str:
+        """The signing key; in development generated once into var/secret_key."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.var_dir / "secret_key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+    def resolved_database_url(self) -> str:
+        """Relative SQLite paths are taken from the project root, so every command agrees."""
+        prefix = "sqlite:///"
+        url = self.database_url
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            path = PROJECT_ROOT / url[len(prefix):]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return prefix + str(path)
+        return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,71 @@
+"""Translations: Danish is the source language of every text, English is translated.
+
+Texts are marked with `_()` where they are shown and `N_()` where they are defined
+(services, enums), and translated for the locale of the current request.
+"""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+TIMEZONE = "Europe/Copenhagen"
+
+current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+def N_(message: str) -> str:
+    """Marks a text for extraction without translating it here."""
+    return message
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    if language == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    return Translations.load(str(LOCALE_DIR), [language], domain="messages")
+
+
+def gettext(message: str, **params) -> str:
+    text = translations(current_language.get()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params) -> str:
+    text = translations(current_language.get()).ngettext(singular, plural, n)
+    return text % {"num": n, **params}
+
+
+_ = gettext
+
+
+def pick_language(cookie: str | None) -> str:
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _locale() -> Locale:
+    return Locale.parse("da_DK" if current_language.get() == "da" else "en_GB")
+
+
+def format_day(value: date | None, fmt: str = "long") -> str:
+    return format_date(value, format=fmt, locale=_locale()) if value else ""
+
+
+def format_moment(value: datetime | None, fmt: str = "short") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, format=fmt, tzinfo=TIMEZONE, locale=_locale())
+
+
+def format_number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(round(value, digits), locale=_locale())

@@ -1,0 +1,106 @@
+"""Logging in: password checks with throttling, browser sessions and API tokens."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from app.auth.passwords import verify_password
+from app.auth.tokens import new_token, token_hash
+from app.config import Settings
+from app.i18n import N_
+from app.models import ApiToken, LoginAttempt, User, UserSession
+from app.models.base import utcnow
+from app.services.errors import BadCredentials, Throttled
+
+BAD_CREDENTIALS_MESSAGE = N_("Forkert e-mail eller adgangskode.")
+THROTTLED_MESSAGE = N_("For mange mislykkede forsøg. Vent et kvarter, og prøv igen.")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(*, session: Session, settings: Settings, email: str, password: str,
+                 client: str) -> User:
+    """The active user with this email and password; the same error for every failure."""
+    email = normalise_email(email)
+    _refuse_when_throttled(session=session, settings=settings, email=email, client=client)
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok, new_hash = verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.active:
+        session.add(LoginAttempt(email=email[:254], client=client[:64]))
+        session.commit()
+        raise BadCredentials(BAD_CREDENTIALS_MESSAGE)
+    if new_hash:
+        user.password_hash = new_hash
+    user.last_login_at = utcnow()
+    session.exec(delete(LoginAttempt).where(LoginAttempt.email == email))
+    session.add(user)
+    session.commit()
+    return user
+
+
+def _refuse_when_throttled(*, session: Session, settings: Settings, email: str,
+                           client: str) -> None:
+    since = utcnow() - timedelta(minutes=settings.login_failure_window_minutes)
+    recent = select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.attempted_at >= since
+    )
+    by_email = session.exec(recent.where(LoginAttempt.email == email)).one()
+    by_client = session.exec(recent.where(LoginAttempt.client == client)).one()
+    if by_email >= settings.login_failure_limit or by_client >= settings.login_failure_ip_limit:
+        raise Throttled(THROTTLED_MESSAGE)
+
+
+def start_browser_session(*, session: Session, settings: Settings, user: User) -> str:
+    """A new session for the user; returns the token the cookie carries."""
+    token = new_token()
+    session.add(UserSession(
+        token_hash=token_hash(token),
+        user_id=user.id,
+        expires_at=utcnow() + timedelta(hours=settings.session_max_age_hours),
+    ))
+    session.commit()
+    return token
+
+
+def user_for_browser_session(*, session: Session, token: str) -> User | None:
+    row = session.exec(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == token_hash(token), UserSession.expires_at > utcnow())
+    ).first()
+    return row if row is not None and row.active else None
+
+
+def end_browser_session(*, session: Session, token: str) -> None:
+    session.exec(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+    session.commit()
+
+
+def end_all_sessions(*, session: Session, user_id: int) -> None:
+    """Logs the user out everywhere, e.g. after a password change or deactivation."""
+    session.exec(delete(UserSession).where(UserSession.user_id == user_id))
+    session.exec(delete(ApiToken).where(ApiToken.user_id == user_id))
+
+
+def issue_api_token(*, session: Session, settings: Settings, user: User) -> tuple[str, int]:
+    """A bearer token and its lifetime in seconds."""
+    token = new_token()
+    ttl = timedelta(minutes=settings.api_token_ttl_minutes)
+    session.add(ApiToken(token_hash=token_hash(token), user_id=user.id,
+                         expires_at=utcnow() + ttl))
+    # Expired tokens are swept here, on the path that creates them, so the table stays small.
+    session.exec(delete(ApiToken).where(ApiToken.expires_at <= utcnow()))
+    session.commit()
+    return token, int(ttl.total_seconds())
+
+
+def user_for_api_token(*, session: Session, token: str) -> User | None:
+    row = session.exec(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token), ApiToken.expires_at > utcnow())
+    ).first()
+    return row if row is not None and row.active else None

@@ -1,0 +1,118 @@
+"""One-time links for invitations and password resets: signed, stored, single-use."""
+
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from app.auth.passwords import hash_password
+from app.auth.tokens import new_token, token_hash
+from app.config import Settings
+from app.i18n import N_
+from app.models import OneTimeLink, User
+from app.models.base import utcnow
+from app.services.credentials import end_all_sessions, normalise_email
+from app.services.errors import FieldError, Invalid, LinkInvalid
+from app.services.mail import send_mail
+
+
+class LinkPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+LINK_INVALID_MESSAGE = N_(
+    "Linket er udløbet eller allerede brugt. Bed om et nyt, så sender vi det med det samme."
+)
+
+
+def _ttl(settings: Settings, purpose: LinkPurpose) -> timedelta:
+    if purpose is LinkPurpose.INVITATION:
+        return timedelta(hours=settings.invitation_ttl_hours)
+    return timedelta(minutes=settings.password_reset_ttl_minutes)
+
+
+def create_link(*, session: Session, settings: Settings, user: User,
+                purpose: LinkPurpose) -> str:
+    """A fresh link; older unused links of the same purpose stop working."""
+    for old in session.exec(select(OneTimeLink).where(
+        OneTimeLink.user_id == user.id, OneTimeLink.purpose == purpose,
+        OneTimeLink.used_at.is_(None),  # type: ignore[union-attr]
+    )):
+        old.used_at = utcnow()
+        session.add(old)
+    token = new_token()
+    session.add(OneTimeLink(token_hash=token_hash(token), purpose=purpose, user_id=user.id,
+                            expires_at=utcnow() + _ttl(settings, purpose)))
+    session.commit()
+    path = "/invitation/" if purpose is LinkPurpose.INVITATION else "/password/reset/"
+    return settings.base_url.rstrip("/") + path + token
+
+
+def send_invitation(*, session: Session, settings: Settings, user: User) -> None:
+    url = create_link(session=session, settings=settings, user=user,
+                      purpose=LinkPurpose.INVITATION)
+    send_mail(session=session, settings=settings, recipient=user.email,
+              subject="Invitation til etik – LOS' etiske selvevaluering",
+              body=(f"Hej {user.name}\n\nDu er inviteret til etik, hvor medlemmer af LOS "
+                    f"laver den årlige etiske selvevaluering.\n\nVælg din adgangskode her "
+                    f"(linket virker i {settings.invitation_ttl_hours} timer og kun én gang):"
+                    f"\n{url}\n\nVenlig hilsen\nLOS"))
+
+
+def request_password_reset(*, session: Session, settings: Settings, email: str) -> None:
+    """Sends a reset link when the email belongs to an active user; silent otherwise."""
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None or not user.active:
+        return
+    url = create_link(session=session, settings=settings, user=user,
+                      purpose=LinkPurpose.PASSWORD_RESET)
+    send_mail(session=session, settings=settings, recipient=user.email,
+              subject="Ny adgangskode til etik",
+              body=(f"Hej {user.name}\n\nNogen (forhåbentlig dig) har bedt om en ny "
+                    f"adgangskode til etik. Vælg den her (linket virker i "
+                    f"{settings.password_reset_ttl_minutes} minutter og kun én gang):\n{url}"
+                    f"\n\nHar du ikke bedt om det, kan du se bort fra denne mail.\n\nLOS"))
+
+
+def user_for_link(*, session: Session, token: str, purpose: LinkPurpose) -> User:
+    link = _usable_link(session=session, token=token, purpose=purpose)
+    user = session.get(User, link.user_id)
+    if user is None or not user.active:
+        raise LinkInvalid(LINK_INVALID_MESSAGE)
+    return user
+
+
+def _usable_link(*, session: Session, token: str, purpose: LinkPurpose) -> OneTimeLink:
+    link = session.exec(select(OneTimeLink).where(
+        OneTimeLink.token_hash == token_hash(token), OneTimeLink.purpose == purpose
+    )).first()
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        raise LinkInvalid(LINK_INVALID_MESSAGE)
+    return link
+
+
+def validate_new_password(settings: Settings, password: str, repeated: str) -> None:
+    errors = []
+    if len(password) < settings.password_min_length:
+        errors.append(FieldError("password", N_("Adgangskoden skal have mindst %(n)s tegn."),
+                                 {"n": settings.password_min_length}))
+    elif password != repeated:
+        errors.append(FieldError("password_repeat", N_("De to adgangskoder er ikke ens.")))
+    if errors:
+        raise Invalid(N_("Adgangskoden blev ikke gemt."), errors)
+
+
+def set_password_with_link(*, session: Session, settings: Settings, token: str,
+                           purpose: LinkPurpose, password: str, repeated: str) -> User:
+    link = _usable_link(session=session, token=token, purpose=purpose)
+    validate_new_password(settings, password, repeated)
+    user = session.get(User, link.user_id)
+    if user is None or not user.active:
+        raise LinkInvalid(LINK_INVALID_MESSAGE)
+    link.used_at = utcnow()
+    user.password_hash = hash_password(password)
+    end_all_sessions(session=session, user_id=user.id)
+    session.add_all([link, user])
+    session.commit()
+    return user

@@ -1,0 +1,155 @@
+"""Users: create, invite, edit, deactivate, search."""
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from app.auth.passwords import hash_password
+from app.config import Settings
+from app.i18n import N_
+from app.models import Organisation, User
+from app.models.vocabulary import Role
+from app.services.credentials import end_all_sessions, normalise_email
+from app.services.errors import FieldError, Invalid, NotFound
+from app.services.links import send_invitation, validate_new_password
+from app.services.validation import parse_input
+
+NOT_FOUND = N_("Brugeren findes ikke.")
+NOT_SAVED = N_("Ikke gemt. Ret felterne markeret nedenfor.")
+
+
+class UserInput(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    email: EmailStr = Field(max_length=254)
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    organisation_id: int | None = None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return normalise_email(value) if isinstance(value, str) else value
+
+    @field_validator("organisation_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return None if value in ("", None) else value
+
+    @model_validator(mode="after")
+    def _members_belong_to_an_organisation(self) -> "UserInput":
+        if self.role == Role.MEMBER and self.organisation_id is None:
+            raise ValueError(N_("Et medlem skal høre til et tilbud."))
+        if self.role != Role.MEMBER:
+            self.organisation_id = None  # only members belong to an organisation
+        return self
+
+
+def _validated(session: Session, data, user_id: int | None = None) -> UserInput:
+    values = parse_input(UserInput, data, NOT_SAVED)
+    errors = []
+    taken = session.exec(select(User.id).where(User.email == values.email)).first()
+    if taken is not None and taken != user_id:
+        errors.append(FieldError("email", N_("Der findes allerede en bruger med denne e-mail.")))
+    if values.organisation_id is not None and session.get(Organisation,
+                                                          values.organisation_id) is None:
+        errors.append(FieldError("organisation_id", N_("Vælg et tilbud fra listen.")))
+    if errors:
+        raise Invalid(NOT_SAVED, errors)
+    return values
+
+
+def create_user(*, session: Session, data: dict | UserInput, commit: bool = True) -> User:
+    values = _validated(session, data)
+    user = User(**values.model_dump())
+    session.add(user)
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+    return user
+
+
+def invite_user(*, session: Session, settings: Settings, data: dict | UserInput) -> User:
+    """Creates the user without a password and emails a one-time link to choose one."""
+    user = create_user(session=session, data=data)
+    send_invitation(session=session, settings=settings, user=user)
+    return user
+
+
+def create_user_with_password(*, session: Session, settings: Settings, data: UserInput | dict,
+                              password: str, organisation_cvr: str | None = None) -> User:
+    values = data.model_dump() if isinstance(data, BaseModel) else dict(data)
+    if organisation_cvr:
+        matches = session.exec(select(Organisation).where(
+            Organisation.cvr == organisation_cvr.replace(" ", ""), col(Organisation.active)
+        )).all()
+        if len(matches) != 1:
+            message = (N_("Ingen aktive tilbud har dette CVR-nummer.") if not matches else
+                       N_("Flere tilbud har dette CVR-nummer; vælg tilbuddet på admin-siden."))
+            raise Invalid(NOT_SAVED, [FieldError("org", message)])
+        values["organisation_id"] = matches[0].id
+    validate_new_password(settings, password, password)
+    user = create_user(session=session, data=values, commit=False)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def get_user(*, session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(NOT_FOUND)
+    return user
+
+
+def update_user(*, session: Session, user_id: int, data: dict | UserInput) -> User:
+    user = get_user(session=session, user_id=user_id)
+    values = _validated(session, data, user_id=user_id)
+    for name, value in values.model_dump().items():
+        setattr(user, name, value)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def set_user_active(*, session: Session, user_id: int, active: bool, acting_user: User) -> User:
+    user = get_user(session=session, user_id=user_id)
+    if user.id == acting_user.id and not active:
+        raise Invalid(N_("Du kan ikke deaktivere dig selv."))
+    user.active = active
+    if not active:
+        end_all_sessions(session=session, user_id=user.id)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def resend_invitation(*, session: Session, settings: Settings, user_id: int) -> User:
+    user = get_user(session=session, user_id=user_id)
+    send_invitation(session=session, settings=settings, user=user)
+    return user
+
+
+def search_users(*, session: Session, query: str = "", role: Role | None = None,
+                 include_inactive: bool = False, limit: int = 50, offset: int = 0
+                 ) -> tuple[list[tuple[User, Organisation | None]], int]:
+    """A page of users with their organisation, and the total count."""
+    statement = select(User, Organisation).join(
+        Organisation, col(User.organisation_id) == col(Organisation.id), isouter=True
+    )
+    if query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(or_(
+            func.lower(User.email).like(pattern),
+            func.lower(User.name).like(pattern),
+            func.lower(Organisation.name).like(pattern),
+        ))
+    if role is not None:
+        statement = statement.where(User.role == role)
+    if not include_inactive:
+        statement = statement.where(col(User.active))
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.order_by(User.name, User.id).offset(offset).limit(limit)).all()
+    return [(user, organisation) for user, organisation in rows], total

@@ -1,0 +1,57 @@
+"""Turning Pydantic validation errors of service inputs into the domain's Invalid error."""
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from app.i18n import N_
+from app.services.errors import FieldError, Invalid
+
+Model = TypeVar("Model", bound=BaseModel)
+
+# Pydantic's error types, said in Danish; anything unlisted falls back to a general text.
+_MESSAGES = {
+    "missing": N_("Skal udfyldes."),
+    "string_too_short": N_("Skal udfyldes."),
+    "string_too_long": N_("Teksten er for lang (højst %(max_length)s tegn)."),
+    "string_pattern_mismatch": N_("Har ikke den rigtige form."),
+    "int_parsing": N_("Skal være et helt tal."),
+    "int_type": N_("Skal være et helt tal."),
+    "greater_than_equal": N_("Skal være mindst %(ge)s."),
+    "less_than_equal": N_("Må højst være %(le)s."),
+    "enum": N_("Vælg en af mulighederne."),
+    "literal_error": N_("Vælg en af mulighederne."),
+    "value_error": N_("Ugyldig værdi."),
+    "date_from_datetime_parsing": N_("Skal være en dato."),
+    "date_parsing": N_("Skal være en dato."),
+}
+
+
+def field_errors(exc: ValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "__root__"
+        message = _MESSAGES.get(error["type"])
+        if error["type"] == "value_error" and "ctx" in error:
+            # Validators in our input models raise ValueError with a Danish msgid.
+            message = str(error["ctx"].get("error", message))
+        errors.append(FieldError(field, message or N_("Ugyldig værdi."), error.get("ctx") or {}))
+    return errors
+
+
+def parse_input(model: type[Model], data: dict | BaseModel,
+                message: str = N_("Ikke gemt. Ret felterne markeret nedenfor.")) -> Model:
+    """Validates raw input into `model`, or raises Invalid naming each field."""
+    try:
+        if isinstance(data, BaseModel):
+            data = data.model_dump()
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(message, field_errors(exc)) from None
+
+
+def raise_if(errors: list[FieldError], message: str) -> None:
+    if errors:
+        raise Invalid(message, errors)
+
+

@@ -1,0 +1,37 @@
+"""The navigation each role sees in the page header."""
+
+from dataclasses import dataclass
+
+from app.i18n import N_, gettext
+from app.models import User
+from app.models.vocabulary import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    current: bool
+
+
+_MENUS: dict[Role, list[tuple[str, str]]] = {
+    Role.MEMBER: [(N_("Forside"), "/")],
+    Role.ADVISOR: [(N_("Forside"), "/")],
+    Role.BOARD: [(N_("Forside"), "/")],
+    Role.ADMIN: [
+        (N_("Forside"), "/"),
+        (N_("Medlemmer"), "/admin/organisations"),
+        (N_("Brugere"), "/admin/users"),
+        (N_("Udbakke"), "/admin/outbox"),
+    ],
+}
+
+
+def navigation_for(user: User | None, path: str) -> list[NavItem]:
+    if user is None:
+        return []
+    items = []
+    for label, href in _MENUS[Role(user.role)]:
+        current = path == href if href == "/" else path.startswith(href)
+        items.append(NavItem(gettext(label), href, current))
+    return items

@@ -1,0 +1,82 @@
+"""Page rendering: one template per page, its block alone for HTMX requests."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments.starlette import Jinja2Blocks
+
+from app import i18n
+from app.auth.cookies import ANONYMOUS_COOKIE, csrf_token, new_anonymous_seed, set_signed_cookie
+from app.web.navigation import navigation_for
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(default=True),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Blocks(env=_environment)
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    lambda message: i18n.gettext(message),
+    lambda singular, plural, n: i18n.ngettext(singular, plural, n),
+    newstyle=True,
+)
+templates.env.globals.update(
+    format_day=i18n.format_day,
+    format_moment=i18n.format_moment,
+    format_number=i18n.format_number,
+)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The whole page, or only `block` when htmx asked for it."""
+    settings = request.app.state.settings
+    anonymous_seed = None
+    user = getattr(request.state, "user", None)
+    if user is None and not request.cookies.get(ANONYMOUS_COOKIE):
+        anonymous_seed = new_anonymous_seed()
+        request.scope.setdefault("state", {})["anonymous_seed"] = anonymous_seed
+    page = {
+        "user": user,
+        "nav": navigation_for(user, request.url.path),
+        "csrf_token": csrf_token(request, settings),
+        "language": i18n.current_language.get(),
+        "current_path": request.url.path,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(
+        request,
+        template,
+        page,
+        status_code=status_code,
+        block_name=block if block and is_htmx(request) else None,
+    )
+    if anonymous_seed:
+        set_signed_cookie(response, settings, ANONYMOUS_COOKIE, anonymous_seed)
+    return response
+
+# Imported late: labels need nothing from here, but keep the globals in one place.
+from app.web.labels import region_label, role_label, service_type_label  # noqa: E402
+
+templates.env.globals.update(
+    service_type_label=service_type_label,
+    region_label=region_label,
+    role_label=role_label,
+)
