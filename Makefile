@@ -30,7 +30,7 @@ $(VENDOR)/.installed: package.json package-lock.json $(VENV)/.installed
 	touch $@
 
 app/locale/en/LC_MESSAGES/messages.mo: app/locale/en/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/locale -D messages
+	$(BIN)/pybabel -q compile --use-fuzzy -d app/locale -D messages
 
 run: setup
 	$(BIN)/etik db upgrade
@@ -61,8 +61,8 @@ lock: $(VENV)/.installed
 
 # Extract texts from code and templates and merge them into the English catalogue.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -o app/locale/messages.pot .
-	$(BIN)/pybabel update -q -i app/locale/messages.pot -d app/locale -D messages -l en --no-fuzzy-matching
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -o app/locale/messages.pot app
+	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -D messages -l en --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

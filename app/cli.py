@@ -2,12 +2,14 @@
 
 import getpass
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from alembic import command
 from alembic.config import Config
 
+from app.cli_catalogue import catalogue_cli
 from app.config import PROJECT_ROOT, get_settings
 from app.db import create_db_engine, session_scope
 
@@ -15,8 +17,11 @@ cli = typer.Typer(help="etik – LOS' etiske selvevaluering", no_args_is_help=Tr
                   add_completion=False)
 db_cli = typer.Typer(help="Database migrations", no_args_is_help=True)
 user_cli = typer.Typer(help="Users", no_args_is_help=True)
+members_cli = typer.Typer(help="Member organisations", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
+cli.add_typer(members_cli, name="members")
+cli.add_typer(catalogue_cli, name="catalogue")
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -130,6 +135,51 @@ def user_add(
             details = "".join(f"\n  {e.field}: {e.text()}" for e in exc.errors)
             fail(f"{exc.text()}{details}")
     typer.echo(f"Created {user.email} ({user.role}).")
+
+
+@members_cli.command("import")
+def members_import(
+    file: Annotated[Path, typer.Argument(help="CSV file; the format is on the admin import page")],
+    dry_run: Annotated[bool, typer.Option(help="Only check the file; write nothing")] = False,
+    invite: Annotated[bool, typer.Option(help="Email each new contact an invitation")] = True,
+) -> None:
+    """Import organisations and their contacts: all rows or none; LINE N: FIELD: reason."""
+    from app.services.errors import Conflict
+    from app.services.member_import import (
+        ImportRefused,
+        check_members_csv,
+        import_members_csv,
+    )
+
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    settings = get_settings()
+    with session_scope(_engine()) as session:
+        try:
+            if dry_run:
+                check = check_members_csv(session=session, content=content)
+                if not check.ok:
+                    raise ImportRefused(check.problems)
+                typer.echo(f"The file is valid: {len(check.rows)} organisations and "
+                           f"{check.contact_count} users would be imported.")
+                return
+            summary = import_members_csv(session=session, settings=settings, content=content,
+                                         invite=invite)
+        except ImportRefused as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            # Only the problem lines go to stderr, so scripts can read them as they are.
+            count = len(exc.problems)
+            typer.echo(f"Nothing was imported ({count} problem{'' if count == 1 else 's'}).")
+            raise typer.Exit(1) from None
+        except Conflict as exc:
+            fail(exc.text())
+    typer.echo(f"Imported {summary.organisations} organisations and {summary.users} users; "
+               f"{summary.invited} invitations sent.")
+    if summary.invited and not settings.smtp_host:
+        typer.echo("No SMTP server is set: the invitation links are on /admin/outbox.")
 
 
 def main() -> None:

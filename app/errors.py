@@ -48,8 +48,8 @@ def domain_error_json(exc: DomainError) -> JSONResponse:
     else:
         detail = exc.text()
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse({"detail": detail, "code": exc.code.value}, exc.status_code,
-                        headers=headers)
+    return JSONResponse({"detail": detail, "code": exc.code.value, **exc.data},
+                        exc.status_code, headers=headers)
 
 
 async def on_domain_error(request: Request, exc: DomainError) -> Response:

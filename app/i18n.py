@@ -69,3 +69,14 @@ def format_number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     return format_decimal(round(value, digits), locale=_locale())
+
+
+def localised(node, field: str):
+    """A catalogue node's text in the current language, falling back to Danish."""
+    language = current_language.get()
+    if language != DEFAULT_LANGUAGE:
+        translated = getattr(getattr(node, "translations", None), language, None)
+        value = getattr(translated, field, None)
+        if value:
+            return value
+    return getattr(node, field)

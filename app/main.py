@@ -11,13 +11,14 @@ from app.api import api_router
 from app.auth.deps import csrf_protect
 from app.config import Settings, get_settings
 from app.db import create_db_engine
-from app.errors import install_error_handlers
+from app.errors import install_error_handlers, on_unexpected_error
 from app.logging_setup import configure_logging
 from app.middleware import (
     BodyLimitMiddleware,
     LanguageMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
+    UnexpectedErrorMiddleware,
 )
 from app.web import web_routers
 from app.web.templating import TEMPLATE_DIR
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
 
-    # Added innermost first: the request log sees every answer, including 413s.
+    # Added innermost first: the request log sees every answer, including 413s and 500s.
+    app.add_middleware(UnexpectedErrorMiddleware, handler=on_unexpected_error)
     app.add_middleware(BodyLimitMiddleware, settings=settings, upload_paths=UPLOAD_PATH_MARKERS)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(LanguageMiddleware)
@@ -70,5 +72,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(api_router)
     for router in web_routers:
-        app.include_router(router)
+        app.include_router(router, include_in_schema=False)
     return app

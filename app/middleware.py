@@ -1,11 +1,12 @@
-"""ASGI middleware: request log, security headers, body size limit, language."""
+"""ASGI middleware: request log, security headers, body size limit, language, errors."""
 
 import json
 import logging
 import time
 
 from starlette.datastructures import Headers
-from starlette.requests import cookie_parser
+from starlette.exceptions import HTTPException
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
@@ -48,6 +49,39 @@ class RequestLogMiddleware:
             }))
 
 
+class UnexpectedErrorMiddleware:
+    """Answers an unhandled error inside the other middleware.
+
+    Starlette answers it in its outermost layer, where the error page would miss the
+    security headers. The error is raised again after the answer, as Starlette does, so
+    the server and the test client still see it.
+    """
+
+    def __init__(self, app: ASGIApp, handler) -> None:
+        self.app = app
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if not response_started:
+                response = await self.handler(Request(scope, receive), exc)
+                await response(scope, receive, send)
+            raise
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -82,8 +116,12 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """Raised while the body is read. An HTTPException, because FastAPI turns any other error
+    from reading the body into a 400; the error handlers then answer 413 as for any page."""
+
+    def __init__(self) -> None:
+        super().__init__(413, i18n.gettext("Forespørgslen er for stor."))
 
 
 class BodyLimitMiddleware:

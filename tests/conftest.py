@@ -72,7 +72,7 @@ def _empty_all_tables(engine: Engine) -> None:
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
             for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))
+                connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608  (our own table names)
 
 
 @pytest.fixture
@@ -205,7 +205,56 @@ def csrf_from(client: TestClient, path: str = "/login") -> str:
     return match.group(1)
 
 
-def api_token(client: TestClient, email: str, password: str = PASSWORD) -> dict:
-    response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+def api_token(client: TestClient, email: str) -> dict:
+    """Bearer headers for the user, issued by the token service without the slow password
+    check (tests/api/test_auth_api.py covers POST /api/v1/auth/token itself)."""
+    from sqlmodel import select
+
+    from app.services.credentials import issue_api_token
+
+    app = client.app
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        token, _ = issue_api_token(session=session, settings=app.state.settings, user=user)
+    return {"Authorization": f"Bearer {token}"}
+
+
+# --- catalogue and cycles -------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(session):
+    """The shipped catalogues, loaded; returns the LOS catalogue version row."""
+    from sqlmodel import select
+
+    from app.config import PROJECT_ROOT
+    from app.models import CatalogueVersion
+    from app.services.catalogue_loading import load_catalogues
+
+    assert load_catalogues(session=session, root=PROJECT_ROOT / "catalogue").ok
+    return session.exec(select(CatalogueVersion).where(
+        CatalogueVersion.key == "los-etisk-forventningskatalog")).one()
+
+
+@pytest.fixture
+def open_cycle(session, catalogue):
+    """This year's cycle, open today."""
+    from datetime import timedelta
+
+    from app.clock import today
+    from app.models import Cycle
+
+    now = today()
+    cycle = Cycle(year=now.year, catalogue_version_id=catalogue.id,
+                  opens_on=now - timedelta(days=30), deadline=now + timedelta(days=30))
+    session.add(cycle)
+    session.commit()
+    return cycle
+
+
+@pytest.fixture
+def indicator_keys(session, catalogue):
+    """Indicator keys in scope for a døgntilbud (the cast's service type), catalogue order."""
+    from app.services.assessments import indicators_in_scope
+
+    return [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")]

@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, me
+from app.api import assessments, auth, catalogues, cycles, me
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
 api_router.include_router(me.router)
+api_router.include_router(catalogues.router)
+api_router.include_router(cycles.router)
+api_router.include_router(assessments.router)

@@ -1,8 +1,38 @@
 """Table models; importing this package registers every table on the metadata."""
 
+from app.models.actions import Action
+from app.models.assessments import (
+    Answer,
+    Assessment,
+    AssessmentRevision,
+    Cycle,
+    Evidence,
+    Reflection,
+    RequirementScore,
+)
+from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
 from app.models.users import ApiToken, LoginAttempt, OneTimeLink, User, UserSession
 
-__all__ = ["ApiToken", "LoginAttempt", "OneTimeLink", "Organisation", "OutboxMessage", "User",
-           "UserSession"]
+__all__ = [
+    "Action",
+    "Answer",
+    "ApiToken",
+    "Assessment",
+    "AssessmentRevision",
+    "CatalogueVersion",
+    "Cycle",
+    "Evidence",
+    "Indicator",
+    "LoginAttempt",
+    "NodeMapping",
+    "OneTimeLink",
+    "Organisation",
+    "OutboxMessage",
+    "Reflection",
+    "Requirement",
+    "RequirementScore",
+    "User",
+    "UserSession",
+]

@@ -178,6 +178,7 @@ class FrameworkRef(_Format):
 
 class IndicatorText(_Format):
     text: Text
+    """The statement, in Danish; its English twin goes under translations.en."""
 
 
 class Indicator(IndicatorText):
@@ -197,6 +198,7 @@ class Indicator(IndicatorText):
 class RequirementText(_Format):
     title: Text
     description: Text
+    """What the member commits to, in a sentence or two."""
     guidance_questions: list[Text] = []
     """Questions for reflection while answering."""
     evidence_examples: list[Text] = []
@@ -254,6 +256,12 @@ class ReferenceNode(NamedTuple):
     title: str
 
 
+class SupersessionLink(NamedTuple):
+    from_id: str
+    to_id: str
+    relation: Relation
+
+
 class _Catalogue(NodeText):
     key: CatalogueKey
     """Name of the catalogue's folder; the same in every version."""
@@ -272,6 +280,20 @@ class _Catalogue(NodeText):
         content = self.model_dump(mode="json", by_alias=True)
         canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def node_ids(self) -> set[str]:
+        raise NotImplementedError
+
+    def supersession_links(self, previous: "_Catalogue") -> list[SupersessionLink]:
+        """How nodes of the superseded version carry over: the mappings, plus `equal` for
+        every id present in both versions and not mapped."""
+        if self.supersedes is None:
+            return []
+        mapped = {m.from_ for m in self.supersedes.mappings}
+        kept = sorted((previous.node_ids() & self.node_ids()) - mapped)
+        return [SupersessionLink(m.from_, m.to, m.relation) for m in self.supersedes.mappings] + [
+            SupersessionLink(node_id, node_id, Relation.EQUAL) for node_id in kept
+        ]
 
 
 class AssessmentCatalogue(_Catalogue):

@@ -44,6 +44,11 @@ class CatalogueEntry:
     @property
     def published_on(self) -> date | None:
         value = self.data.get("published_on")
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return None  # the format reports it
         return value if isinstance(value, date) else None
 
     @property
@@ -132,18 +137,21 @@ def _supersession(entry: CatalogueEntry, index: CatalogueIndex) -> Iterator[Find
     if entry.published_on and previous.published_on and previous.published_on >= entry.published_on:
         since = previous.published_on.isoformat()
         yield ("published_on",), f"must be later than that of {previous.name} ({since})"
-    mapped = set()
+    mapped: set[str] = set()
     for loc, mapping in list_items(supersedes, "mappings", ("supersedes",)):
         source = mapping.get("from")
+        if not isinstance(source, str):
+            continue
         mapped.add(source)
-        if isinstance(source, str) and source not in previous.ids:
+        if source not in previous.ids:
             message = f"'{source}' is not an id in {previous.name}"
             yield (*loc, "from"), message + _suggestion(source, previous.ids)
     removed = supersedes.get("removed")
     removed = removed if isinstance(removed, list) else []
     for position, node_id in enumerate(removed):
         if isinstance(node_id, str) and node_id not in previous.ids:
-            yield ("supersedes", "removed", position), f"'{node_id}' is not an id in {previous.name}"
+            message = f"'{node_id}' is not an id in {previous.name}"
+            yield ("supersedes", "removed", position), message
     for node_id in previous.ids:
         if node_id not in entry.ids and node_id not in mapped and node_id not in removed:
             message = f"'{node_id}' of {previous.name} is missing from this version"

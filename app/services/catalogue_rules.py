@@ -26,7 +26,8 @@ Node = tuple[Loc, type[BaseModel], dict]
 
 def root_model(data: Any) -> type[BaseModel] | None:
     """The format model of a file's data, chosen by its kind."""
-    return CATALOGUE_KINDS.get(data.get("kind")) if isinstance(data, dict) else None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return CATALOGUE_KINDS.get(kind) if isinstance(kind, str) else None
 
 
 def walk(model: type[BaseModel], data: Any, loc: Loc = ()) -> Iterator[Node]:
@@ -150,10 +151,14 @@ def _translations(nodes: list[Node]) -> Iterator[Finding]:
                 yield (*where, name), f"missing English translation of {name}"
             elif danish is None and translated is not None:
                 yield (*where, name), f"English {name} given, but no Danish {name}"
-            elif isinstance(danish, list) and isinstance(translated, list):
-                if len(danish) != len(translated):
-                    counts = f"{len(translated)} items in English, {len(danish)} in Danish"
-                    yield (*where, name), f"{counts}: translate each item once"
+            elif _lengths_differ(danish, translated):
+                counts = f"{len(translated)} items in English, {len(danish)} in Danish"
+                yield (*where, name), f"{counts}: translate each item once"
+
+
+def _lengths_differ(danish: Any, english: Any) -> bool:
+    both_lists = isinstance(danish, list) and isinstance(english, list)
+    return both_lists and len(danish) != len(english)
 
 
 def _service_types(nodes: list[Node]) -> Iterator[Finding]:
@@ -270,15 +275,18 @@ def _supersession(data: dict, ids: dict[str, Loc]) -> Iterator[Finding]:
     if not isinstance(supersedes, dict):
         return
     loc: Loc = ("supersedes",)
-    mapped_from = set()
+    mapped_from: set[str] = set()
     for mapping_loc, mapping in list_items(supersedes, "mappings", loc):
         target, source = mapping.get("to"), mapping.get("from")
-        mapped_from.add(source)
+        if isinstance(source, str):
+            mapped_from.add(source)
         if isinstance(target, str) and target not in ids:
             yield (*mapping_loc, "to"), f"'{target}' is not an id in this file"
     removed = supersedes.get("removed")
     for index, node_id in enumerate(removed if isinstance(removed, list) else []):
         where = (*loc, "removed", index)
+        if not isinstance(node_id, str):
+            continue
         if node_id in ids:
             yield where, f"'{node_id}' is listed as removed but is still in this version"
         elif node_id in mapped_from:

@@ -122,7 +122,8 @@ def validate_catalogue(
     files = _unique([f for p in map(Path, paths) for f in _expand(p)])
     results = [validate_file(path) for path in files]
     given = {path.resolve() for path in files}
-    roots = _unique([*(path.parent.parent for path in files), catalogue_root or REPO_CATALOGUE_ROOT])
+    own_roots = [path.parent.parent for path in files]
+    roots = _unique([*own_roots, catalogue_root or REPO_CATALOGUE_ROOT])
     context = [
         _entry(path)
         for root in roots
@@ -201,10 +202,12 @@ def _parse(data: dict) -> tuple[Catalogue | None, list[Finding]]:
 
 def _message(detail: Any, model: type[BaseModel] | None, loc: Loc) -> str:
     kind, value, context = detail["type"], detail.get("input"), detail.get("ctx") or {}
+    found = _describe(value)
     name = str(loc[-1]) if loc else ""
     if kind == "missing" and "translations" in loc:
-        what = f" of {name}" if loc[-1] not in ("translations", "en") else ""
-        return f"missing English translation{what} (translations: {{en: ...}})"
+        if loc[-1] in ("translations", "en"):
+            return "missing English translation: add translations: {en: {...}}"
+        return f"missing English translation of {name}"
     if kind == "extra_forbidden":
         return f"unknown field '{name}'" + _did_you_mean(name, model_at(model, loc[:-1]))
     messages = {
@@ -213,20 +216,20 @@ def _message(detail: Any, model: type[BaseModel] | None, loc: Loc) -> str:
         "union_tag_invalid": f"unknown kind '{context.get('tag')}': 'assessment' or 'reference'",
         "enum": f"unknown value {value!r}: expected {context.get('expected')}",
         "literal_error": f"unknown value {value!r}: expected {context.get('expected')}",
-        "string_type": f"expected text, found {_describe(value)}" + _quote_hint(value),
+        "string_type": f"expected text, found {found}" + _quote_hint(value),
         "string_pattern_mismatch": f"{value!r} is not valid: "
         + PATTERN_HINTS.get(context.get("pattern"), f"must match {context.get('pattern')}"),
         "string_too_short": "must not be empty",
         "too_short": f"needs at least {context.get('min_length')} item(s)",
-        "int_type": f"expected a whole number, found {_describe(value)}",
-        "int_parsing": f"expected a whole number, found {_describe(value)}",
+        "int_type": f"expected a whole number, found {found}",
+        "int_parsing": f"expected a whole number, found {found}",
         "int_from_float": f"expected a whole number, found {value!r}",
         "greater_than_equal": f"must be at least {context.get('ge')}",
         "bool_type": "expected true or false",
         "bool_parsing": "expected true or false",
-        "list_type": f"expected a list, found {_describe(value)}",
-        "model_type": f"expected a mapping (field: value lines), found {_describe(value)}",
-        "model_attributes_type": f"expected a mapping (field: value lines), found {_describe(value)}",
+        "list_type": f"expected a list, found {found}",
+        "model_type": f"expected a mapping (field: value lines), found {found}",
+        "model_attributes_type": f"expected a mapping (field: value lines), found {found}",
     }
     if kind in messages:
         return messages[kind]
@@ -246,7 +249,7 @@ def _did_you_mean(name: str, model: type[BaseModel] | None) -> str:
 def _quote_hint(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | date):
         return ""
-    return f": put it in quotes, like \"{value}\""
+    return f': put it in quotes, like "{value}"'
 
 
 def _describe(value: Any) -> str:

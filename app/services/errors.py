@@ -33,6 +33,8 @@ class DomainError(Exception):
     message: str
     errors: list[FieldError] = field(default_factory=list)
     params: dict = field(default_factory=dict)
+    # Extra JSON members of the API answer, e.g. the saved answer that won a conflict.
+    data: dict = field(default_factory=dict)
 
     code = ErrorCode.INVALID
     status_code = 400

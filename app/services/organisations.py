@@ -106,3 +106,26 @@ def active_advisors(*, session: Session) -> list[User]:
     return list(session.exec(
         select(User).where(User.role == Role.ADVISOR, col(User.active)).order_by(User.name)
     ))
+
+
+def active_user_counts(*, session: Session, organisation_ids: list[int]) -> dict[int, int]:
+    """Active users per organisation, in one query for a whole page of organisations."""
+    if not organisation_ids:
+        return {}
+    rows = session.exec(
+        select(User.organisation_id, func.count())
+        .where(col(User.organisation_id).in_(organisation_ids), col(User.active))
+        .group_by(User.organisation_id)
+    ).all()
+    return {organisation_id: n for organisation_id, n in rows}
+
+
+def organisation_choices(*, session: Session, include_id: int | None = None
+                         ) -> list[Organisation]:
+    """Active organisations to pick from, plus `include_id` even when it is deactivated."""
+    condition = col(Organisation.active)
+    if include_id is not None:
+        condition = or_(condition, Organisation.id == include_id)
+    return list(session.exec(
+        select(Organisation).where(condition).order_by(Organisation.name, Organisation.id)
+    ))

@@ -153,3 +153,11 @@ def search_users(*, session: Session, query: str = "", role: Role | None = None,
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(User.name, User.id).offset(offset).limit(limit)).all()
     return [(user, organisation) for user, organisation in rows], total
+
+
+def users_of_organisation(*, session: Session, organisation_id: int) -> list[User]:
+    """Everyone belonging to the organisation, deactivated users included."""
+    return list(session.exec(
+        select(User).where(User.organisation_id == organisation_id)
+        .order_by(col(User.active).desc(), User.name, User.id)
+    ))

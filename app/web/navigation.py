@@ -15,13 +15,14 @@ class NavItem:
 
 
 _MENUS: dict[Role, list[tuple[str, str]]] = {
-    Role.MEMBER: [(N_("Forside"), "/")],
-    Role.ADVISOR: [(N_("Forside"), "/")],
-    Role.BOARD: [(N_("Forside"), "/")],
+    Role.MEMBER: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
+    Role.ADVISOR: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
+    Role.BOARD: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
     Role.ADMIN: [
         (N_("Forside"), "/"),
         (N_("Medlemmer"), "/admin/organisations"),
         (N_("Brugere"), "/admin/users"),
+        (N_("Kataloger"), "/admin/catalogues"),
         (N_("Udbakke"), "/admin/outbox"),
     ],
 }

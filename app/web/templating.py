@@ -31,6 +31,7 @@ templates.env.globals.update(
     format_day=i18n.format_day,
     format_moment=i18n.format_moment,
     format_number=i18n.format_number,
+    tr=i18n.localised,
 )
 
 
@@ -80,3 +81,4 @@ templates.env.globals.update(
     region_label=region_label,
     role_label=role_label,
 )
+templates.env.filters.update(service_type=service_type_label, region=region_label, role=role_label)

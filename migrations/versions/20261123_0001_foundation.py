@@ -1,7 +1,7 @@
 """foundation: organisations, users, credentials, outbox
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-23 19:37:58.304253
 """
 

@@ -1,0 +1,200 @@
+"""The assessment API: list, start, read, save answers, supervision report, submit, reopen."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
+from app.clock import TodayDep
+from app.models import Answer, Assessment, Indicator, Requirement, RequirementScore
+from app.services import answers as answer_service
+from app.services import submission
+from app.services.assessments import (
+    get_assessment_for_user,
+    list_assessments_for_user,
+    start_assessment,
+)
+
+router = APIRouter(tags=["assessments"])
+
+
+# Loaders that fetch and authorize before the body is read, so another organisation's
+# assessment is 404 whatever the body holds.
+def _readable(assessment_id: int, user: ApiUser, session: SessionDep) -> Assessment:
+    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+
+
+def _own(assessment_id: int, user: ApiMember, session: SessionDep) -> Assessment:
+    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+
+
+def _staff_readable(assessment_id: int, user: ApiAdvisor, session: SessionDep) -> Assessment:
+    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+
+
+Readable = Annotated[Assessment, Depends(_readable)]
+OwnAssessment = Annotated[Assessment, Depends(_own)]
+StaffAssessment = Annotated[Assessment, Depends(_staff_readable)]
+
+
+class AssessmentSummary(BaseModel):
+    id: int
+    organisation_id: int
+    cycle_id: int
+    status: str
+    progress: float = Field(description="Share of in-scope indicators answered, 0-1")
+    answered: int
+    in_scope: int
+
+
+class AnswerOut(BaseModel):
+    indicator_id: str
+    score: int | None
+    not_applicable: bool
+    comment: str
+    carried_over: bool
+    updated_at: datetime | None
+
+
+class RequirementScoreOut(BaseModel):
+    requirement_id: str
+    score: float | None
+
+
+class AssessmentOut(BaseModel):
+    id: int
+    organisation_id: int
+    cycle_id: int
+    status: str
+    version: int
+    reported_injunction: bool | None
+    injunction_kind: str
+    injunction_description: str
+    answers: list[AnswerOut]
+    requirement_scores: list[RequirementScoreOut]
+    submitted_at: datetime | None
+
+
+class StartRequest(BaseModel):
+    cycle_id: int
+
+
+class VersionOut(BaseModel):
+    id: int
+    version: int
+    status: str
+
+
+class SubmitRequest(BaseModel):
+    version: int
+
+
+class ReopenRequest(BaseModel):
+    reason: str = Field(max_length=2000)
+
+
+def _summary(a: Assessment) -> AssessmentSummary:
+    progress = a.answered_count / a.in_scope_count if a.in_scope_count else 0.0
+    return AssessmentSummary(id=a.id, organisation_id=a.organisation_id, cycle_id=a.cycle_id,
+                             status=a.status, progress=round(progress, 4),
+                             answered=a.answered_count, in_scope=a.in_scope_count)
+
+
+def _full(session: Session, a: Assessment) -> AssessmentOut:
+    answers = session.exec(
+        select(Answer, Indicator.key)
+        .join(Indicator, Indicator.id == Answer.indicator_id)
+        .where(Answer.assessment_id == a.id).order_by(Indicator.position)
+    ).all()
+    scores = session.exec(
+        select(RequirementScore.score, Requirement.key)
+        .join(Requirement, Requirement.id == RequirementScore.requirement_id)
+        .where(RequirementScore.assessment_id == a.id).order_by(Requirement.number)
+    ).all()
+    return AssessmentOut(
+        id=a.id, organisation_id=a.organisation_id, cycle_id=a.cycle_id, status=a.status,
+        version=a.version, reported_injunction=a.injunction_reported,
+        injunction_kind=a.injunction_kind, injunction_description=a.injunction_description,
+        answers=[AnswerOut(**answer_service.answer_json(answer, key)) for answer, key in answers],
+        requirement_scores=[RequirementScoreOut(requirement_id=key, score=score)
+                            for score, key in scores],
+        submitted_at=a.submitted_at,
+    )
+
+
+@router.get("/assessments")
+def read_assessments(user: ApiUser, session: SessionDep,
+                     cycle_id: Annotated[int | None, Query()] = None
+                     ) -> list[AssessmentSummary]:
+    return [_summary(a) for a in list_assessments_for_user(session=session, user=user,
+                                                           cycle_id=cycle_id)]
+
+
+@router.post("/assessments", status_code=201,
+             responses={200: {"model": AssessmentSummary, "description": "Already existed"}})
+def create_assessment(body: StartRequest, user: ApiMember, session: SessionDep,
+                      today: TodayDep, response: Response) -> AssessmentSummary:
+    assessment, created = start_assessment(session=session, user=user, cycle_id=body.cycle_id,
+                                           today=today)
+    if not created:
+        response.status_code = 200
+    return _summary(assessment)
+
+
+@router.get("/assessments/{assessment_id}")
+def read_assessment(assessment: Readable, session: SessionDep) -> AssessmentOut:
+    return _full(session, assessment)
+
+
+@router.put("/assessments/{assessment_id}/answers/{indicator_id}",
+            responses={409: {"description": "Saved by someone else after `version`, or "
+                                             "submitted; the body holds the saved answer"}})
+def put_answer(indicator_id: str, own: OwnAssessment, user: ApiMember, session: SessionDep,
+               body: answer_service.AnswerInput) -> VersionOut:
+    assessment_id = own.id
+    assessment, _ = answer_service.save_answer(session=session, assessment_id=assessment_id,
+                                               indicator_key=indicator_id, user=user,
+                                               data=body)
+    return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
+
+
+@router.put("/assessments/{assessment_id}/reflections/{requirement_id}")
+def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
+                   session: SessionDep, body: answer_service.ReflectionInput) -> VersionOut:
+    assessment_id = own.id
+    assessment, _ = answer_service.save_reflection(
+        session=session, assessment_id=assessment_id, requirement_key=requirement_id,
+        user=user, data=body)
+    return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
+
+
+@router.put("/assessments/{assessment_id}/injunction")
+def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
+                   body: answer_service.InjunctionInput) -> VersionOut:
+    assessment_id = own.id
+    assessment = answer_service.save_injunction(session=session, assessment_id=assessment_id,
+                                                user=user, data=body)
+    return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
+
+
+@router.post("/assessments/{assessment_id}/submit",
+             responses={422: {"description": "Lists each unanswered indicator and each low "
+                                             "score without a comment"}})
+def post_submit(own: OwnAssessment, body: SubmitRequest, user: ApiMember,
+                session: SessionDep) -> VersionOut:
+    assessment_id = own.id
+    assessment = submission.submit(session=session, assessment_id=assessment_id, user=user,
+                                   version=body.version)
+    return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
+
+
+@router.post("/assessments/{assessment_id}/reopen")
+def post_reopen(assessment: StaffAssessment, body: ReopenRequest, user: ApiAdvisor,
+                session: SessionDep) -> VersionOut:
+    assessment_id = assessment.id
+    assessment = submission.reopen(session=session, assessment_id=assessment_id, user=user,
+                                   reason=body.reason)
+    return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)

@@ -1,0 +1,27 @@
+"""Follow-up actions: the action plan a member works through, with owner and due date."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.db import metadata  # noqa: F401
+from app.models.base import timestamp_field
+
+
+class Action(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    requirement_id: int | None = Field(default=None, foreign_key="requirement.id")
+    assessment_id: int | None = Field(default=None, foreign_key="assessment.id",
+                                      ondelete="SET NULL")
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=5000)
+    owner_email: str = Field(default="", max_length=254)
+    due_on: date | None = None
+    priority: str = Field(default="normal", max_length=10)  # "low", "normal", "high"
+    status: str = Field(default="open", max_length=20, index=True)
+    comment: str = Field(default="", max_length=5000)
+    version: int = 1
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()

@@ -1,0 +1,227 @@
+"""Saving answers, reflections and the supervision report, with conflict detection.
+
+Every save carries the assessment version the person last saw for that field. A field
+saved by someone else after that version is a conflict: nothing is overwritten, and the
+saved value is returned so the person can choose.
+"""
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import (
+    Answer,
+    Assessment,
+    CatalogueVersion,
+    Indicator,
+    Organisation,
+    Reflection,
+    Requirement,
+    RequirementScore,
+    User,
+)
+from app.models.base import utcnow
+from app.services.assessments import indicators_in_scope, lock_for_edit
+from app.services.catalogues import model_of
+from app.services.errors import Conflict, FieldError, Invalid
+from app.services.scoring import AnswerState, requirement_result
+from app.services.validation import parse_input
+
+NOT_SAVED = N_("Ikke gemt. Ret det markerede.")
+CONFLICT = N_("En anden har gemt dette felt, efter du åbnede siden. Vælg, hvilken tekst der "
+              "skal gælde.")
+MAX_TEXT = 5000
+
+
+class AnswerInput(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    score: int | None = None
+    not_applicable: bool = False
+    comment: str = Field(default="", max_length=MAX_TEXT)
+    version: int = Field(ge=0)
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _whole_number_or_nothing(cls, value):
+        if value in ("", None):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(N_("Vælg en score fra skalaen."))
+        return value
+
+    @model_validator(mode="after")
+    def _score_or_not_applicable(self) -> "AnswerInput":
+        if self.not_applicable and self.score is not None:
+            raise ValueError(N_("Vælg enten en score eller “ikke relevant”, ikke begge."))
+        return self
+
+
+class ReflectionInput(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    what_works: str = Field(default="", max_length=MAX_TEXT)
+    what_to_improve: str = Field(default="", max_length=MAX_TEXT)
+    version: int = Field(ge=0)
+
+
+class InjunctionInput(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    reported: bool
+    kind: str = Field(default="", pattern="^(|paabud|skaerpet_tilsyn|begge)$")
+    description: str = Field(default="", max_length=MAX_TEXT)
+    version: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _kind_when_reported(self) -> "InjunctionInput":
+        if self.reported and not self.kind:
+            self.kind = "paabud"
+        if not self.reported:
+            self.kind = ""
+        return self
+
+
+def answer_json(answer: Answer | None, indicator_key: str) -> dict:
+    return {
+        "indicator_id": indicator_key,
+        "score": answer.score if answer else None,
+        "not_applicable": answer.not_applicable if answer else False,
+        "comment": answer.comment if answer else "",
+        "carried_over": answer.carried_over if answer else False,
+        "updated_at": answer.updated_at.isoformat() if answer else None,
+    }
+
+
+def _indicator(session: Session, assessment: Assessment, indicator_key: str) -> Indicator:
+    organisation = session.get(Organisation, assessment.organisation_id)
+    for indicator in indicators_in_scope(session, assessment.catalogue_version_id,
+                                         organisation.service_type):
+        if indicator.key == indicator_key:
+            return indicator
+    raise Invalid(NOT_SAVED, [FieldError("indicator_id", N_(
+        "Indikatoren findes ikke i denne selvevaluering."))])
+
+
+def save_answer(*, session: Session, assessment_id: int, indicator_key: str, user: User,
+                data: dict | AnswerInput) -> tuple[Assessment, Answer]:
+    values = parse_input(AnswerInput, data, NOT_SAVED)
+    assessment = lock_for_edit(session, assessment_id)
+    try:
+        indicator = _indicator(session, assessment, indicator_key)
+        _check_scale(session, assessment, values)
+        answer = session.exec(select(Answer).where(
+            Answer.assessment_id == assessment.id, Answer.indicator_id == indicator.id
+        )).first()
+        if answer is not None and answer.saved_at_version > values.version:
+            raise Conflict(CONFLICT, data={"answer": answer_json(answer, indicator.key),
+                                           "version": assessment.version - 1})
+    except (Invalid, Conflict):
+        session.rollback()
+        raise
+    answer = answer or Answer(assessment_id=assessment.id, indicator_id=indicator.id)
+    answer.score, answer.not_applicable = values.score, values.not_applicable
+    answer.comment, answer.carried_over = values.comment, False
+    answer.saved_at_version, answer.updated_by_id = assessment.version, user.id
+    answer.updated_at = utcnow()
+    session.add(answer)
+    session.flush()
+    refresh_scores(session, assessment, [indicator.requirement_id])
+    session.commit()
+    return assessment, answer
+
+
+def _check_scale(session: Session, assessment: Assessment, values: AnswerInput) -> None:
+    scale = model_of(session.get(CatalogueVersion, assessment.catalogue_version_id)).scale
+    if values.score is not None and not scale.min <= values.score <= scale.max:
+        raise Invalid(NOT_SAVED, [FieldError("score", N_(
+            "Vælg en score fra %(min)s til %(max)s."), {"min": scale.min, "max": scale.max})])
+    if values.not_applicable and not scale.not_applicable_allowed:
+        raise Invalid(NOT_SAVED, [FieldError("not_applicable", N_(
+            "Dette katalog tillader ikke svaret “ikke relevant”."))])
+
+
+def refresh_scores(session: Session, assessment: Assessment, requirement_ids: list[int]) -> None:
+    """Recomputes the named requirement scores and the progress, in the caller's transaction."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    in_scope = indicators_in_scope(session, assessment.catalogue_version_id,
+                                   organisation.service_type)
+    answers = {a.indicator_id: a for a in session.exec(
+        select(Answer).where(Answer.assessment_id == assessment.id))}
+    for requirement_id in set(requirement_ids):
+        indicators = [i for i in in_scope if i.requirement_id == requirement_id]
+        states = [AnswerState(a.score, a.not_applicable, a.carried_over)
+                  for i in indicators if (a := answers.get(i.id)) is not None]
+        result = requirement_result(states, len(indicators))
+        row = session.exec(select(RequirementScore).where(
+            RequirementScore.assessment_id == assessment.id,
+            RequirementScore.requirement_id == requirement_id,
+        )).first() or RequirementScore(assessment_id=assessment.id, requirement_id=requirement_id)
+        row.score, row.scored_count = result.score, result.scored_count
+        row.answered_count, row.in_scope_count = result.answered_count, result.in_scope_count
+        session.add(row)
+    in_scope_ids = {i.id for i in in_scope}
+    assessment.answered_count = sum(
+        1 for a in answers.values()
+        if a.indicator_id in in_scope_ids
+        and AnswerState(a.score, a.not_applicable, a.carried_over).counts
+    )
+    assessment.in_scope_count = len(in_scope)
+    session.add(assessment)
+
+
+def save_reflection(*, session: Session, assessment_id: int, requirement_key: str, user: User,
+                    data: dict | ReflectionInput) -> tuple[Assessment, Reflection]:
+    values = parse_input(ReflectionInput, data, NOT_SAVED)
+    assessment = lock_for_edit(session, assessment_id)
+    requirement = session.exec(select(Requirement).where(
+        Requirement.catalogue_version_id == assessment.catalogue_version_id,
+        Requirement.key == requirement_key,
+    )).first()
+    if requirement is None:
+        session.rollback()
+        raise Invalid(NOT_SAVED, [FieldError("requirement_id", N_("Fordringen findes ikke."))])
+    reflection = session.exec(select(Reflection).where(
+        Reflection.assessment_id == assessment.id, Reflection.requirement_id == requirement.id
+    )).first()
+    if reflection is not None and reflection.saved_at_version > values.version:
+        current = {"what_works": reflection.what_works,
+                   "what_to_improve": reflection.what_to_improve}
+        session.rollback()
+        raise Conflict(CONFLICT, data={"reflection": current})
+    reflection = reflection or Reflection(assessment_id=assessment.id,
+                                          requirement_id=requirement.id)
+    reflection.what_works, reflection.what_to_improve = values.what_works, values.what_to_improve
+    reflection.saved_at_version, reflection.updated_by_id = assessment.version, user.id
+    reflection.updated_at = utcnow()
+    session.add(reflection)
+    session.commit()
+    return assessment, reflection
+
+
+def save_injunction(*, session: Session, assessment_id: int, user: User,
+                    data: dict | InjunctionInput) -> Assessment:
+    """Whether Socialtilsynet issued a påbud or skærpet tilsyn in the period."""
+    values = parse_input(InjunctionInput, data, NOT_SAVED)
+    assessment = lock_for_edit(session, assessment_id)
+    if assessment.injunction_version > values.version:
+        current = {"reported": assessment.injunction_reported,
+                   "kind": assessment.injunction_kind,
+                   "description": assessment.injunction_description}
+        session.rollback()
+        raise Conflict(CONFLICT, data={"injunction": current})
+    assessment.injunction_reported = values.reported
+    assessment.injunction_kind = values.kind
+    assessment.injunction_description = values.description
+    assessment.injunction_version = assessment.version
+    session.add(assessment)
+    session.commit()
+    return assessment
+
+
+def carried_over_keys(session: Session, assessment: Assessment) -> list[str]:
+    return list(session.exec(
+        select(Indicator.key).join(Answer, col(Answer.indicator_id) == col(Indicator.id))
+        .where(Answer.assessment_id == assessment.id, col(Answer.carried_over))
+        .order_by(Indicator.position)
+    ))

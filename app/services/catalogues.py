@@ -1,0 +1,141 @@
+"""Reading stored catalogue versions, and how the files on disk compare with them."""
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import CatalogueVersion, Requirement
+from app.services.catalogue_format import Catalogue, CatalogueDocument
+from app.services.catalogue_validation import validate_catalogue
+from app.services.errors import NotFound
+
+NOT_FOUND = N_("Kataloget findes ikke i den version.")
+
+
+@dataclass
+class VersionSummary:
+    row: CatalogueVersion
+    requirement_count: int
+
+
+@dataclass
+class StoredCatalogue:
+    row: CatalogueVersion
+    model: Catalogue
+
+
+@lru_cache(maxsize=64)
+def _parse(version_id: int, content_hash: str, document_json: str) -> Catalogue:
+    # Stored versions never change, so a parse keyed by id and hash is valid forever.
+    return CatalogueDocument.model_validate_json(document_json).root
+
+
+def model_of(row: CatalogueVersion) -> Catalogue:
+    return _parse(row.id, row.content_hash, json.dumps(row.document))
+
+
+def list_versions(*, session: Session) -> list[VersionSummary]:
+    counts = dict(session.exec(
+        select(Requirement.catalogue_version_id, func.count())
+        .group_by(Requirement.catalogue_version_id)
+    ).all())
+    rows = session.exec(
+        select(CatalogueVersion).order_by(CatalogueVersion.key,
+                                          col(CatalogueVersion.published_on).desc())
+    ).all()
+    return [VersionSummary(row, counts.get(row.id, 0)) for row in rows]
+
+
+def get_version(*, session: Session, key: str, version: str) -> StoredCatalogue:
+    row = session.exec(select(CatalogueVersion).where(
+        CatalogueVersion.key == key, CatalogueVersion.version == version
+    )).first()
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return StoredCatalogue(row, model_of(row))
+
+
+def get_version_by_id(*, session: Session, version_id: int) -> StoredCatalogue:
+    row = session.get(CatalogueVersion, version_id)
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return StoredCatalogue(row, model_of(row))
+
+
+def latest_assessment_catalogue(*, session: Session) -> StoredCatalogue | None:
+    row = session.exec(
+        select(CatalogueVersion).where(CatalogueVersion.kind == "assessment")
+        .order_by(col(CatalogueVersion.published_on).desc(), col(CatalogueVersion.id).desc())
+    ).first()
+    return StoredCatalogue(row, model_of(row)) if row else None
+
+
+@dataclass
+class FileStatus:
+    """One catalogue file on disk and what the database holds for it."""
+
+    path: Path
+    key: str | None
+    version: str | None
+    state: str  # "loaded", "not_loaded", "changed", "invalid"
+    problems: list[str]
+
+
+def file_statuses(*, session: Session, root: Path) -> list[FileStatus]:
+    check = validate_catalogue([root], catalogue_root=root)
+    stored = {(v.key, v.version): v.content_hash for v in session.exec(select(CatalogueVersion))}
+    statuses = []
+    for result in check.files:
+        model = result.model
+        if model is None:
+            statuses.append(FileStatus(result.path, None, None, "invalid",
+                                       [str(p) for p in result.problems]))
+            continue
+        stored_hash = stored.get((model.key, model.version))
+        if stored_hash is None:
+            state = "not_loaded"
+        elif stored_hash == model.content_hash():
+            state = "loaded"
+        else:
+            state = "changed"
+        statuses.append(FileStatus(result.path, model.key, model.version, state, []))
+    return statuses
+
+
+@dataclass
+class ReferenceLink:
+    """A requirement's link into the quality model, with the node's title resolved."""
+
+    framework_key: str
+    framework_version: str
+    node_id: str
+    level: str
+    ref: str
+    title: str
+    relation: str
+    rationale: str
+
+
+def reference_links(*, session: Session, model: Catalogue) -> dict[str, list[ReferenceLink]]:
+    """Per requirement id, its mappings into the reference framework (one extra query)."""
+    framework = getattr(model, "reference_framework", None)
+    if framework is None:
+        return {}
+    try:
+        reference = get_version(session=session, key=framework.key, version=framework.version)
+    except NotFound:
+        return {}
+    nodes = {node.id: node for node in reference.model.iter_nodes()}  # type: ignore[union-attr]
+    links: dict[str, list[ReferenceLink]] = {}
+    for requirement in model.requirements:  # type: ignore[union-attr]
+        links[requirement.id] = [
+            ReferenceLink(framework.key, framework.version, m.to, nodes[m.to].level,
+                          nodes[m.to].ref, nodes[m.to].title, m.relation.value, m.rationale)
+            for m in requirement.mappings if m.to in nodes
+        ]
+    return links

@@ -1,0 +1,99 @@
+"""Annual cycles: the admin plans them; their status follows the dates."""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, model_validator
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import CatalogueVersion, Cycle
+from app.services.errors import FieldError, Invalid, NotFound
+from app.services.validation import parse_input
+
+NOT_FOUND = N_("Runden findes ikke.")
+NOT_SAVED = N_("Runden blev ikke gemt. Ret felterne markeret nedenfor.")
+
+
+class CycleStatus(StrEnum):
+    PLANNED = "planned"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def cycle_status(cycle: Cycle, today: date) -> CycleStatus:
+    if today < cycle.opens_on:
+        return CycleStatus.PLANNED
+    if today <= cycle.deadline:
+        return CycleStatus.OPEN
+    return CycleStatus.CLOSED
+
+
+class CycleInput(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+    catalogue_version_id: int
+    opens_on: date
+    deadline: date
+
+    @model_validator(mode="after")
+    def _deadline_after_opening(self) -> "CycleInput":
+        if self.deadline < self.opens_on:
+            raise ValueError(N_("Fristen skal ligge efter åbningsdatoen."))
+        return self
+
+
+def _validated(session: Session, data, cycle_id: int | None = None) -> CycleInput:
+    values = parse_input(CycleInput, data, NOT_SAVED)
+    errors = []
+    version = session.get(CatalogueVersion, values.catalogue_version_id)
+    if version is None or version.kind != "assessment":
+        errors.append(FieldError("catalogue_version_id", N_("Vælg et katalog fra listen.")))
+    taken = session.exec(select(Cycle.id).where(Cycle.year == values.year)).first()
+    if taken is not None and taken != cycle_id:
+        errors.append(FieldError("year", N_("Der findes allerede en runde for dette år.")))
+    if errors:
+        raise Invalid(NOT_SAVED, errors)
+    return values
+
+
+def create_cycle(*, session: Session, data: dict | CycleInput) -> Cycle:
+    cycle = Cycle(**_validated(session, data).model_dump())
+    session.add(cycle)
+    session.commit()
+    return cycle
+
+
+def update_cycle(*, session: Session, cycle_id: int, data: dict | CycleInput,
+                 has_assessments: bool) -> Cycle:
+    cycle = get_cycle(session=session, cycle_id=cycle_id)
+    values = _validated(session, data, cycle_id)
+    if has_assessments and values.catalogue_version_id != cycle.catalogue_version_id:
+        # Assessments pin the version they were started with; the cycle must agree.
+        raise Invalid(NOT_SAVED, [FieldError("catalogue_version_id", N_(
+            "Kataloget kan ikke skiftes, når medlemmerne er gået i gang."))])
+    for name, value in values.model_dump().items():
+        setattr(cycle, name, value)
+    session.add(cycle)
+    session.commit()
+    return cycle
+
+
+def get_cycle(*, session: Session, cycle_id: int) -> Cycle:
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound(NOT_FOUND)
+    return cycle
+
+
+def list_cycles(*, session: Session) -> list[Cycle]:
+    return list(session.exec(select(Cycle).order_by(col(Cycle.year).desc())))
+
+
+def current_cycle(*, session: Session, today: date) -> Cycle | None:
+    """The open cycle, or else the most recent one that has opened, or else the next one."""
+    cycles = list_cycles(session=session)
+    for status in (CycleStatus.OPEN, CycleStatus.CLOSED):
+        for cycle in cycles:
+            if cycle_status(cycle, today) is status:
+                return cycle
+    return cycles[-1] if cycles else None

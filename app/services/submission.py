@@ -1,0 +1,157 @@
+"""Submitting, reopening and the history of submitted revisions."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import (
+    Answer,
+    Assessment,
+    AssessmentRevision,
+    Indicator,
+    Organisation,
+    Reflection,
+    Requirement,
+    RequirementScore,
+    User,
+)
+from app.models.base import utcnow
+from app.services.assessments import indicators_in_scope
+from app.services.errors import Conflict, FieldError, Invalid, NotFound
+
+LOW_SCORE_LIMIT = 2  # scores of 1-2 need a comment explaining them
+
+
+@dataclass(frozen=True)
+class SubmissionProblem:
+    code: str  # "unanswered", "low_score_without_comment", "unconfirmed_carry_over"
+    requirement_key: str
+    requirement_number: int
+    indicator_key: str
+    indicator_ref: str
+
+    def message(self) -> str:
+        return {
+            "unanswered": N_("Ikke besvaret."),
+            "low_score_without_comment": N_("En score på 1 eller 2 skal have en kommentar."),
+            "unconfirmed_carry_over": N_("Svaret fra sidste år er ikke bekræftet."),
+        }[self.code]
+
+
+def submission_problems(session: Session, assessment: Assessment) -> list[SubmissionProblem]:
+    """What stands between this assessment and submitting it, in catalogue order."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    indicators = indicators_in_scope(session, assessment.catalogue_version_id,
+                                     organisation.service_type)
+    requirements = {r.id: r for r in session.exec(select(Requirement).where(
+        Requirement.catalogue_version_id == assessment.catalogue_version_id))}
+    answers = {a.indicator_id: a for a in session.exec(
+        select(Answer).where(Answer.assessment_id == assessment.id))}
+    problems = []
+    for indicator in indicators:
+        answer = answers.get(indicator.id)
+        code = None
+        if answer is None or (answer.score is None and not answer.not_applicable):
+            code = "unanswered"
+        elif answer.carried_over:
+            code = "unconfirmed_carry_over"
+        elif answer.score is not None and answer.score <= LOW_SCORE_LIMIT \
+                and not answer.comment.strip():
+            code = "low_score_without_comment"
+        if code:
+            requirement = requirements[indicator.requirement_id]
+            problems.append(SubmissionProblem(code, requirement.key, requirement.number,
+                                              indicator.key, indicator.ref))
+    return problems
+
+
+def submit(*, session: Session, assessment_id: int, user: User, version: int) -> Assessment:
+    # populate_existing: the caller's authorization check may hold a copy read before the lock.
+    assessment = session.get(Assessment, assessment_id, with_for_update=True,
+                             populate_existing=True)
+    if assessment is None:
+        raise NotFound(N_("Selvevalueringen findes ikke."))
+    if assessment.status not in ("draft", "reopened"):
+        raise Conflict(N_("Selvevalueringen er allerede indsendt."))
+    if assessment.version != version:
+        raise Conflict(N_("Der er gemt ændringer, siden du åbnede siden. Se dem igennem, og "
+                          "indsend igen."), data={"version": assessment.version})
+    problems = submission_problems(session, assessment)
+    if problems:
+        raise Invalid(
+            N_("Selvevalueringen kan ikke indsendes endnu: %(n)s punkter mangler."),
+            [FieldError(f"answers.{p.indicator_key}", p.message()) for p in problems],
+            params={"n": len(problems)},
+            data={"problems": [{"code": p.code, "indicator_id": p.indicator_key,
+                                "requirement_id": p.requirement_key} for p in problems]},
+        )
+    number = session.exec(select(func.count()).select_from(AssessmentRevision).where(
+        AssessmentRevision.assessment_id == assessment.id)).one() + 1
+    assessment.status = "submitted"
+    assessment.submitted_at = utcnow()
+    assessment.version += 1
+    session.add(AssessmentRevision(assessment_id=assessment.id, number=number,
+                                   submitted_at=assessment.submitted_at,
+                                   submitted_by_id=user.id,
+                                   snapshot=snapshot(session, assessment)))
+    session.add(assessment)
+    session.commit()
+    return assessment
+
+
+def snapshot(session: Session, assessment: Assessment) -> dict:
+    """The submitted content, by permanent keys, so a revision reads without joins later."""
+    answers = session.exec(
+        select(Answer, Indicator.key).join(Indicator, col(Indicator.id) == col(Answer.indicator_id))
+        .where(Answer.assessment_id == assessment.id).order_by(Indicator.position)
+    ).all()
+    reflections = session.exec(
+        select(Reflection, Requirement.key)
+        .join(Requirement, col(Requirement.id) == col(Reflection.requirement_id))
+        .where(Reflection.assessment_id == assessment.id)
+    ).all()
+    scores = session.exec(
+        select(RequirementScore, Requirement.key)
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(RequirementScore.assessment_id == assessment.id).order_by(Requirement.number)
+    ).all()
+    return {
+        "answers": [{"indicator_id": key, "score": a.score, "not_applicable": a.not_applicable,
+                     "comment": a.comment} for a, key in answers],
+        "reflections": [{"requirement_id": key, "what_works": r.what_works,
+                         "what_to_improve": r.what_to_improve} for r, key in reflections],
+        "requirement_scores": [{"requirement_id": key, "score": s.score} for s, key in scores],
+        "injunction": {"reported": assessment.injunction_reported,
+                       "kind": assessment.injunction_kind,
+                       "description": assessment.injunction_description},
+    }
+
+
+def reopen(*, session: Session, assessment_id: int, user: User, reason: str) -> Assessment:
+    reason = reason.strip()
+    if not reason or len(reason) > 2000:
+        raise Invalid(N_("Skriv en begrundelse for at genåbne."),
+                      [FieldError("reason", N_("Skal udfyldes (højst 2000 tegn)."))])
+    assessment = session.get(Assessment, assessment_id, with_for_update=True,
+                             populate_existing=True)
+    if assessment is None:
+        raise NotFound(N_("Selvevalueringen findes ikke."))
+    if assessment.status != "submitted":
+        raise Conflict(N_("Kun en indsendt selvevaluering kan genåbnes."))
+    latest = session.exec(select(AssessmentRevision).where(
+        AssessmentRevision.assessment_id == assessment.id
+    ).order_by(col(AssessmentRevision.number).desc())).first()
+    latest.reopened_at, latest.reopened_by_id, latest.reopen_reason = utcnow(), user.id, reason
+    assessment.status = "reopened"
+    assessment.version += 1
+    session.add_all([latest, assessment])
+    session.commit()
+    return assessment
+
+
+def revisions(session: Session, assessment: Assessment) -> list[AssessmentRevision]:
+    return list(session.exec(select(AssessmentRevision).where(
+        AssessmentRevision.assessment_id == assessment.id
+    ).order_by(AssessmentRevision.number)))

@@ -1,0 +1,155 @@
+"""The member's self-assessment form: start it, one requirement per page, last year's answers.
+
+With JavaScript every field saves itself (app/web/assessment_answers.py); without it the
+requirement page is one plain form, saved here field by field through the same services.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from app.auth.deps import SessionDep, WebMember, WebUser
+from app.clock import TodayDep
+from app.i18n import N_, gettext, ngettext
+from app.models import Requirement, User
+from app.services.answers import save_answer, save_reflection
+from app.services.assessments import get_assessment_for_user, start_assessment
+from app.services.carry_over import carry_over_last_year
+from app.services.errors import Conflict, Invalid, NotFound
+from app.web.assessment_view import (
+    FormDep,
+    Page,
+    answer_data,
+    choice_of,
+    fingerprint,
+    load_page,
+    neighbours,
+    next_step,
+    refused_answer,
+    refused_reflection,
+    requirement_context,
+    text_of,
+)
+from app.web.templating import render
+
+router = APIRouter()
+
+LOCKED = N_("Selvevalueringen er indsendt og kan ikke længere ændres.")
+CONFLICTS = N_("En kollega har gemt noget af det samme imens. Vælg, hvilken version der skal "
+               "gælde.")
+NOT_SAVED = N_("Noget skal rettes, før det kan gemmes.")
+
+
+@router.post("/assessments")
+def start(user: WebMember, session: SessionDep, today: TodayDep, form: FormDep) -> Response:
+    cycle_id = text_of(form, "cycle_id")
+    if not cycle_id.isdecimal():
+        raise NotFound(N_("Runden findes ikke."))
+    assessment, _ = start_assessment(session=session, user=user, cycle_id=int(cycle_id),
+                                     today=today)
+    return RedirectResponse(next_step(load_page(session, user, assessment.id)), status_code=303)
+
+
+@router.get("/assessments/{assessment_id}/requirements/{number}")
+def requirement_page(request: Request, assessment_id: int, number: int, user: WebUser,
+                     session: SessionDep) -> Response:
+    page = load_page(session, user, assessment_id)
+    requirement = page.requirement(number)
+    context = requirement_context(session, page, requirement)
+    carried = request.query_params.get("carried", "")
+    if carried.isdecimal():
+        context["notice"] = ngettext(
+            "Der er hentet %(num)s svar fra sidste år. Bekræft eller ret hvert af dem.",
+            "Der er hentet %(num)s svar fra sidste år. Bekræft eller ret hvert af dem.",
+            int(carried)) if int(carried) else gettext(
+            "Der var ingen svar fra sidste år at hente til denne selvevaluering.")
+    return render(request, "assessment/requirement.html", context)
+
+
+@router.post("/assessments/{assessment_id}/requirements/{number}")
+def save_requirement(request: Request, assessment_id: int, number: int, user: WebMember,
+                     session: SessionDep, form: FormDep) -> Response:
+    """The whole requirement as one plain form: saves each field the person changed."""
+    page = load_page(session, user, assessment_id)
+    requirement = page.requirement(number)
+    if not page.editable:
+        raise Conflict(LOCKED)
+    refused = _save_answers(session, page, requirement, user, form)
+    refused_text = _save_reflection(session, page, requirement, user, form)
+    if refused or refused_text:
+        fresh = load_page(session, user, assessment_id)
+        answers = {key: refused_answer(session, fresh, **kw) for key, kw in refused.items()}
+        reflection = (refused_reflection(session, fresh, requirement, **refused_text)
+                      if refused_text else None)
+        context = requirement_context(session, fresh, requirement, answers=answers,
+                                      reflection=reflection)
+        states = [f.state for f in answers.values()] + ([reflection.state] if reflection else [])
+        only_conflicts = all(state == "conflict" for state in states)
+        context["message"] = gettext(CONFLICTS if only_conflicts else NOT_SAVED)
+        return render(request, "assessment/requirement.html", context,
+                      status_code=409 if only_conflicts else 422)
+    chosen = (text_of(form, "confirm") or text_of(form, "theirs")
+              or next((name[5:] for name in form if name.startswith("keep.")), "")
+              or ("reflection" if text_of(form, "keep_reflection") else ""))
+    if chosen:
+        return RedirectResponse(f"{page.base}/requirements/{number}#{chosen}", status_code=303)
+    return RedirectResponse(neighbours(page, requirement)[1], status_code=303)
+
+
+def _save_answers(session: Session, page: Page, requirement: Requirement, user: User,
+                  form) -> dict[str, dict]:
+    """Saves every changed answer; returns, per refused key, what to show it again with."""
+    refused = {}
+    confirm, theirs = text_of(form, "confirm"), text_of(form, "theirs")
+    for indicator in page.view.indicators_of(requirement.id):
+        key = indicator.key
+        if theirs == key:
+            continue
+        choice, comment = text_of(form, f"answer.{key}"), text_of(form, f"comment.{key}")
+        version, seen = text_of(form, f"version.{key}"), text_of(form, f"seen.{key}")
+        keep = text_of(form, f"keep.{key}")
+        saved = page.view.answers.get(indicator.id)
+        typed = fingerprint(choice, comment)
+        untouched = typed in (seen, fingerprint(choice_of(saved), saved.comment if saved else ""))
+        if untouched and not keep and confirm != key:
+            continue
+        try:
+            save_answer(session=session, assessment_id=page.assessment.id, indicator_key=key,
+                        user=user, data=answer_data(choice, comment, keep or version))
+        except (Invalid, Conflict) as exc:
+            refused[key] = {"indicator": indicator, "exc": exc, "choice": choice,
+                            "comment": comment, "version": version, "seen": seen}
+    return refused
+
+
+def _save_reflection(session: Session, page: Page, requirement: Requirement, user: User,
+                     form) -> dict | None:
+    if text_of(form, "theirs") == "reflection" or "reflection_version" not in form:
+        return None
+    works, improve = text_of(form, "what_works"), text_of(form, "what_to_improve")
+    version, seen = text_of(form, "reflection_version"), text_of(form, "reflection_seen")
+    keep = text_of(form, "keep_reflection")
+    saved = page.view.reflections.get(requirement.id)
+    typed = fingerprint(works, improve)
+    current = fingerprint(saved.what_works, saved.what_to_improve) if saved else fingerprint("", "")
+    if typed in (seen, current) and not keep:
+        return None
+    try:
+        save_reflection(session=session, assessment_id=page.assessment.id,
+                        requirement_key=requirement.key, user=user,
+                        data={"what_works": works, "what_to_improve": improve,
+                              "version": keep or version})
+    except (Invalid, Conflict) as exc:
+        return {"exc": exc, "what_works": works, "what_to_improve": improve,
+                "version": version, "seen": seen}
+    return None
+
+
+@router.post("/assessments/{assessment_id}/carry-over")
+def carry_over(assessment_id: int, user: WebMember, session: SessionDep) -> Response:
+    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    count = carry_over_last_year(session=session, assessment_id=assessment_id, user=user)
+    page = load_page(session, user, assessment_id)
+    first = page.view.requirements[0].number
+    return RedirectResponse(f"{page.base}/requirements/{first}?carried={count}",
+                            status_code=303)

@@ -1,0 +1,138 @@
+"""Submitting a self-assessment, the history of submitted revisions, and reopening one."""
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from app.auth.deps import SessionDep, WebAdvisor, WebMember, WebUser
+from app.i18n import gettext, localised
+from app.models.vocabulary import Role
+from app.services import submission
+from app.services.assessments import get_assessment_for_user
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.users import get_user
+from app.web.assessment_view import FormDep, Page, load_page, page_context, text_of
+from app.web.templating import render
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class ProblemLine:
+    href: str
+    ref: str
+    text: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    number: int
+    title: str
+    href: str
+    lines: list[ProblemLine]
+
+
+def problem_groups(page: Page) -> list[ProblemGroup]:
+    """The problems per requirement, each linking to the indicator it is about."""
+    nodes = {node.id: node for node in page.view.catalogue.iter_indicators()}
+    groups: dict[int, list[ProblemLine]] = {}
+    for problem in page.problems:
+        node = nodes.get(problem.indicator_key)
+        groups.setdefault(problem.requirement_number, []).append(ProblemLine(
+            f"{page.base}/requirements/{problem.requirement_number}#{problem.indicator_key}",
+            problem.indicator_ref, localised(node, "text") if node else "",
+            gettext(problem.message())))
+    return [ProblemGroup(number, localised(page.node(page.requirement(number)), "title"),
+                         f"{page.base}/requirements/{number}", lines)
+            for number, lines in sorted(groups.items())]
+
+
+def _submit_page(request: Request, page: Page, *, message: str = "",
+                 status_code: int = 200) -> Response:
+    return render(request, "assessment/submit.html", {
+        **page_context(page, "submit"), "groups": problem_groups(page),
+        "problem_count": len(page.problems), "message": message,
+        "is_member": page.user.role == Role.MEMBER,
+    }, status_code=status_code)
+
+
+@router.get("/assessments/{assessment_id}/submit")
+def submit_page(request: Request, assessment_id: int, user: WebUser,
+                session: SessionDep) -> Response:
+    return _submit_page(request, load_page(session, user, assessment_id))
+
+
+@router.post("/assessments/{assessment_id}/submit")
+def submit(request: Request, assessment_id: int, user: WebMember, session: SessionDep,
+           form: FormDep) -> Response:
+    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    version = text_of(form, "version")
+    try:
+        submission.submit(session=session, assessment_id=assessment_id, user=user,
+                          version=int(version) if version.isdecimal() else -1)
+    except (Invalid, Conflict) as exc:
+        session.rollback()
+        return _submit_page(request, load_page(session, user, assessment_id),
+                            message=exc.text(),
+                            status_code=422 if isinstance(exc, Invalid) else 409)
+    return RedirectResponse(f"/assessments/{assessment_id}/results", status_code=303)
+
+
+@dataclass(frozen=True)
+class RevisionLine:
+    number: int
+    submitted_at: object
+    submitted_by: str
+    reopened_at: object
+    reopened_by: str
+    reopen_reason: str
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return "–"
+    try:
+        return get_user(session=session, user_id=user_id).name
+    except NotFound:
+        return "–"
+
+
+def _history_page(request: Request, session: Session, page: Page, *, errors: dict | None = None,
+                  reason: str = "", message: str = "", status_code: int = 200) -> Response:
+    lines = [RevisionLine(r.number, r.submitted_at, _name(session, r.submitted_by_id),
+                          r.reopened_at, _name(session, r.reopened_by_id), r.reopen_reason)
+             for r in submission.revisions(session, page.assessment)]
+    can_reopen = (page.user.role in (Role.ADVISOR, Role.ADMIN)
+                  and page.assessment.status == "submitted")
+    return render(request, "assessment/history.html", {
+        **page_context(page, ""), "revisions": lines, "can_reopen": can_reopen,
+        "errors": errors or {}, "reason": reason, "message": message,
+        "reopened": request.query_params.get("reopened") == "1",
+    }, status_code=status_code)
+
+
+@router.get("/assessments/{assessment_id}/history")
+def history(request: Request, assessment_id: int, user: WebUser,
+            session: SessionDep) -> Response:
+    return _history_page(request, session, load_page(session, user, assessment_id))
+
+
+@router.post("/assessments/{assessment_id}/reopen")
+def reopen(request: Request, assessment_id: int, user: WebAdvisor, session: SessionDep,
+           form: FormDep) -> Response:
+    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    reason = text_of(form, "reason")
+    try:
+        submission.reopen(session=session, assessment_id=assessment_id, user=user,
+                          reason=reason)
+    except (Invalid, Conflict) as exc:
+        session.rollback()
+        errors = {e.field: e.text() for e in exc.errors}
+        return _history_page(request, session, load_page(session, user, assessment_id),
+                             errors=errors, reason=reason, message=exc.text(),
+                             status_code=422 if isinstance(exc, Invalid) else 409)
+    return RedirectResponse(f"/assessments/{assessment_id}/history?reopened=1",
+                            status_code=303)

@@ -1,0 +1,78 @@
+"""The supervision report step: did Socialtilsynet issue a påbud or skærpet tilsyn?"""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.auth.deps import SessionDep, WebMember, WebUser
+from app.i18n import N_
+from app.services.answers import save_injunction
+from app.services.assessments import get_assessment_for_user
+from app.services.errors import Conflict, Invalid
+from app.web.assessment_view import FormDep, Page, load_page, page_context, text_of
+from app.web.templating import render
+
+router = APIRouter()
+
+KINDS = [
+    ("paabud", N_("Påbud")),
+    ("skaerpet_tilsyn", N_("Skærpet tilsyn")),
+    ("begge", N_("Både påbud og skærpet tilsyn")),
+]
+_REPORTED = {"yes": True, "no": False}
+
+
+def _values_of(reported: bool | None, kind: str, description: str) -> dict:
+    answer = "" if reported is None else ("yes" if reported else "no")
+    return {"reported": answer, "kind": kind, "description": description}
+
+
+def _page(request: Request, page: Page, *, values: dict | None = None, version=None,
+          errors: dict | None = None, message: str = "", theirs: dict | None = None,
+          keep_version: int | None = None, status_code: int = 200) -> Response:
+    assessment = page.assessment
+    saved = _values_of(assessment.injunction_reported, assessment.injunction_kind,
+                       assessment.injunction_description)
+    return render(request, "assessment/supervision.html", {
+        **page_context(page, "supervision"), "values": values or saved,
+        "version": assessment.version if version is None else version,
+        "errors": errors or {}, "message": message, "theirs": theirs,
+        "keep_version": keep_version, "kinds": KINDS,
+        "saved": request.query_params.get("saved") == "1",
+        "previous": f"{page.base}/requirements/{page.view.requirements[-1].number}",
+    }, status_code=status_code)
+
+
+@router.get("/assessments/{assessment_id}/supervision")
+def supervision_page(request: Request, assessment_id: int, user: WebUser,
+                     session: SessionDep) -> Response:
+    return _page(request, load_page(session, user, assessment_id))
+
+
+@router.post("/assessments/{assessment_id}/supervision")
+def save_supervision(request: Request, assessment_id: int, user: WebMember, session: SessionDep,
+                     form: FormDep) -> Response:
+    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    values = {name: text_of(form, name) for name in ("reported", "kind", "description")}
+    version, keep = text_of(form, "version"), text_of(form, "keep")
+    try:
+        save_injunction(session=session, assessment_id=assessment_id, user=user, data={
+            "reported": _REPORTED.get(values["reported"], values["reported"]),
+            "kind": values["kind"] if values["reported"] == "yes" else "",
+            "description": values["description"], "version": keep or version})
+    except Invalid as exc:
+        errors = {e.field.split(".")[-1]: e.text() for e in exc.errors}
+        if "__root__" in errors:
+            errors.setdefault("reported", errors.pop("__root__"))
+        return _page(request, load_page(session, user, assessment_id), values=values,
+                     version=version, errors=errors, message=exc.text(), status_code=422)
+    except Conflict as exc:
+        page = load_page(session, user, assessment_id)
+        current = exc.data.get("injunction")
+        return _page(request, page, values=values, version=version, message=exc.text(),
+                     theirs=_values_of(current["reported"], current["kind"],
+                                       current["description"]) if current else None,
+                     keep_version=page.assessment.version, status_code=409)
+    if keep:
+        return RedirectResponse(f"/assessments/{assessment_id}/supervision?saved=1",
+                                status_code=303)
+    return RedirectResponse(f"/assessments/{assessment_id}/submit", status_code=303)

@@ -1,0 +1,347 @@
+"""What the self-assessment pages show: answer fields, reflections, steps and progress.
+
+Plain data for the templates, built from the services' AssessmentView. A field shows what
+the person typed when a save was refused, and the saved value otherwise.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from hashlib import sha256
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from app.i18n import gettext, localised
+from app.models import Answer, Assessment, Indicator, Reflection, Requirement, User
+from app.models.vocabulary import Role
+from app.services.assessments import AssessmentView, get_assessment_for_user, load_view
+from app.services.carry_over import previous_submission
+from app.services.cycles import get_cycle
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.submission import submission_problems
+from app.services.users import get_user
+
+NOT_APPLICABLE = "na"
+
+
+async def read_form(request: Request) -> FormData:
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def text_of(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def fingerprint(*texts: str) -> str:
+    """A short stand-in for what a person saw, so an untouched field is never re-saved."""
+    normalised = "\x1f".join(t.replace("\r\n", "\n").strip() for t in texts)
+    return sha256(normalised.encode()).hexdigest()[:20]
+
+
+def choice_of(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    return "" if answer.score is None else str(answer.score)
+
+
+def answer_data(choice: str, comment: str, version: str | int) -> dict:
+    """The form's single radio group (1-5 or "na") said the way AnswerInput reads it."""
+    return {"score": None if choice in ("", NOT_APPLICABLE) else choice,
+            "not_applicable": choice == NOT_APPLICABLE, "comment": comment, "version": version}
+
+
+@dataclass
+class Theirs:
+    """The value a colleague saved after this person loaded the page."""
+
+    values: dict
+    saved_at: datetime | None
+    by: str
+
+
+@dataclass
+class AnswerField:
+    indicator: Indicator
+    node: object  # the catalogue's indicator, for its translated text
+    choice: str
+    comment: str
+    version: int | str  # the assessment version this person last saw for this field
+    seen: str
+    carried_over: bool = False
+    saved_at: datetime | None = None
+    state: str = ""  # "", "saved", "invalid", "conflict", "locked"
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    theirs: Theirs | None = None
+    keep_version: int | None = None
+    preserve: bool = True  # keep the inputs the browser has (and what was typed meanwhile)
+
+    @property
+    def key(self) -> str:
+        return self.indicator.key
+
+
+@dataclass
+class ReflectionField:
+    what_works: str
+    what_to_improve: str
+    version: int | str
+    seen: str
+    saved_at: datetime | None = None
+    state: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    theirs: Theirs | None = None
+    keep_version: int | None = None
+    preserve: bool = True
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    href: str
+    state: str  # "not_started", "in_progress", "done", "problems"
+    current: bool
+    number: int | None = None
+    answered: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    requirements_done: int
+    requirements_total: int
+    answered: int
+    in_scope: int
+
+
+@dataclass
+class Page:
+    """One loaded assessment and the person looking at it."""
+
+    view: AssessmentView
+    user: User
+    problems: list
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.view.assessment
+
+    @property
+    def editable(self) -> bool:
+        return self.view.editable and self.user.role == Role.MEMBER
+
+    @property
+    def base(self) -> str:
+        return f"/assessments/{self.assessment.id}"
+
+    def requirement(self, number: int) -> Requirement:
+        for requirement in self.view.requirements:
+            if requirement.number == number:
+                return requirement
+        raise NotFound(gettext("Fordringen findes ikke."))
+
+    def requirement_of(self, indicator_key: str) -> tuple[Requirement, Indicator]:
+        for indicator in self.view.indicators:
+            if indicator.key == indicator_key:
+                by_id = {r.id: r for r in self.view.requirements}
+                return by_id[indicator.requirement_id], indicator
+        raise NotFound(gettext("Indikatoren findes ikke i denne selvevaluering."))
+
+    def node(self, requirement: Requirement):
+        return next(r for r in self.view.catalogue.requirements if r.id == requirement.key)
+
+
+def load_page(session: Session, user: User, assessment_id: int) -> Page:
+    """Authorizes (404 for another organisation, 403 for the board) and loads everything."""
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    view = load_view(session=session, assessment=assessment)
+    return Page(view, user, submission_problems(session, assessment))
+
+
+# --- fields ---------------------------------------------------------------------------------
+
+
+def saved_answer(page: Page, indicator: Indicator, *, preserve: bool = True) -> AnswerField:
+    answer = page.view.answers.get(indicator.id)
+    choice, comment = choice_of(answer), answer.comment if answer else ""
+    nodes = {node.id: node for node in page.view.catalogue.iter_indicators()}
+    return AnswerField(indicator, nodes.get(indicator.key, indicator), choice, comment,
+                       page.assessment.version, fingerprint(choice, comment),
+                       carried_over=bool(answer and answer.carried_over),
+                       saved_at=answer.updated_at if answer else None,
+                       preserve=preserve)
+
+
+def saved_reflection(page: Page, requirement: Requirement, *,
+                     preserve: bool = True) -> ReflectionField:
+    reflection: Reflection | None = page.view.reflections.get(requirement.id)
+    works = reflection.what_works if reflection else ""
+    improve = reflection.what_to_improve if reflection else ""
+    return ReflectionField(works, improve, page.assessment.version, fingerprint(works, improve),
+                           saved_at=reflection.updated_at if reflection else None,
+                           preserve=preserve)
+
+
+def errors_by_field(exc: Invalid) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors:
+        name = error.field.split(".")[-1]
+        if name in ("score", "not_applicable", "__root__"):
+            name = "choice"
+        errors.setdefault(name, error.text())
+    return errors
+
+
+def _name_of(session: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return gettext("en kollega")
+    try:
+        return get_user(session=session, user_id=user_id).name
+    except NotFound:
+        return gettext("en kollega")
+
+
+def refused_answer(session: Session, page: Page, *, indicator: Indicator,
+                   exc: Invalid | Conflict, choice: str, comment: str, version: str,
+                   seen: str) -> AnswerField:
+    """The field as typed, with the error, or beside the colleague's saved value."""
+    shown = replace(saved_answer(page, indicator), choice=choice, comment=comment,
+                    version=version, seen=seen or fingerprint(choice, comment))
+    if isinstance(exc, Invalid):
+        errors = errors_by_field(exc)
+        general = errors.pop("version", None) or errors.pop("indicator_id", None)
+        return replace(shown, state="invalid", errors=errors,
+                       message=general or exc.text())
+    answer = page.view.answers.get(indicator.id)
+    if answer is None or "answer" not in exc.data:
+        return replace(shown, state="locked", message=exc.text())
+    theirs = Theirs({"choice": choice_of(answer), "comment": answer.comment},
+                    answer.updated_at, _name_of(session, answer.updated_by_id))
+    return replace(shown, state="conflict", message=exc.text(), theirs=theirs,
+                   keep_version=page.assessment.version, carried_over=False)
+
+
+def refused_reflection(session: Session, page: Page, requirement: Requirement, *,
+                       exc: Invalid | Conflict, what_works: str, what_to_improve: str,
+                       version: str, seen: str) -> ReflectionField:
+    shown = replace(saved_reflection(page, requirement), what_works=what_works,
+                    what_to_improve=what_to_improve, version=version,
+                    seen=seen or fingerprint(what_works, what_to_improve))
+    if isinstance(exc, Invalid):
+        errors = errors_by_field(exc)
+        general = errors.pop("version", None)
+        return replace(shown, state="invalid", errors=errors, message=general or exc.text())
+    reflection = page.view.reflections.get(requirement.id)
+    if reflection is None or "reflection" not in exc.data:
+        return replace(shown, state="locked", message=exc.text())
+    theirs = Theirs({"what_works": reflection.what_works,
+                     "what_to_improve": reflection.what_to_improve},
+                    reflection.updated_at, _name_of(session, reflection.updated_by_id))
+    return replace(shown, state="conflict", message=exc.text(), theirs=theirs,
+                   keep_version=page.assessment.version)
+
+
+# --- steps and progress -----------------------------------------------------------------------
+
+
+def progress_of(page: Page) -> Progress:
+    done = total = 0
+    for requirement in page.view.requirements:
+        in_scope = len(page.view.indicators_of(requirement.id))
+        if not in_scope:
+            continue
+        total += 1
+        score = page.view.scores.get(requirement.id)
+        done += bool(score and score.answered_count >= in_scope)
+    return Progress(done, total, page.assessment.answered_count,
+                    len(page.view.indicators))
+
+
+def steps_of(page: Page, current: str = "") -> list[Step]:
+    """Every requirement, then the supervision report and submitting, each with its state."""
+    problems: dict[int, set[str]] = {}
+    for problem in page.problems:
+        problems.setdefault(problem.requirement_number, set()).add(problem.code)
+    steps = []
+    for requirement in page.view.requirements:
+        indicators = page.view.indicators_of(requirement.id)
+        codes = problems.get(requirement.number, set())
+        score = page.view.scores.get(requirement.id)
+        answered = score.answered_count if score else 0
+        touched = any(i.id in page.view.answers for i in indicators)
+        if codes - {"unanswered"}:
+            state = "problems"
+        elif not codes:
+            state = "done"
+        else:
+            state = "in_progress" if touched else "not_started"
+        steps.append(Step(tr_title(page, requirement), f"{page.base}/requirements/"
+                          f"{requirement.number}", state, current == str(requirement.number),
+                          requirement.number, answered, len(indicators)))
+    reported = page.assessment.injunction_reported is not None
+    steps.append(Step(gettext("Tilsyn"), f"{page.base}/supervision",
+                      "done" if reported else "not_started", current == "supervision"))
+    submitted = page.assessment.status == "submitted"
+    steps.append(Step(gettext("Indsend"), f"{page.base}/submit",
+                      "done" if submitted else ("problems" if page.problems else "not_started"),
+                      current == "submit"))
+    return steps
+
+
+def tr_title(page: Page, requirement: Requirement) -> str:
+    return localised(page.node(requirement), "title")
+
+
+def next_step(page: Page) -> str:
+    """Where to continue: the first requirement not done, the supervision report, submit."""
+    for step in steps_of(page):
+        if step.state != "done":
+            return step.href
+    return f"{page.base}/submit"
+
+
+def page_context(page: Page, current: str) -> dict:
+    return {"page": page, "view": page.view, "assessment": page.assessment,
+            "organisation": page.view.organisation, "cycle": page.view.cycle,
+            "editable": page.editable, "steps": steps_of(page, current),
+            "progress": progress_of(page), "base": page.base}
+
+
+def carry_over_offer(session: Session, page: Page):
+    """Last year's cycle, when its answers could start a form that is still almost empty."""
+    if not page.editable or len(page.view.answers) * 2 >= len(page.view.indicators):
+        return None
+    previous = previous_submission(session, page.assessment)
+    return get_cycle(session=session, cycle_id=previous.cycle_id) if previous else None
+
+
+def neighbours(page: Page, requirement: Requirement) -> tuple[str | None, str]:
+    numbers = [r.number for r in page.view.requirements]
+    index = numbers.index(requirement.number)
+    previous = f"{page.base}/requirements/{numbers[index - 1]}" if index else None
+    following = (f"{page.base}/requirements/{numbers[index + 1]}" if index + 1 < len(numbers)
+                 else f"{page.base}/supervision")
+    return previous, following
+
+
+def requirement_context(session: Session, page: Page, requirement: Requirement, *,
+                        answers: dict[str, AnswerField] | None = None,
+                        reflection: ReflectionField | None = None) -> dict:
+    answers = answers or {}
+    fields = [answers.get(i.key) or saved_answer(page, i)
+              for i in page.view.indicators_of(requirement.id)]
+    previous, following = neighbours(page, requirement)
+    return {**page_context(page, str(requirement.number)), "requirement": requirement,
+            "node": page.node(requirement), "fields": fields,
+            "reflection": reflection or saved_reflection(page, requirement),
+            "scale": page.view.catalogue.scale, "previous": previous, "next": following,
+            "carry_over": carry_over_offer(session, page)}

@@ -1,0 +1,100 @@
+"""Who may call which route: one row per method and path, checked by tests/web/test_access.py.
+
+A row is `(method, path_template, allowed)`:
+- `path_template` is a concrete path with placeholders: `{org_a}`, `{org_b}`, `{alice}`,
+  `{bob}`, `{advisor}`, `{board}`, `{admin}` become ids from the `cast` fixture (alice is
+  "member" and belongs to org_a; bob is "other_member" and belongs to org_b); `{token}`,
+  `{key}` and `{version}` become harmless made-up values (add new ones to FILLERS);
+  `{assessment_a}` is alice's assessment in an open `{cycle}`, and `{indicator}`,
+  `{requirement}` (keys) and `{requirement_number}` are its first ones (test_access.py
+  creates them only for rows that name them).
+  A row belongs to the route that serves the filled-in path, found as the router finds it.
+- `allowed` is a set of role names from ROLES, or PUBLIC (anyone, no login needed).
+
+Allowed roles never get 401, 403 or the login page. Other logged-in roles get 403 (a
+member may get 404, as for another organisation's object); anonymous visitors get the
+login page (HTML) or 401 (API). A new route without a row here fails the meta-test, and
+so does a row whose route is gone: append rows, in any order.
+"""
+
+from collections.abc import Set as AbstractSet
+
+ROLES = ("anonymous", "member", "other_member", "advisor", "board", "admin")
+PUBLIC = "public"
+
+LOGGED_IN = frozenset({"member", "other_member", "advisor", "board", "admin"})
+ADMIN = frozenset({"admin"})
+STAFF = frozenset({"advisor", "admin"})
+MEMBERS = frozenset({"member", "other_member"})
+READS_ASSESSMENTS = MEMBERS | STAFF
+# Rows about alice's own objects: bob ("other_member") gets 404, as for a missing one.
+OWN_MEMBER = frozenset({"member"})
+OWN_MEMBER_AND_STAFF = OWN_MEMBER | STAFF
+
+# Placeholders that are not cast ids: values no route knows, so nothing real is touched.
+FILLERS = {"token": "no-such-token", "key": "no-such-catalogue", "version": "0.0"}
+
+RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
+    # Infrastructure and documentation
+    ("GET", "/healthz", PUBLIC),
+    ("GET", "/openapi.json", PUBLIC),
+    ("GET", "/docs", PUBLIC),
+    # Account pages everyone shares (app/web/account.py)
+    ("GET", "/login", PUBLIC),
+    ("POST", "/login", PUBLIC),
+    ("POST", "/logout", PUBLIC),
+    ("POST", "/language", PUBLIC),
+    ("GET", "/password/forgot", PUBLIC),
+    ("POST", "/password/forgot", PUBLIC),
+    ("GET", "/password/reset/{token}", PUBLIC),
+    ("POST", "/password/reset/{token}", PUBLIC),
+    ("GET", "/invitation/{token}", PUBLIC),
+    ("POST", "/invitation/{token}", PUBLIC),
+    # Home pages (app/web/home.py)
+    ("GET", "/", LOGGED_IN),
+    # Catalogue reading (app/web/catalogues.py)
+    ("GET", "/catalogues", LOGGED_IN),
+    ("GET", "/catalogue", LOGGED_IN),
+    ("GET", "/catalogues/{key}/{version}", LOGGED_IN),
+    # Catalogue administration (app/web/admin_catalogues.py)
+    ("GET", "/admin/catalogues", ADMIN),
+    ("POST", "/admin/catalogues/load", ADMIN),
+    ("GET", "/admin/catalogues/diff", ADMIN),
+    # JSON API (app/api/)
+    ("POST", "/api/v1/auth/token", PUBLIC),
+    ("GET", "/api/v1/me", LOGGED_IN),
+    ("GET", "/api/v1/catalogues", LOGGED_IN),
+    ("GET", "/api/v1/catalogues/{key}/{version}", LOGGED_IN),
+    # Member organisations, users, member import and outbox (app/web/admin_organisations.py,
+    # admin_import.py, admin_users.py, admin_outbox.py)
+    ("GET", "/admin/organisations", ADMIN),
+    ("GET", "/admin/organisations/new", ADMIN),
+    ("POST", "/admin/organisations", ADMIN),
+    ("GET", "/admin/organisations/{org_a}", ADMIN),
+    ("POST", "/admin/organisations/{org_a}", ADMIN),
+    ("POST", "/admin/organisations/{org_a}/deactivate", ADMIN),
+    ("POST", "/admin/organisations/{org_a}/reactivate", ADMIN),
+    ("GET", "/admin/organisations/import", ADMIN),
+    ("GET", "/admin/organisations/import/medlemmer-eksempel.csv", ADMIN),
+    ("POST", "/admin/organisations/import", ADMIN),
+    ("POST", "/admin/organisations/import/confirm", ADMIN),
+    ("GET", "/admin/users", ADMIN),
+    ("GET", "/admin/users/new", ADMIN),
+    ("POST", "/admin/users", ADMIN),
+    ("GET", "/admin/users/{alice}", ADMIN),
+    ("POST", "/admin/users/{alice}", ADMIN),
+    ("POST", "/admin/users/{alice}/resend-invitation", ADMIN),
+    ("POST", "/admin/users/{alice}/deactivate", ADMIN),
+    ("POST", "/admin/users/{alice}/reactivate", ADMIN),
+    ("GET", "/admin/outbox", ADMIN),
+    # Cycles and assessments, JSON (app/api/cycles.py, app/api/assessments.py)
+    ("GET", "/api/v1/cycles", LOGGED_IN),
+    ("GET", "/api/v1/assessments", READS_ASSESSMENTS),
+    ("POST", "/api/v1/assessments", MEMBERS),
+    ("GET", "/api/v1/assessments/{assessment_a}", OWN_MEMBER_AND_STAFF),
+    ("PUT", "/api/v1/assessments/{assessment_a}/answers/{indicator}", OWN_MEMBER),
+    ("PUT", "/api/v1/assessments/{assessment_a}/reflections/{requirement}", OWN_MEMBER),
+    ("PUT", "/api/v1/assessments/{assessment_a}/injunction", OWN_MEMBER),
+    ("POST", "/api/v1/assessments/{assessment_a}/submit", OWN_MEMBER),
+    ("POST", "/api/v1/assessments/{assessment_a}/reopen", STAFF),
+]

@@ -1,0 +1,77 @@
+"""Screenshots of the login page and each role's home page, on the demo data.
+
+    python -m tests.browser.screenshots OUTDIR
+
+Seeds a throw-away SQLite database with the demo data, serves it on a free port, and saves
+PNGs at desktop (1280x800) and phone (390x844) width. A script for looking, not a test.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from alembic import command
+from playwright.sync_api import Page, sync_playwright
+
+from app.cli import alembic_config
+from app.config import Settings
+from app.db import create_db_engine, session_scope
+from app.services.demo import load_demo
+from tests.browser.live import CHROMIUM, DESKTOP, PHONE, launch_chromium, log_in, serve
+
+PASSWORD = "demo-pass-2026"
+ACCOUNTS = [
+    ("member", "member1@example.org"),
+    ("advisor", "advisor@example.org"),
+    ("board", "board@example.org"),
+    ("admin", "admin@example.org"),
+]
+
+
+def _shoot(page: Page, path: Path) -> None:
+    page.screenshot(path=str(path), full_page=True)
+    print(path)
+
+
+def take_screenshots(outdir: Path) -> None:
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="etik-screenshots-") as work:
+        url = f"sqlite:///{Path(work) / 'demo.db'}"
+        command.upgrade(alembic_config(url), "head")
+        engine = create_db_engine(url)
+        with session_scope(engine) as session:
+            load_demo(session=session, password=PASSWORD)
+        settings = Settings(env="development", database_url=url, secret_key="screenshots",
+                            var_dir=Path(work), demo_password=PASSWORD, log_level="WARNING")
+        with serve(settings, engine) as server, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                context = browser.new_context(base_url=server.url, viewport=viewport)
+                page = context.new_page()
+                page.goto("/login")
+                _shoot(page, outdir / f"login-{size}.png")
+                log_in(page, "member1@example.org", "wrong password")
+                _shoot(page, outdir / f"login-error-{size}.png")
+                for role, email in ACCOUNTS:
+                    context.clear_cookies()
+                    page.goto("/login")
+                    log_in(page, email, PASSWORD)
+                    _shoot(page, outdir / f"home-{role}-{size}.png")
+                page.goto("/docs")
+                page.wait_for_selector(".opblock", timeout=15_000)
+                _shoot(page, outdir / f"api-docs-{size}.png")
+                context.close()
+            browser.close()
+        engine.dispose()
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m tests.browser.screenshots OUTDIR")
+    if not CHROMIUM.exists():
+        sys.exit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    take_screenshots(Path(sys.argv[1]))
+
+
+if __name__ == "__main__":
+    main()

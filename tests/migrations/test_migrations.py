@@ -1,0 +1,75 @@
+"""The Alembic migrations: they go up and down, match the models, and stay in one line.
+
+These tests share the database with every other test, so each one leaves the schema at
+head, as the session fixture built it.
+"""
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+import app.models  # noqa: F401  (registers every table on the metadata)
+from app.cli import alembic_config
+from app.db import create_db_engine, metadata
+
+DATED_NAME = re.compile(r"^(\d{8})_\w+\.py$")
+
+
+@pytest.fixture
+def database(database_url):
+    """An engine of its own (not the `engine` fixture), and the schema at head afterwards."""
+    engine = create_db_engine(database_url)
+    yield engine, alembic_config(database_url)
+    command.upgrade(alembic_config(database_url), "head")
+    engine.dispose()
+
+
+def _tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_migrations_go_up_to_head_down_to_base_and_up_again(database):
+    engine, config = database
+    command.upgrade(config, "head")
+    assert _tables(engine) == set(metadata.tables)
+    command.downgrade(config, "base")
+    assert _tables(engine) == set()
+    command.upgrade(config, "head")
+    assert _tables(engine) == set(metadata.tables)
+
+
+def test_autogenerate_finds_no_difference_between_models_and_migrations(database):
+    engine, config = database
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, metadata)
+    assert differences == [], (
+        "the models and the migrations differ; add a revision with "
+        f"`alembic revision --autogenerate`: {differences}")
+
+
+def _revision_files() -> list[Path]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [Path(revision.path) for revision in script.walk_revisions()]
+
+
+def test_every_revision_file_name_starts_with_its_date():
+    files = _revision_files()
+    assert files
+    for path in files:
+        match = DATED_NAME.match(path.name)
+        assert match, f"{path.name} does not start with YYYYMMDD_"
+        datetime.strptime(match.group(1), "%Y%m%d")  # a real date
+
+
+def test_migrations_have_exactly_one_head():
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert len(heads) == 1, f"several heads, merge them: {heads}"
