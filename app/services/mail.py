@@ -46,7 +46,10 @@ def _deliver(settings: Settings, message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-def recent_messages(*, session: Session, limit: int = 100) -> list[OutboxMessage]:
+def recent_messages(*, session: Session, limit: int = 100, offset: int = 0
+                    ) -> list[OutboxMessage]:
     return list(session.exec(
-        select(OutboxMessage).order_by(col(OutboxMessage.created_at).desc()).limit(limit)
+        select(OutboxMessage)
+        .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
+        .offset(offset).limit(limit)
     ))

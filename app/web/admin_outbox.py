@@ -31,10 +31,10 @@ def body_parts(body: str) -> list[tuple[str, bool]]:
 def outbox(request: Request, _admin: WebAdmin, session: SessionDep,
            page: PageNumber = 1) -> Response:
     offset = (page - 1) * PAGE_SIZE
-    # recent_messages() has no offset: read up to this page, plus one row to know of a next.
-    messages = recent_messages(session=session, limit=offset + PAGE_SIZE + 1)
-    shown = messages[offset:offset + PAGE_SIZE]
-    pagination = Pagination(request.url.path, page, {}, more=len(messages) > offset + PAGE_SIZE)
+    # One row more than a page tells whether there is a next page.
+    messages = recent_messages(session=session, limit=PAGE_SIZE + 1, offset=offset)
+    shown = messages[:PAGE_SIZE]
+    pagination = Pagination(request.url.path, page, {}, more=len(messages) > PAGE_SIZE)
     return render(request, "admin/outbox.html", {
         "messages": [(message, body_parts(message.body)) for message in shown],
         "pagination": pagination,
