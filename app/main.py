@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(BodyLimitMiddleware, settings=settings, upload_paths=UPLOAD_PATH_MARKERS)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(LanguageMiddleware)
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(RequestLogMiddleware, expose_query_count=not settings.is_production)
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
 from app.config import Settings
+from app.db import query_counter
 
 log = logging.getLogger("etik.request")
 
@@ -18,10 +19,14 @@ LANGUAGE_COOKIE = "etik_lang"
 
 
 class RequestLogMiddleware:
-    """One structured line per request: method, path, status, duration, user id."""
+    """One structured line per request: method, path, status, duration, queries, user id.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Outside production the answer also carries `X-Query-Count`, read by `make bench`.
+    """
+
+    def __init__(self, app: ASGIApp, expose_query_count: bool = False) -> None:
         self.app = app
+        self.expose_query_count = expose_query_count
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -29,22 +34,29 @@ class RequestLogMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        queries = [0]
+        token = query_counter.set(queries)
 
         async def send_with_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.expose_query_count:
+                    message.setdefault("headers", []).append(
+                        (b"x-query-count", str(queries[0]).encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_status)
         finally:
+            query_counter.reset(token)
             log.info(json.dumps({
                 "event": "request",
                 "method": scope["method"],
                 "path": scope["path"],
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "queries": queries[0],
                 "user_id": scope.get("state", {}).get("user_id"),
             }))
 

@@ -1,0 +1,48 @@
+"""Pages cost a fixed number of SQL queries, whatever the number of members."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from app.models.vocabulary import Role
+
+
+def _queries(client, path: str) -> int:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return int(response.headers["x-query-count"])
+
+
+def _add_members(factory, n: int) -> None:
+    for _ in range(n):
+        factory.user(Role.MEMBER)
+
+
+@pytest.mark.parametrize("path", ["/", "/catalogues", "/admin/organisations", "/admin/users",
+                                  "/admin/catalogues"])
+def test_admin_pages_cost_the_same_queries_with_ten_times_the_members(
+        path, login, cast, factory, catalogue):
+    client = login(cast.admin)
+    _add_members(factory, 3)
+    few = _queries(client, path)
+    _add_members(factory, 30)
+    assert _queries(client, path) == few
+
+
+def test_member_home_costs_the_same_queries_with_more_colleagues(login, cast, factory,
+                                                                catalogue, open_cycle):
+    client = login(cast.alice)
+    few = _queries(client, "/")
+    for _ in range(10):
+        factory.user(Role.MEMBER, organisation=cast.org_a)
+    assert _queries(client, "/") == few
+
+
+def test_the_query_count_header_is_not_sent_in_production(app, client):
+    production = Settings(env="production", secret_key="s" * 32,
+                          database_url=app.state.settings.database_url)
+    with TestClient(create_app(production, engine=app.state.engine)) as prod_client:
+        response = prod_client.get("/login")
+    assert "x-query-count" not in response.headers
+    assert "x-query-count" in client.get("/login").headers
