@@ -1,0 +1,1 @@
+"""`make bench`: etik under load at LOS scale and at ten times that."""
