@@ -75,7 +75,7 @@ def demo(
     if_empty: Annotated[bool, typer.Option(help="Do nothing when demo data exists")] = False,
 ) -> None:
     """Load deterministic demo data (never in production)."""
-    from app.services.demo import DemoAlreadyLoaded, demo_is_loaded, load_demo
+    from app.services.demo import DemoAlreadyLoaded, DemoRefused, demo_is_loaded, load_demo
 
     settings = get_settings()
     if settings.is_production:
@@ -91,10 +91,17 @@ def demo(
             return
         try:
             summary = load_demo(session=session, password=settings.demo_password,
-                                members=members, seed=seed)
+                                members=members, years=years, seed=seed,
+                                catalogue_dir=settings.catalogue_dir,
+                                production=settings.is_production)
         except DemoAlreadyLoaded:
             fail("Demo data is already loaded; use --reset to start again.")
-    typer.echo(f"Loaded {summary.organisations} demo organisations.")
+        except DemoRefused:
+            fail("Demo data is refused when ETIK_ENV=production.")
+    states = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in
+                       sorted(summary.states.items()))
+    typer.echo(f"Loaded {summary.organisations} demo organisations and cycles "
+               f"{', '.join(map(str, summary.cycles))} (this year: {states}).")
     _print_logins(settings.demo_password, members)
 
 
@@ -180,6 +187,34 @@ def members_import(
                f"{summary.invited} invitations sent.")
     if summary.invited and not settings.smtp_host:
         typer.echo("No SMTP server is set: the invitation links are on /admin/outbox.")
+
+
+@cli.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup (gzip-compressed)")],
+) -> None:
+    """Write a consistent copy of the whole database to FILE, also while the app runs."""
+    from app.services.backup import BackupError, backup_database
+
+    try:
+        summary = backup_database(engine=_engine(), path=file)
+    except BackupError as exc:
+        fail(str(exc))
+    typer.echo(f"Backed up {summary.describe()} to {file}.")
+
+
+@cli.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `etik backup`")],
+) -> None:
+    """Load a backup into an empty database at the backup's revision: all rows or none."""
+    from app.services.backup import BackupError, restore_database
+
+    try:
+        summary = restore_database(engine=_engine(), path=file)
+    except BackupError as exc:
+        fail(str(exc))
+    typer.echo(f"Restored {summary.describe()} from {file}.")
 
 
 def main() -> None:

@@ -97,4 +97,52 @@ RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
     ("PUT", "/api/v1/assessments/{assessment_a}/injunction", OWN_MEMBER),
     ("POST", "/api/v1/assessments/{assessment_a}/submit", OWN_MEMBER),
     ("POST", "/api/v1/assessments/{assessment_a}/reopen", STAFF),
+    # The member's self-assessment pages (app/web/assessment_form.py, assessment_answers.py,
+    # assessment_supervision.py, assessment_submit.py)
+    ("POST", "/assessments", MEMBERS),
+    ("GET", "/assessments/{assessment_a}/requirements/{requirement_number}", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/requirements/{requirement_number}", OWN_MEMBER),
+    ("POST", "/assessments/{assessment_a}/carry-over", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/answers/{indicator}", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/answers/{indicator}", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/reflections/{requirement_number}", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/reflections/{requirement_number}", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/supervision", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/supervision", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/submit", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/submit", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/history", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/reopen", STAFF),
+]
+
+# Evidence: files and links per requirement (app/web/assessment_evidence.py,
+# app/api/evidence.py). `{evidence}` is an id no evidence has: allowed roles get 404, the
+# board 403 before any lookup; tests/web/test_evidence.py and tests/api/test_evidence_api.py
+# check the same routes with real evidence.
+FILLERS["evidence"] = "987654321"
+RULES += [
+    ("POST", "/assessments/{assessment_a}/requirements/{requirement}/evidence", OWN_MEMBER),
+    ("POST", "/assessments/{assessment_a}/evidence/{evidence}/delete", OWN_MEMBER),
+    ("GET", "/evidence/{evidence}/download", OWN_MEMBER_AND_STAFF),
+    ("GET", "/api/v1/assessments/{assessment_a}/evidence", OWN_MEMBER_AND_STAFF),
+    ("POST", "/api/v1/assessments/{assessment_a}/evidence", OWN_MEMBER),
+    ("GET", "/api/v1/evidence/{evidence}", OWN_MEMBER_AND_STAFF),
+    ("DELETE", "/api/v1/evidence/{evidence}", OWN_MEMBER),
+]
+# Results, report and action plan (app/web/assessment_results.py, app/web/actions.py)
+FILLERS["action"] = "999999"  # no such action: allowed roles get 404, never 401/403
+RULES += [
+    ("GET", "/assessments/{assessment_a}/results", OWN_MEMBER_AND_STAFF),
+    ("GET", "/assessments/{assessment_a}/report", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/actions", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/actions/{action}", OWN_MEMBER_AND_STAFF),
+    # Follow-up actions, JSON (app/api/actions.py); members create for their own organisation
+    ("GET", "/api/v1/actions", READS_ASSESSMENTS),
+    ("POST", "/api/v1/actions", READS_ASSESSMENTS),
+    ("PATCH", "/api/v1/actions/{action}", READS_ASSESSMENTS),
+    # Annual cycles (app/web/admin_cycles.py)
+    ("GET", "/admin/cycles", ADMIN),
+    ("POST", "/admin/cycles", ADMIN),
+    ("GET", "/admin/cycles/{cycle}", ADMIN),
+    ("POST", "/admin/cycles/{cycle}", ADMIN),
 ]

@@ -3,11 +3,13 @@
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from sqlalchemy import case as sa_case
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import CatalogueVersion, Cycle
+from app.models import Assessment, CatalogueVersion, Cycle
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -35,11 +37,14 @@ class CycleInput(BaseModel):
     opens_on: date
     deadline: date
 
-    @model_validator(mode="after")
-    def _deadline_after_opening(self) -> "CycleInput":
-        if self.deadline < self.opens_on:
+    # A field validator, not a model validator, so the error names the deadline field.
+    @field_validator("deadline")
+    @classmethod
+    def _deadline_after_opening(cls, deadline: date, info: ValidationInfo) -> date:
+        opens_on = info.data.get("opens_on")
+        if opens_on is not None and deadline < opens_on:
             raise ValueError(N_("Fristen skal ligge efter åbningsdatoen."))
-        return self
+        return deadline
 
 
 def _validated(session: Session, data, cycle_id: int | None = None) -> CycleInput:
@@ -97,3 +102,13 @@ def current_cycle(*, session: Session, today: date) -> Cycle | None:
             if cycle_status(cycle, today) is status:
                 return cycle
     return cycles[-1] if cycles else None
+
+
+def assessment_counts(*, session: Session) -> dict[int, tuple[int, int]]:
+    """cycle id -> (assessments started, of them submitted)."""
+    rows = session.exec(
+        select(Assessment.cycle_id, func.count(),
+               func.sum(sa_case((Assessment.status == "submitted", 1), else_=0)))
+        .group_by(Assessment.cycle_id)
+    ).all()
+    return {cycle_id: (int(started), int(submitted or 0)) for cycle_id, started, submitted in rows}

@@ -49,7 +49,8 @@ def peer_medians(session: Session, assessment: Assessment,
                  service_type: str) -> dict[int, tuple[float, int]]:
     """requirement id -> (median, respondents) among submitted peers of the same type.
 
-    The median is computed in SQL with window functions that SQLite and PostgreSQL share.
+    The median is computed in SQL with window functions that SQLite and PostgreSQL share:
+    the middle row for an odd count, the mean of the two middle rows for an even one.
     """
     scored = (
         select(
@@ -68,8 +69,9 @@ def peer_medians(session: Session, assessment: Assessment,
                col(RequirementScore.score).is_not(None))
         .subquery()
     )
-    middle = (scored.c.position == (scored.c.n + 1) / 2) | (
-        scored.c.position == (scored.c.n + 2) / 2)
+    # Floor division: `/` would be true division, and an even count would find one middle.
+    middle = (scored.c.position == (scored.c.n + 1) // 2) | (
+        scored.c.position == (scored.c.n + 2) // 2)
     rows = session.exec(
         select(scored.c.requirement_id, func.avg(scored.c.score), func.max(scored.c.n))
         .where(middle).group_by(scored.c.requirement_id)
@@ -94,7 +96,9 @@ def results_for(*, session: Session, assessment: Assessment, threshold: int,
                 last_year[keys.get(old_key)] = score
         previous_year = session.get(Cycle, previous.cycle_id).year
     peers = peer_medians(session, assessment, organisation.service_type)
-    peers_shown = bool(peers) and min(n for _, n in peers.values()) >= anonymity_minimum
+    # Each requirement is shown or hidden on its own: one requirement that few peers
+    # scored (all "not relevant", say) must not hide the others.
+    peers_shown = any(n >= anonymity_minimum for _, n in peers.values())
     rows = []
     for requirement in requirements:
         median, n = peers.get(requirement.id, (None, 0))

@@ -2,12 +2,20 @@
 
 from app.web import (
     account,
+    actions,
     admin_catalogues,
+    admin_cycles,
     admin_import,
     admin_organisations,
     admin_outbox,
     admin_users,
     api_docs,
+    assessment_answers,
+    assessment_evidence,
+    assessment_form,
+    assessment_results,
+    assessment_submit,
+    assessment_supervision,
     catalogues,
     home,
 )
@@ -15,4 +23,8 @@ from app.web import (
 web_routers = [account.router, home.router, api_docs.router,
                catalogues.router, admin_catalogues.router,
                admin_import.router, admin_organisations.router, admin_users.router,
-               admin_outbox.router]
+               admin_outbox.router,
+               assessment_form.router, assessment_answers.router,
+               assessment_supervision.router, assessment_submit.router,
+               assessment_evidence.router,
+               assessment_results.router, actions.router, admin_cycles.router]

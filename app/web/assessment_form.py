@@ -146,9 +146,17 @@ def _save_reflection(session: Session, page: Page, requirement: Requirement, use
 
 
 @router.post("/assessments/{assessment_id}/carry-over")
-def carry_over(assessment_id: int, user: WebMember, session: SessionDep) -> Response:
+def carry_over(request: Request, assessment_id: int, user: WebMember,
+               session: SessionDep) -> Response:
     get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-    count = carry_over_last_year(session=session, assessment_id=assessment_id, user=user)
+    try:
+        count = carry_over_last_year(session=session, assessment_id=assessment_id, user=user)
+    except (Invalid, Conflict) as exc:
+        # Shown here, while the session is open: the service rolled back, expiring `user`.
+        page = load_page(session, user, assessment_id)
+        context = requirement_context(session, page, page.view.requirements[0])
+        return render(request, "assessment/requirement.html", {**context, "problem": exc.text()},
+                      status_code=exc.status_code)
     page = load_page(session, user, assessment_id)
     first = page.view.requirements[0].number
     return RedirectResponse(f"{page.base}/requirements/{first}?carried={count}",

@@ -1,5 +1,6 @@
 """Submitting a self-assessment, the history of submitted revisions, and reopening one."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
@@ -55,6 +56,7 @@ def _submit_page(request: Request, page: Page, *, message: str = "",
     return render(request, "assessment/submit.html", {
         **page_context(page, "submit"), "groups": problem_groups(page),
         "problem_count": len(page.problems), "message": message,
+        "counts": Counter(problem.code for problem in page.problems),
         "is_member": page.user.role == Role.MEMBER,
     }, status_code=status_code)
 

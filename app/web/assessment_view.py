@@ -292,7 +292,7 @@ def steps_of(page: Page, current: str = "") -> list[Step]:
                       "done" if reported else "not_started", current == "supervision"))
     submitted = page.assessment.status == "submitted"
     steps.append(Step(gettext("Indsend"), f"{page.base}/submit",
-                      "done" if submitted else ("problems" if page.problems else "not_started"),
+                      "done" if submitted else "not_started",
                       current == "submit"))
     return steps
 
@@ -301,12 +301,14 @@ def tr_title(page: Page, requirement: Requirement) -> str:
     return localised(page.node(requirement), "title")
 
 
-def next_step(page: Page) -> str:
+def next_open_step(page: Page) -> Step:
     """Where to continue: the first requirement not done, the supervision report, submit."""
-    for step in steps_of(page):
-        if step.state != "done":
-            return step.href
-    return f"{page.base}/submit"
+    steps = steps_of(page)
+    return next((step for step in steps if step.state != "done"), steps[-1])
+
+
+def next_step(page: Page) -> str:
+    return next_open_step(page).href
 
 
 def page_context(page: Page, current: str) -> dict:

@@ -4,8 +4,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.auth.deps import SessionDep, SettingsDep, WebUser
+from app.clock import TodayDep
 from app.models.vocabulary import Role
 from app.services import overview
+from app.web.assessment_home import member_home
 from app.web.labels import service_type_label
 from app.web.templating import render
 
@@ -13,7 +15,8 @@ router = APIRouter()
 
 
 @router.get("/")
-def home(request: Request, user: WebUser, session: SessionDep, settings: SettingsDep) -> Response:
+def home(request: Request, user: WebUser, session: SessionDep, settings: SettingsDep,
+         today: TodayDep) -> Response:
     role = Role(user.role)
     if role is Role.ADMIN:
         context = {"overview": overview.admin_overview(session=session)}
@@ -27,5 +30,6 @@ def home(request: Request, user: WebUser, session: SessionDep, settings: Setting
                    "minimum": settings.anonymity_minimum}
     else:
         context = {"organisation": overview.organisation_of(session=session, user=user),
-                   "colleagues": overview.colleagues_of(session=session, user=user)}
+                   "colleagues": overview.colleagues_of(session=session, user=user),
+                   "home": member_home(session=session, user=user, today=today)}
     return render(request, f"home/{role.value}.html", context)

@@ -23,6 +23,7 @@ _MENUS: dict[Role, list[tuple[str, str]]] = {
         (N_("Medlemmer"), "/admin/organisations"),
         (N_("Brugere"), "/admin/users"),
         (N_("Kataloger"), "/admin/catalogues"),
+        (N_("Runder"), "/admin/cycles"),
         (N_("Udbakke"), "/admin/outbox"),
     ],
 }

@@ -1,0 +1,82 @@
+"""Follow-up actions, JSON: list, create and change an organisation's action plan."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from app.auth.deps import SessionDep, api_role
+from app.clock import TodayDep
+from app.models import Action, User
+from app.models.vocabulary import Role
+from app.services import actions as action_service
+
+router = APIRouter(tags=["actions"])
+
+# The board sees only aggregates: refused before any body is read.
+ApiUser = Annotated[User, Depends(api_role(Role.MEMBER, Role.ADVISOR, Role.ADMIN))]
+
+
+class ActionOut(BaseModel):
+    id: int
+    organisation_id: int
+    requirement_id: str | None
+    assessment_id: int | None
+    title: str
+    description: str
+    owner_email: str
+    due_on: date | None
+    priority: str
+    status: str
+    comment: str
+    version: int
+    overdue: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+# Found and authorized before the body is read, so another organisation's action is 404
+# whatever the body holds.
+def _visible(action_id: int, user: ApiUser, session: SessionDep) -> Action:
+    return action_service.get_action_for_user(session=session, user=user, action_id=action_id)
+
+
+VisibleAction = Annotated[Action, Depends(_visible)]
+
+
+def _out(session, action, today: date) -> ActionOut:
+    return ActionOut(**action_service.action_json(session, action, today))
+
+
+@router.get("/actions")
+def read_actions(user: ApiUser, session: SessionDep, today: TodayDep,
+                 organisation_id: Annotated[int | None, Query()] = None,
+                 status: Annotated[action_service.ActionStatus | None, Query()] = None,
+                 overdue: Annotated[bool | None, Query()] = None) -> list[ActionOut]:
+    """Member: its own organisation's actions; advisor, admin: any organisation's."""
+    rows = action_service.list_actions(session=session, user=user, today=today,
+                                       organisation_id=organisation_id,
+                                       status=status.value if status else None,
+                                       overdue=overdue)
+    return [ActionOut(**action_service.action_json(session, r.action, today)) for r in rows]
+
+
+@router.post("/actions", status_code=201,
+             responses={404: {"description": "A member naming another organisation"}})
+def create_action(body: action_service.ActionInput, user: ApiUser, session: SessionDep,
+                  today: TodayDep) -> ActionOut:
+    """Advisor, admin: for any organisation; member: for its own (it follows up its plan)."""
+    action = action_service.create_action(session=session, user=user, data=body, today=today)
+    return _out(session, action, today)
+
+
+@router.patch("/actions/{action_id}",
+              responses={409: {"description": "`version` is stale; the body holds the action "
+                                              "as saved"}})
+def patch_action(visible: VisibleAction, body: action_service.ActionUpdate, user: ApiUser,
+                 session: SessionDep, today: TodayDep) -> ActionOut:
+    """Only the fields sent change. Members change their own organisation's actions."""
+    action = action_service.update_action(session=session, user=user, action_id=visible.id,
+                                          data=body.model_dump(exclude_unset=True))
+    return _out(session, action, today)

@@ -1,0 +1,264 @@
+"""Follow-up actions: the organisation's action plan, with owner, due date and status.
+
+Members create and follow up actions for their own organisation; LOS advisors and admins
+for any. Every change carries the version the person saw, so nobody overwrites a
+colleague's change unseen.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import Action, Assessment, CatalogueVersion, Organisation, Requirement, User
+from app.models.base import utcnow
+from app.models.vocabulary import Role
+from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.services.validation import parse_input
+
+NOT_FOUND = N_("Handlingen findes ikke.")
+NOT_SAVED = N_("Handlingen blev ikke gemt. Ret det markerede.")
+CONFLICT = N_("En anden har ændret handlingen, efter du åbnede siden. Se den nye udgave, og "
+              "prøv igen.")
+BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
+NO_ORGANISATION = N_("Organisationen findes ikke.")
+OPEN_STATUSES = ("open", "in_progress")
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+def _blank_to_none(value):
+    return None if value == "" else value
+
+
+def _email(value: str) -> str:
+    # Only the shape: an owner may be a colleague without a login in etik.
+    local, _, domain = value.partition("@")
+    if value and (not local or "." not in domain or " " in value or domain.startswith(".")):
+        raise ValueError(N_("Skriv en gyldig e-mailadresse, fx navn@tilbud.dk."))
+    return value.lower()
+
+
+class ActionInput(BaseModel):
+    """A new action. `requirement_id` is the requirement's permanent key, or none."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    organisation_id: int
+    requirement_id: str | None = Field(default=None, max_length=120)
+    assessment_id: int | None = None
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    owner_email: str = Field(default="", max_length=254)
+    due_on: date | None = None
+    priority: Priority = Priority.NORMAL
+
+    @field_validator("requirement_id", "assessment_id", "due_on", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return _blank_to_none(value)
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _default_priority(cls, value):
+        return Priority.NORMAL if value in ("", None) else value
+
+    @field_validator("owner_email")
+    @classmethod
+    def _owner_email(cls, value: str) -> str:
+        return _email(value)
+
+
+class ActionUpdate(BaseModel):
+    """A change to an action: only the fields sent change; `version` is the one seen."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    version: int = Field(ge=1)
+    status: ActionStatus | None = None
+    comment: str | None = Field(default=None, max_length=5000)
+    due_on: date | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    owner_email: str | None = Field(default=None, max_length=254)
+    priority: Priority | None = None
+
+    @field_validator("due_on", "status", "priority", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return _blank_to_none(value)
+
+    @field_validator("owner_email")
+    @classmethod
+    def _owner_email(cls, value: str | None) -> str | None:
+        return None if value is None else _email(value)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action with what a list shows beside it."""
+
+    action: Action
+    requirement_key: str | None
+    requirement_number: int | None
+    overdue: bool
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    return (action.due_on is not None and action.due_on < today
+            and action.status in OPEN_STATUSES)
+
+
+def _may_see_organisation(user: User, organisation_id: int) -> None:
+    """Members see only their own organisation: any other is "not found"."""
+    if user.role == Role.BOARD:
+        raise Forbidden(BOARD)
+    if user.role == Role.MEMBER and user.organisation_id != organisation_id:
+        raise NotFound(NO_ORGANISATION)
+
+
+def get_action_for_user(*, session: Session, user: User, action_id: int) -> Action:
+    if user.role == Role.BOARD:
+        raise Forbidden(BOARD)
+    action = session.get(Action, action_id)
+    if action is None or (user.role == Role.MEMBER
+                          and action.organisation_id != user.organisation_id):
+        raise NotFound(NOT_FOUND)
+    return action
+
+
+def _requirement(session: Session, values: ActionInput) -> tuple[int | None, int | None]:
+    """(requirement row id, assessment id) for the key, in the catalogue version that the
+    named assessment, else the organisation's latest assessment, else the newest uses."""
+    errors = []
+    assessment = None
+    if values.assessment_id is not None:
+        assessment = session.get(Assessment, values.assessment_id)
+        if assessment is None or assessment.organisation_id != values.organisation_id:
+            errors.append(FieldError("assessment_id", N_("Selvevalueringen findes ikke.")))
+            assessment = None
+    if errors:
+        raise Invalid(NOT_SAVED, errors)
+    if values.requirement_id is None:
+        return None, values.assessment_id
+    version_id = assessment.catalogue_version_id if assessment else _latest_version(
+        session, values.organisation_id)
+    requirement_id = session.exec(select(Requirement.id).where(
+        Requirement.catalogue_version_id == version_id,
+        Requirement.key == values.requirement_id)).first()
+    if requirement_id is None:
+        raise Invalid(NOT_SAVED, [FieldError("requirement_id",
+                                             N_("Fordringen findes ikke."))])
+    return requirement_id, values.assessment_id
+
+
+def _latest_version(session: Session, organisation_id: int) -> int | None:
+    own = session.exec(select(Assessment.catalogue_version_id).where(
+        Assessment.organisation_id == organisation_id).order_by(
+        col(Assessment.cycle_id).desc())).first()
+    if own is not None:
+        return own
+    return session.exec(select(CatalogueVersion.id).where(
+        CatalogueVersion.kind == "assessment").order_by(
+        col(CatalogueVersion.published_on).desc(), col(CatalogueVersion.id).desc())).first()
+
+
+def create_action(*, session: Session, user: User, data: dict | ActionInput,
+                  today: date) -> Action:
+    values = parse_input(ActionInput, data, NOT_SAVED)
+    _may_see_organisation(user, values.organisation_id)
+    if session.get(Organisation, values.organisation_id) is None:
+        raise NotFound(NO_ORGANISATION)
+    if values.due_on is not None and values.due_on < today:
+        raise Invalid(NOT_SAVED, [FieldError("due_on", N_("Fristen ligger før i dag."))])
+    requirement_id, assessment_id = _requirement(session, values)
+    action = Action(**values.model_dump(exclude={"requirement_id", "assessment_id"}),
+                    requirement_id=requirement_id, assessment_id=assessment_id,
+                    created_by_id=user.id)
+    session.add(action)
+    session.commit()
+    return action
+
+
+def update_action(*, session: Session, user: User, action_id: int,
+                  data: dict | ActionUpdate) -> Action:
+    values = parse_input(ActionUpdate, data, NOT_SAVED)
+    get_action_for_user(session=session, user=user, action_id=action_id)
+    # The row lock makes two saves of the same version queue; the second sees the first.
+    action = session.get(Action, action_id, with_for_update=True, populate_existing=True)
+    if action.version != values.version:
+        session.rollback()
+        raise Conflict(CONFLICT, data={"action": action_json(session, action, None)})
+    changes = values.model_dump(exclude={"version"}, exclude_unset=True)
+    for name in ("status", "title", "priority", "comment", "description", "owner_email"):
+        if changes.get(name, "") is None:
+            changes.pop(name)  # null means "leave as it is"; only the due date can be cleared
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action.version += 1
+    action.updated_at = utcnow()
+    session.add(action)
+    session.commit()
+    return action
+
+
+def list_actions(*, session: Session, user: User, today: date,
+                 organisation_id: int | None = None, status: str | None = None,
+                 overdue: bool | None = None) -> list[ActionRow]:
+    """The actions the user may see, open ones by due date first, then the rest."""
+    if user.role == Role.MEMBER:
+        _may_see_organisation(user, organisation_id or user.organisation_id or 0)
+        organisation_id = user.organisation_id
+    elif user.role == Role.BOARD:
+        raise Forbidden(BOARD)
+    statement = (select(Action, Requirement.key, Requirement.number)
+                 .join(Requirement, col(Requirement.id) == col(Action.requirement_id),
+                       isouter=True))
+    if organisation_id is not None:
+        statement = statement.where(Action.organisation_id == organisation_id)
+    if status:
+        if status not in set(ActionStatus):
+            raise Invalid(N_("Ukendt status."), [FieldError("status", N_(
+                "Vælg en af mulighederne."))])
+        statement = statement.where(Action.status == status)
+    if overdue is not None:
+        late = (col(Action.due_on) < today) & col(Action.status).in_(OPEN_STATUSES)
+        statement = statement.where(late if overdue else ~late | col(Action.due_on).is_(None))
+    statement = statement.order_by(
+        col(Action.status).not_in(OPEN_STATUSES), col(Action.due_on).is_(None),
+        col(Action.due_on), col(Action.id))
+    return [ActionRow(action, key, number, is_overdue(action, today))
+            for action, key, number in session.exec(statement)]
+
+
+def action_json(session: Session, action: Action, today: date | None) -> dict:
+    key = None
+    if action.requirement_id is not None:
+        requirement = session.get(Requirement, action.requirement_id)
+        key = requirement.key if requirement else None
+    return {
+        "id": action.id, "organisation_id": action.organisation_id,
+        "requirement_id": key, "assessment_id": action.assessment_id,
+        "title": action.title, "description": action.description,
+        "owner_email": action.owner_email,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "priority": action.priority, "status": action.status, "comment": action.comment,
+        "version": action.version,
+        "overdue": is_overdue(action, today) if today else None,
+        "created_at": action.created_at.isoformat(),
+        "updated_at": action.updated_at.isoformat(),
+    }

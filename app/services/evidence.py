@@ -1,0 +1,339 @@
+"""Evidence for a requirement: files kept outside the web root, and links.
+
+A file is streamed to a temporary file beside its final place, checked by content
+(app/services/file_types.py), renamed to a random storage key and recorded; when anything
+after the rename fails, the file is removed again, so a file on disk always has its row.
+"""
+
+import logging
+import math
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote, urlsplit
+
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.i18n import N_, format_number
+from app.models import Assessment, Evidence, Requirement, User
+from app.models.vocabulary import Role
+from app.services.assessments import EDITABLE, get_assessment_for_user, lock_for_edit
+from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.services.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
+
+log = logging.getLogger("etik.evidence")
+
+CHUNK_BYTES = 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_TITLE = 300
+MAX_URL = 2000
+MAX_FILENAME = 255
+STORAGE_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+NOT_FOUND = N_("Dokumentationen findes ikke.")
+NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
+LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
+MEMBERS_ONLY = N_("Kun medlemmets egne brugere kan tilføje eller fjerne dokumentation.")
+BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
+
+
+def evidence_dir(settings: Settings) -> Path:
+    return settings.var_dir / "evidence"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def list_evidence(*, session: Session, user: User,
+                  assessment_id: int) -> list[tuple[Evidence, str]]:
+    """The assessment's evidence with each requirement's key, oldest first."""
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    return [(evidence, key) for evidence, key in session.exec(
+        select(Evidence, Requirement.key)
+        .join(Requirement, Requirement.id == Evidence.requirement_id)
+        .where(Evidence.assessment_id == assessment.id)
+        .order_by(Requirement.number, Evidence.created_at, Evidence.id)
+    )]
+
+
+def _evidence_for_user(session: Session, user: User, evidence_id: int) -> Evidence:
+    """The evidence if the user may see its assessment; another organisation's is "not found"."""
+    if user.role == Role.BOARD:
+        # Before any lookup, so the board learns nothing about which ids exist.
+        raise Forbidden(BOARD)
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound(NOT_FOUND)
+    try:
+        get_assessment_for_user(session=session, user=user,
+                                assessment_id=evidence.assessment_id)
+    except NotFound:
+        raise NotFound(NOT_FOUND) from None
+    return evidence
+
+
+def stored_path(settings: Settings, evidence: Evidence) -> Path:
+    if not STORAGE_KEY.fullmatch(evidence.storage_key or ""):
+        raise NotFound(NOT_FOUND)
+    return evidence_dir(settings) / evidence.storage_key
+
+
+def evidence_for_download(*, session: Session, settings: Settings, user: User,
+                          evidence_id: int) -> tuple[Evidence, Path]:
+    """The file and where it lies: for the organisation's members, advisors and admins."""
+    evidence = _evidence_for_user(session, user, evidence_id)
+    if evidence.kind != "file":
+        raise NotFound(N_("Dokumentationen er et link, ikke en fil."))
+    path = stored_path(settings, evidence)
+    if not path.is_file():
+        log.warning("evidence %s: file %s is missing", evidence.id, evidence.storage_key)
+        raise NotFound(NOT_FOUND)
+    return evidence, path
+
+
+_ASCII_DANISH = str.maketrans({"Æ": "Ae", "æ": "ae", "Ø": "Oe", "ø": "oe", "Å": "Aa",
+                               "å": "aa"})
+
+
+def download_headers(evidence: Evidence) -> dict[str, str]:
+    """Always an attachment, with the name in RFC 5987 form and an ASCII fallback."""
+    fallback = unicodedata.normalize("NFKD", evidence.filename.translate(_ASCII_DANISH))
+    fallback = fallback.encode("ascii", "ignore").decode()
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", fallback).strip() or "dokument"
+    return {
+        "Content-Disposition": (f'attachment; filename="{fallback}"; '
+                                f"filename*=UTF-8''{quote(evidence.filename, safe='')}"),
+        "X-Content-Type-Options": "nosniff",
+        # Should a browser still show it, it shows it without scripts or our origin.
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+    }
+
+
+def download_content_type(evidence: Evidence) -> str:
+    """The stored type when it is one we accept; anything else downloads as bytes."""
+    known = BY_CONTENT_TYPE.get(evidence.content_type)
+    return known.content_type if known else "application/octet-stream"
+
+
+# --- adding ----------------------------------------------------------------------------------
+
+
+def _editable(session: Session, user: User, assessment_id: int,
+              requirement_key: str | None = None) -> tuple[Assessment, Requirement | None]:
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    if user.role != Role.MEMBER:
+        raise Forbidden(MEMBERS_ONLY)
+    if assessment.status not in EDITABLE:
+        raise Conflict(LOCKED)
+    if requirement_key is None:
+        return assessment, None
+    requirement = session.exec(select(Requirement).where(
+        Requirement.catalogue_version_id == assessment.catalogue_version_id,
+        Requirement.key == requirement_key,
+    )).first()
+    if requirement is None:
+        raise Invalid(NOT_ADDED, [FieldError("requirement_id", N_("Fordringen findes ikke."))])
+    return assessment, requirement
+
+
+def clean_filename(name: str) -> str:
+    """The user's file name, for showing and downloading only: no folders, no control or
+    direction characters, no leading dots, at most 255 characters with the extension kept."""
+    # Browsers send a name's quotes and line breaks percent-encoded in multipart (HTML spec).
+    name = (name or "").replace("%22", '"').replace("%0A", " ").replace("%0D", " ")
+    name = unicodedata.normalize("NFC", name)
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
+    name = " ".join(name.split()).lstrip(". ")
+    if len(name) > MAX_FILENAME:
+        stem, suffix = os.path.splitext(name)
+        suffix = suffix[:20]
+        name = stem[:MAX_FILENAME - len(suffix)].rstrip() + suffix
+    return name
+
+
+def size_in_megabytes(size: int) -> str:
+    """Rounded up, so a file just over the limit never reads as the limit itself."""
+    return format_number(math.ceil(size * 10 / MEGABYTE) / 10)
+
+
+def _chunks(content: bytes | BinaryIO) -> Iterable[bytes]:
+    if isinstance(content, bytes | bytearray):
+        yield bytes(content)
+        return
+    while chunk := content.read(CHUNK_BYTES):
+        yield chunk
+
+
+def _receive(content: bytes | BinaryIO, directory: Path, limit: int, name: str) -> Path:
+    """Streams the upload to a temporary file; removes it and refuses when too big or empty."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = directory / f".upload-{secrets.token_hex(8)}.part"
+    size = 0
+    try:
+        with temporary.open("xb") as target:
+            for chunk in _chunks(content):
+                size += len(chunk)
+                if size <= limit:
+                    target.write(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+        if size > limit:
+            raise Invalid(NOT_ADDED, [FieldError("file", N_(
+                "Filen «%(name)s» er %(size)s MB; grænsen er %(limit)s MB."),
+                {"name": name, "size": size_in_megabytes(size),
+                 "limit": format_number(limit / MEGABYTE)})])
+        if size == 0:
+            raise Invalid(NOT_ADDED, [FieldError("file", N_("Filen «%(name)s» er tom."),
+                                                 {"name": name})])
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _title(title: str, fallback: str = "") -> str:
+    title = " ".join((title or "").split()) or fallback
+    if len(title) > MAX_TITLE:
+        raise Invalid(NOT_ADDED, [FieldError("title", N_(
+            "Titlen er for lang (højst %(max)s tegn)."), {"max": MAX_TITLE})])
+    return title
+
+
+def add_file_evidence(*, session: Session, settings: Settings, assessment_id: int,
+                      requirement_key: str, user: User, filename: str,
+                      content: bytes | BinaryIO, title: str = "") -> Evidence:
+    """Checks, stores and records an uploaded file; nothing is left behind when refused."""
+    assessment, requirement = _editable(session, user, assessment_id, requirement_key)
+    if not (filename or "").strip():
+        raise Invalid(NOT_ADDED, [FieldError("file", N_("Vælg en fil."))])
+    name = clean_filename(filename) or "dokument"
+    title = _title(title, fallback=name[:MAX_TITLE])
+    directory = evidence_dir(settings)
+    path = _receive(content, directory, settings.max_upload_bytes, name)
+    try:
+        try:
+            file_type = detect_file_type(path)
+        except MacroDocument:
+            raise Invalid(NOT_ADDED, [FieldError("file", N_(
+                "«%(name)s» indeholder makroer. Gem den uden makroer, eller som PDF."),
+                {"name": name})]) from None
+        if file_type is None:
+            raise Invalid(NOT_ADDED, [FieldError("file", N_(
+                "«%(name)s» er ikke en PDF-, Word-, Excel- eller billedfil."), {"name": name})])
+        if not name.lower().endswith(file_type.extensions):
+            # Downloads open with the right program, whatever the name claimed.
+            name = name[:MAX_FILENAME - len(file_type.extensions[0])] + file_type.extensions[0]
+        # Under the assessment's write lock, so a submit in between is seen (409).
+        lock_for_edit(session, assessment.id)
+        key = secrets.token_hex(16)
+        final = directory / key
+        os.replace(path, final)
+        path = final
+        evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
+                            kind="file", title=title, filename=name,
+                            content_type=file_type.content_type,
+                            size_bytes=path.stat().st_size, storage_key=key,
+                            uploaded_by_id=user.id)
+        session.add(evidence)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    return evidence
+
+
+NOT_A_WEB_ADDRESS = N_("Det ligner ikke en webadresse. Skriv hele adressen, fx "
+                       "https://www.eksempel.dk/rapport.")
+
+
+def _link_errors(url: str) -> tuple[str, list[FieldError]]:
+    url = (url or "").strip().replace(" ", "%20")
+    if not url:
+        return url, [FieldError("url", N_("Skriv adressen på linket."))]
+    if len(url) > MAX_URL:
+        return url, [FieldError("url", N_("Adressen er for lang (højst %(max)s tegn)."),
+                                {"max": MAX_URL})]
+    try:
+        if not urlsplit(url).scheme and not url.startswith(("/", ":")):
+            url = "https://" + url  # "www.los.dk/rapport" is what people type
+        parts = urlsplit(url)
+        hostname = parts.hostname or ""
+        parts.port  # noqa: B018  (raises ValueError for a port that is no number)
+    except ValueError:
+        return url, [FieldError("url", NOT_A_WEB_ADDRESS)]
+    if parts.scheme.lower() not in ("http", "https"):
+        return url, [FieldError("url", N_("Et link skal begynde med http:// eller https://."))]
+    if ("." not in hostname or parts.username is not None
+            or any(c.isspace() or unicodedata.category(c) == "Cc" for c in url)):
+        return url, [FieldError("url", NOT_A_WEB_ADDRESS)]
+    return url, []
+
+
+def add_link_evidence(*, session: Session, assessment_id: int, requirement_key: str,
+                      user: User, url: str, title: str) -> Evidence:
+    """Records a link (http or https only) with a title."""
+    assessment, requirement = _editable(session, user, assessment_id, requirement_key)
+    url, errors = _link_errors(url)
+    title = " ".join((title or "").split())
+    if not title:
+        errors.append(FieldError("title", N_("Giv linket en titel, så andre ved, hvad det er.")))
+    elif len(title) > MAX_TITLE:
+        errors.append(FieldError("title", N_("Titlen er for lang (højst %(max)s tegn)."),
+                                 {"max": MAX_TITLE}))
+    if errors:
+        raise Invalid(NOT_ADDED, errors)
+    lock_for_edit(session, assessment.id)
+    evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
+                        kind="link", title=title, url=url, uploaded_by_id=user.id)
+    session.add(evidence)
+    session.commit()
+    return evidence
+
+
+def add_evidence(*, session: Session, settings: Settings, assessment_id: int,
+                 requirement_key: str, user: User, title: str = "",
+                 filename: str | None = None, content: bytes | BinaryIO | None = None,
+                 url: str | None = None) -> Evidence:
+    """A file or a link, whichever was sent: what the API's one form of input needs."""
+    if content is not None and url:
+        _editable(session, user, assessment_id, requirement_key)
+        raise Invalid(NOT_ADDED, [FieldError("file", N_(
+            "Send enten en fil eller et link, ikke begge."))])
+    if content is not None:
+        return add_file_evidence(session=session, settings=settings,
+                                 assessment_id=assessment_id, requirement_key=requirement_key,
+                                 user=user, filename=filename or "", content=content,
+                                 title=title)
+    return add_link_evidence(session=session, assessment_id=assessment_id,
+                             requirement_key=requirement_key, user=user, url=url or "",
+                             title=title)
+
+
+# --- removing --------------------------------------------------------------------------------
+
+
+def remove_evidence(*, session: Session, settings: Settings, user: User, evidence_id: int,
+                    assessment_id: int | None = None) -> Evidence:
+    """Deletes the row, then the file; a file that cannot be deleted is logged, not shown."""
+    evidence = _evidence_for_user(session, user, evidence_id)
+    if assessment_id is not None and evidence.assessment_id != assessment_id:
+        raise NotFound(NOT_FOUND)
+    _editable(session, user, evidence.assessment_id)
+    path = stored_path(settings, evidence) if evidence.kind == "file" else None
+    lock_for_edit(session, evidence.assessment_id)
+    session.delete(evidence)
+    session.commit()
+    if path is not None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.exception("evidence %s: could not delete %s", evidence_id, path.name)
+    return evidence

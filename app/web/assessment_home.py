@@ -1,0 +1,63 @@
+"""The member's home page: this year's self-assessment and the next step, last year's
+result, and the follow-up actions still open."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session
+
+from app.models import Action, Assessment, Cycle, User
+from app.services.assessments import list_assessments_for_user, open_actions
+from app.services.cycles import current_cycle, cycle_status, list_cycles
+from app.web.assessment_view import (
+    Page,
+    Progress,
+    Step,
+    carry_over_offer,
+    load_page,
+    next_open_step,
+)
+from app.web.assessment_view import progress_of as _progress_of
+
+
+@dataclass
+class MemberHome:
+    today: date
+    cycle: Cycle | None = None
+    cycle_status: str = ""
+    assessment: Assessment | None = None
+    progress: Progress | None = None
+    next_step: Step | None = None
+    editable: bool = False
+    carry_over: Cycle | None = None
+    previous: Assessment | None = None
+    previous_cycle: Cycle | None = None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def days_left(self) -> int | None:
+        return (self.cycle.deadline - self.today).days if self.cycle else None
+
+
+def member_home(*, session: Session, user: User, today: date) -> MemberHome:
+    home = MemberHome(today)
+    if user.organisation_id is None:
+        return home
+    cycle = current_cycle(session=session, today=today)
+    cycles = {c.id: c for c in list_cycles(session=session)}
+    mine = list_assessments_for_user(session=session, user=user)
+    if cycle is not None:
+        home.cycle, home.cycle_status = cycle, cycle_status(cycle, today).value
+        home.assessment = next((a for a in mine if a.cycle_id == cycle.id), None)
+    if home.assessment is not None:
+        page: Page = load_page(session, user, home.assessment.id)
+        home.progress, home.editable = _progress_of(page), page.editable
+        home.next_step = next_open_step(page)
+        home.carry_over = carry_over_offer(session, page)
+    earlier = [a for a in mine if a.status == "submitted" and a is not home.assessment
+               and (cycle is None or cycles[a.cycle_id].year < cycle.year)]
+    if earlier:
+        home.previous = max(earlier, key=lambda a: cycles[a.cycle_id].year)
+        home.previous_cycle = cycles[home.previous.cycle_id]
+    home.actions = open_actions(session=session, organisation_id=user.organisation_id)
+    return home

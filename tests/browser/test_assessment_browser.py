@@ -1,0 +1,189 @@
+"""The self-assessment form in a real browser: autosave, a colleague's conflict, submitting,
+and the same form with JavaScript turned off."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from app.models import Answer, Assessment, Indicator
+from app.models.vocabulary import Role
+from app.services.answers import save_answer
+from app.services.assessments import indicators_in_scope
+from tests.browser.live import log_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _start(page: Page, email: str) -> int:
+    """Logs in and starts (or continues) this year's assessment; returns its id."""
+    page.goto("/login")
+    log_in(page, email, PASSWORD)
+    page.get_by_role("button", name="Start selvevalueringen").click()
+    expect(page).to_have_url(re.compile(r"/assessments/\d+/requirements/1$"))
+    return int(page.url.split("/")[4])
+
+
+def _block(page: Page, key: str):
+    return page.locator(f'[id="{key}"]')
+
+
+def _saved(session: Session, assessment_id: int, key: str) -> Answer | None:
+    session.expire_all()
+    return session.exec(select(Answer).join(Indicator, Indicator.id == Answer.indicator_id)
+                        .where(Answer.assessment_id == assessment_id,
+                               Indicator.key == key)).first()
+
+
+def _keys(session: Session, catalogue, number: int) -> list[str]:
+    return [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")
+            if i.key.startswith(_requirement_prefix(session, catalogue, number))]
+
+
+def _requirement_prefix(session, catalogue, number) -> str:
+    return next(r["id"] for r in catalogue.document["requirements"]
+                if r["number"] == number) + "."
+
+
+def _serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_filling_in_a_requirement_saves_as_you_go_and_survives_a_reload(
+        page, cast, open_cycle, catalogue, session, page_problems):
+    assessment_id = _start(page, cast.alice.email)
+    first, second = _keys(session, catalogue, 1)[:2]
+    block = _block(page, first)
+    block.get_by_text("i høj grad opfyldt", exact=True).click()
+    expect(block.get_by_role("status")).to_contain_text("Gemt kl.")
+    _block(page, first).get_by_label("Kommentar").fill("Vi følger op på målene hver måned.")
+    expect(_block(page, first).get_by_role("status")).to_contain_text("Gemt kl.",
+                                                                       timeout=5000)
+    _block(page, second).get_by_text("Ikke relevant").click()
+    expect(_block(page, second).get_by_role("status")).to_contain_text("Gemt kl.")
+    # Both indicators of requirement 1 are answered: the steps say so without a reload.
+    assert len(_keys(session, catalogue, 1)) == 2
+    expect(page.locator(".steps a[aria-current=step]")).to_contain_text("Færdig")
+
+    page.reload()
+    expect(_block(page, first).get_by_role("radio", name=re.compile("^4"))).to_be_checked()
+    expect(_block(page, first).get_by_label("Kommentar")).to_have_value(
+        "Vi følger op på målene hver måned.")
+    expect(_block(page, second).get_by_role("radio", name="Ikke relevant")).to_be_checked()
+    answer = _saved(session, assessment_id, first)
+    assert (answer.score, answer.comment) == (4, "Vi følger op på målene hver måned.")
+    assert _serious_violations(page) == []
+    assert page_problems.unexpected() == []
+
+
+def test_a_colleague_saving_the_same_field_shows_both_versions_and_the_choice_works(
+        page, browser, live_server, cast, factory, open_cycle, catalogue, session,
+        page_problems):
+    colleague = factory.user(Role.MEMBER, organisation=cast.org_a, name="Carl Kollega")
+    assessment_id = _start(page, cast.alice.email)
+    key = _keys(session, catalogue, 1)[0]
+    other = browser.new_context(base_url=live_server.url, locale="da-DK")
+    try:
+        tab = other.new_page()
+        tab.goto("/login")
+        log_in(tab, colleague.email, PASSWORD)
+        tab.goto(f"/assessments/{assessment_id}/requirements/1")
+        # Both have the page open; Carl saves first.
+        _block(tab, key).get_by_label("Kommentar").fill("Carls tekst fra mødet")
+        _block(tab, key).get_by_label("Kommentar").blur()
+        expect(_block(tab, key).get_by_role("status")).to_contain_text("Gemt kl.")
+
+        _block(page, key).get_by_label("Kommentar").fill("Alices tekst")
+        _block(page, key).get_by_label("Kommentar").blur()
+        conflict = _block(page, key).locator(".conflict")
+        expect(conflict).to_contain_text("Din version")
+        expect(conflict).to_contain_text("Gemt af Carl Kollega kl.")
+        expect(conflict).to_contain_text("Alices tekst")
+        expect(conflict).to_contain_text("Carls tekst fra mødet")
+        assert _saved(session, assessment_id, key).comment == "Carls tekst fra mødet"
+
+        conflict.get_by_role("button", name="Behold min version").click()
+        expect(_block(page, key).get_by_role("status")).to_contain_text("Gemt kl.")
+        expect(_block(page, key).locator(".conflict")).to_have_count(0)
+        assert _saved(session, assessment_id, key).comment == "Alices tekst"
+
+        # Now Carl is the one behind; he takes Alice's version.
+        _block(tab, key).get_by_label("Kommentar").fill("Carl igen")
+        _block(tab, key).get_by_label("Kommentar").blur()
+        expect(_block(tab, key).locator(".conflict")).to_contain_text("Alices tekst")
+        _block(tab, key).get_by_role("button", name="Brug kollegaens version").click()
+        expect(_block(tab, key).get_by_label("Kommentar")).to_have_value("Alices tekst")
+        expect(_block(tab, key).locator(".conflict")).to_have_count(0)
+        assert _saved(session, assessment_id, key).comment == "Alices tekst"
+    finally:
+        other.close()
+    assert page_problems.unexpected(allowed_statuses=(409,)) == []
+
+
+def test_submitting_lists_what_is_missing_then_goes_through(
+        page, cast, open_cycle, catalogue, session, page_problems):
+    assessment_id = _start(page, cast.alice.email)
+    keys = [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")]
+    missing = keys[-1]
+    for key in keys[:-1]:
+        version = session.get(Assessment, assessment_id).version
+        save_answer(session=session, assessment_id=assessment_id, indicator_key=key,
+                    user=cast.alice, data={"score": 4, "version": version})
+        session.expire_all()
+
+    page.goto(f"/assessments/{assessment_id}/submit")
+    expect(page.get_by_role("heading", name="Før I kan indsende, mangler:")).to_be_visible()
+    expect(page.get_by_text("1 indikator er ikke besvaret")).to_be_visible()
+    assert _serious_violations(page) == []
+    page.locator(f'a[href$="#{missing}"]').click()
+    expect(page).to_have_url(re.compile(f"#{re.escape(missing)}$"))
+    _block(page, missing).get_by_text("i middel grad opfyldt", exact=True).click()
+    expect(_block(page, missing).get_by_role("status")).to_contain_text("Gemt kl.")
+
+    page.goto(f"/assessments/{assessment_id}/submit")
+    expect(page.get_by_role("heading", name="Alt er besvaret")).to_be_visible()
+    page.get_by_role("button", name="Indsend selvevalueringen").click()
+    expect(page).to_have_url(re.compile(f"/assessments/{assessment_id}/results$"))
+    session.expire_all()
+    assert session.get(Assessment, assessment_id).status == "submitted"
+
+    page.goto(f"/assessments/{assessment_id}/requirements/1")
+    expect(page.get_by_text("kan ikke længere rettes")).to_be_visible()
+    expect(page.get_by_role("radio")).to_have_count(0)
+    expect(page.get_by_role("link", name="Se resultatet")).to_be_visible()
+
+
+def test_the_form_saves_without_javascript_as_a_plain_form(
+        browser, live_server, cast, open_cycle, catalogue, session):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False,
+                                  locale="da-DK")
+    try:
+        page = context.new_page()
+        assessment_id = _start(page, cast.alice.email)
+        first, second = _keys(session, catalogue, 1)[:2]
+        _block(page, first).get_by_text("i lav grad opfyldt", exact=True).click()
+        _block(page, first).get_by_label("Kommentar").fill("Fremmødet svinger")
+        _block(page, second).get_by_text("i meget høj grad opfyldt", exact=True).click()
+        page.get_by_label("Det fungerer godt").fill("Skolesamarbejdet")
+        page.get_by_role("button", name="Gem og gå videre").click()
+        expect(page).to_have_url(re.compile(f"/assessments/{assessment_id}/requirements/2$"))
+
+        assert _saved(session, assessment_id, first).score == 2
+        assert _saved(session, assessment_id, second).score == 5
+        page.goto(f"/assessments/{assessment_id}/requirements/1")
+        expect(_block(page, first).get_by_label("Kommentar")).to_have_value("Fremmødet svinger")
+        expect(page.get_by_label("Det fungerer godt")).to_have_value("Skolesamarbejdet")
+
+        # A mistake comes back with the error at the field and the text kept.
+        _block(page, first).get_by_label("Kommentar").fill("x" * 5001)
+        page.get_by_role("button", name="Gem og gå videre").click()
+        expect(_block(page, first).locator(".field__error")).to_contain_text("for lang")
+        expect(page.get_by_label("Det fungerer godt")).to_have_value("Skolesamarbejdet")
+        assert _saved(session, assessment_id, first).comment == "Fremmødet svinger"
+    finally:
+        context.close()
