@@ -53,7 +53,10 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def _remember(request: Request, user: User | None) -> User | None:
+def _remember(request: Request, session: Session, user: User | None) -> User | None:
+    if user is not None:
+        # Detached, so a service's rollback cannot expire the person the error page names.
+        session.expunge(user)
     request.state.user = user
     # The request log names the user by id only, never by email.
     request.scope.setdefault("state", {})["user_id"] = user.id if user else None
@@ -63,7 +66,7 @@ def _remember(request: Request, user: User | None) -> User | None:
 def optional_web_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
     token = session_token(request, settings)
     user = user_for_browser_session(session=session, token=token) if token else None
-    return _remember(request, user)
+    return _remember(request, session, user)
 
 
 def web_user(user: Annotated[User | None, Depends(optional_web_user)]) -> User:
@@ -85,7 +88,7 @@ def api_user(
         user = user_for_api_token(session=session, token=credentials.credentials)
     if user is None:
         raise ApiUnauthorized(N_("Log ind med et gyldigt token."))
-    return _remember(request, user)
+    return _remember(request, session, user)
 
 
 def _role_guard(base, roles: tuple[Role, ...]):
