@@ -193,28 +193,34 @@ def members_import(
 def backup(
     file: Annotated[Path, typer.Argument(help="Where to write the backup (gzip-compressed)")],
 ) -> None:
-    """Write a consistent copy of the whole database to FILE, also while the app runs."""
+    """Write a consistent copy of the whole database and its evidence files to FILE, also
+    while the app runs."""
     from app.services.backup import BackupError, backup_database
 
     try:
-        summary = backup_database(engine=_engine(), path=file)
+        summary = backup_database(engine=_engine(), path=file,
+                                  evidence_dir=get_settings().var_dir / "evidence")
     except BackupError as exc:
         fail(str(exc))
-    typer.echo(f"Backed up {summary.describe()} to {file}.")
+    typer.echo(" ".join(filter(None, [f"Backed up {summary.describe()} to {file}.",
+                                      summary.warning])))
 
 
 @cli.command()
 def restore(
     file: Annotated[Path, typer.Argument(help="A file written by `etik backup`")],
 ) -> None:
-    """Load a backup into an empty database at the backup's revision: all rows or none."""
+    """Load a backup into an empty database at the backup's revision, and its evidence files
+    into the evidence folder, which must not hold them yet: all or nothing."""
     from app.services.backup import BackupError, restore_database
 
     try:
-        summary = restore_database(engine=_engine(), path=file)
+        summary = restore_database(engine=_engine(), path=file,
+                                   evidence_dir=get_settings().var_dir / "evidence")
     except BackupError as exc:
         fail(str(exc))
-    typer.echo(f"Restored {summary.describe()} from {file}.")
+    typer.echo(" ".join(filter(None, [f"Restored {summary.describe()} from {file}.",
+                                      summary.warning])))
 
 
 def main() -> None:

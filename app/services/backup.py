@@ -1,9 +1,11 @@
-"""`etik backup` and `etik restore`: a consistent copy of the whole database, on any backend.
+"""`etik backup` and `etik restore`: a consistent copy of the whole database and of the
+uploaded evidence files, on any backend.
 
 No external tools (the Docker image has no pg_dump): every table is read in one snapshot
 transaction and written as portable JSON lines (app.services.backup_format), so a backup of
-SQLite restores into PostgreSQL and back. Files uploaded as evidence are not in the database
-and so not in the backup; copy var/evidence/ alongside.
+SQLite restores into PostgreSQL and back. In the same transaction the evidence files its rows
+refer to are read from the evidence folder into the backup (app.services.backup_files); on
+restore they are written back before the rows are committed, and removed if the rows fail.
 """
 
 import gzip
@@ -20,12 +22,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.db import metadata
+from app.services.backup_files import (
+    files_in_snapshot,
+    refuse_overwrites,
+    refuse_unsafe_keys,
+    remove_files,
+    restore_files,
+    write_files,
+)
 from app.services.backup_format import (
     BackupError,
     BackupHeader,
     BackupWriter,
     column_decoder,
-    read_header,
+    read_contents,
     read_rows,
 )
 
@@ -34,20 +44,42 @@ __all__ = ["BackupError", "BackupSummary", "backup_database", "restore_database"
 BATCH_ROWS = 1000
 
 
+def size_text(size_bytes: int) -> str:
+    size = float(size_bytes)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            break
+        size /= 1000
+    return f"{size_bytes} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+
+
 @dataclass(frozen=True)
 class BackupSummary:
     tables: int
     rows: int
-    size_bytes: int
+    size_bytes: int  # of the backup file
+    files: int = 0  # evidence files in the backup (restored: written)
+    file_bytes: int = 0
+    missing: tuple[int, ...] = ()  # evidence whose file was missing when the backup was made
+    without_files: bool = False  # restored from a version-1 backup, which holds no files
 
     def describe(self) -> str:
-        size = float(self.size_bytes)
-        for unit in ("bytes", "kB", "MB", "GB"):
-            if size < 1000 or unit == "GB":
-                break
-            size /= 1000
-        size_text = f"{self.size_bytes} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
-        return f"{self.tables} tables, {self.rows} rows, {size_text}"
+        files = f"{self.files} evidence file{'' if self.files == 1 else 's'}"
+        return (f"{self.tables} tables, {self.rows} rows, {files} "
+                f"({size_text(self.file_bytes)}), {size_text(self.size_bytes)} compressed")
+
+    @property
+    def warning(self) -> str:
+        """For the end of the summary line; empty when every file was there."""
+        if self.without_files:
+            return ("Warning: this backup was made before evidence files were included; "
+                    "copy any evidence files (var/evidence/) from where it was made by hand.")
+        if not self.missing:
+            return ""
+        count = len(self.missing)
+        ids = ", ".join(map(str, self.missing[:10])) + (", …" if count > 10 else "")
+        return (f"Warning: {count} evidence file{' was' if count == 1 else 's were'} missing "
+                f"on disk when the backup was made, so not in it (evidence {ids}).")
 
 
 # --- transactions -------------------------------------------------------------------------
@@ -87,13 +119,15 @@ def _alembic_revision(connection: Connection) -> str | None:
 # --- backup ---------------------------------------------------------------------------------
 
 
-def backup_database(*, engine: Engine, path: Path,
+def backup_database(*, engine: Engine, path: Path, evidence_dir: Path,
                     progress: Callable[[str, int], None] | None = None) -> BackupSummary:
-    """Writes every table to `path`, read in one snapshot while the app goes on writing.
+    """Writes every table to `path`, read in one snapshot while the app goes on writing, and
+    after them the files in `evidence_dir` that the snapshot's evidence rows refer to.
 
     The file appears under its name only when complete (written next to it, then renamed);
     it is readable by its owner only, as it holds password hashes. `progress(table, rows)`
-    is called before each table's rows are read.
+    is called before each table's rows are read. A referenced file missing on disk is
+    recorded as missing and named in the summary's warning.
     """
     path = Path(path)
     try:
@@ -105,7 +139,8 @@ def backup_database(*, engine: Engine, path: Path,
     try:
         with os.fdopen(descriptor, "wb") as raw:
             with gzip.GzipFile(filename=path.name, mode="wb", fileobj=raw) as compressed:
-                rows = _write_snapshot(engine, BackupWriter(compressed), progress)
+                writer = BackupWriter(compressed)
+                _write_snapshot(engine, writer, Path(evidence_dir), progress)
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(temporary, path)
@@ -115,12 +150,13 @@ def backup_database(*, engine: Engine, path: Path,
         raise BackupError(f"The backup failed: {getattr(exc, 'orig', None) or exc}") from exc
     finally:
         temporary.unlink(missing_ok=True)
-    return BackupSummary(tables=len(metadata.sorted_tables), rows=rows,
-                         size_bytes=path.stat().st_size)
+    return BackupSummary(tables=len(metadata.sorted_tables), rows=writer.rows,
+                         size_bytes=path.stat().st_size, files=writer.files,
+                         file_bytes=writer.file_bytes, missing=tuple(writer.missing))
 
 
-def _write_snapshot(engine: Engine, writer: BackupWriter,
-                    progress: Callable[[str, int], None] | None) -> int:
+def _write_snapshot(engine: Engine, writer: BackupWriter, evidence_dir: Path,
+                    progress: Callable[[str, int], None] | None) -> None:
     tables = metadata.sorted_tables
     with _transaction(engine, read_only=True) as connection:
         revision = _alembic_revision(connection)
@@ -128,7 +164,9 @@ def _write_snapshot(engine: Engine, writer: BackupWriter,
             raise BackupError("The database has no tables yet; run `etik db upgrade` first.")
         counts = {table.name: connection.execute(
             sa.select(sa.func.count()).select_from(table)).scalar_one() for table in tables}
-        writer.header(alembic_revision=revision, dialect=engine.dialect.name, tables=counts)
+        files = files_in_snapshot(connection)
+        writer.header(alembic_revision=revision, dialect=engine.dialect.name, tables=counts,
+                      files=len(files))
         for table in tables:
             if progress:
                 progress(table.name, counts[table.name])
@@ -141,28 +179,50 @@ def _write_snapshot(engine: Engine, writer: BackupWriter,
                 writer.row(list(row))
             if writer.rows - written != counts[table.name]:  # cannot happen in one snapshot
                 raise BackupError(f"Table {table.name} changed during the backup; try again.")
+        # Still in the snapshot: a file uploaded meanwhile has no row here and is left out.
+        write_files(writer, files, evidence_dir)
     writer.trailer()
-    return writer.rows
 
 
 # --- restore --------------------------------------------------------------------------------
 
 
-def restore_database(*, engine: Engine, path: Path) -> BackupSummary:
-    """Loads a backup into an empty database at the backup's revision: all rows or none."""
-    path = Path(path)
-    header = read_header(path)  # reads the whole file once: refuses a truncated or altered one
+def restore_database(*, engine: Engine, path: Path, evidence_dir: Path) -> BackupSummary:
+    """Loads a backup into an empty database at the backup's revision, and its evidence files
+    into `evidence_dir`, which must not hold any of them yet: all rows and files or none."""
+    path, evidence_dir = Path(path), Path(evidence_dir)
+    contents = read_contents(path)  # reads the whole file once: refuses a truncated or altered one
+    header = contents.header
     tables = _tables_of(header)
+    refuse_unsafe_keys(contents.files, path)
+    written: list[Path] = []
+    restored = False
     try:
         with _transaction(engine, read_only=False) as connection:
             _refuse_unless_ready(connection, header, tables)
+            refuse_overwrites(contents.files, evidence_dir)
+            # The files first, so the rows that refer to them are committed only once they
+            # are all in place; the rows' failure removes them again (below).
+            restore_files(path, evidence_dir, written)
             _insert_rows(connection, path, tables)
             if engine.dialect.name == "postgresql":
                 _reset_sequences(connection, tables)
+        restored = True
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
         raise BackupError(f"The restore failed and nothing was restored: {reason}") from exc
-    return BackupSummary(tables=len(tables), rows=header.rows, size_bytes=path.stat().st_size)
+    except OSError as exc:
+        raise BackupError(f"The restore failed and nothing was restored: cannot write the "
+                          f"evidence files to {evidence_dir}: {exc.strerror or exc}.") from exc
+    finally:
+        if not restored:
+            remove_files(written)
+    stored = [file for file in contents.files if not file.missing]
+    return BackupSummary(tables=len(tables), rows=header.rows, size_bytes=path.stat().st_size,
+                         files=len(stored), file_bytes=sum(file.size for file in stored),
+                         missing=tuple(file.evidence_id for file in contents.files
+                                       if file.missing),
+                         without_files=header.format_version < 2)
 
 
 def _tables_of(header: BackupHeader) -> list[sa.Table]:
