@@ -41,7 +41,7 @@ def _closed(values: list) -> list:
     return [*values, values[0]] if values else values
 
 
-def tick_label(number: int, title: str, width: int = 18) -> str:
+def tick_label(number: int, title: str, width: int = 22) -> str:
     """"3. Målgruppe, metoder og …" on at most two short lines."""
     lines = textwrap.wrap(f"{number}. {title}", width=width) or [str(number)]
     if len(lines) > 2:
@@ -74,7 +74,7 @@ def radar_figure(*, categories: list[str], labels: list[str], series: list[Serie
     figure.update_layout(
         template="none",
         font={"family": FONT, "size": 13, "color": INK},
-        margin={"l": 70, "r": 70, "t": 30, "b": 30},
+        margin={"l": 80, "r": 80, "t": 50, "b": 30},
         showlegend=True,
         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08,
                 "yanchor": "top"},
@@ -83,9 +83,12 @@ def radar_figure(*, categories: list[str], labels: list[str], series: list[Serie
             "bgcolor": "rgba(0,0,0,0)",
             "radialaxis": {"range": [0, scale_max], "tickvals": list(range(scale_min,
                                                                          scale_max + 1)),
-                           "angle": 90, "tickangle": 90, "gridcolor": GRID,
+                           # Between the first two spokes, clear of their labels.
+                           "angle": 72, "tickangle": 72, "gridcolor": GRID,
                            "linecolor": GRID, "tickfont": {"size": 11, "color": MUTED}},
-            "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": GRID,
+            # "category": the ids are numbers as text, which Plotly would read as degrees.
+            "angularaxis": {"type": "category", "direction": "clockwise", "rotation": 90,
+                            "gridcolor": GRID,
                             "linecolor": GRID, "tickmode": "array", "tickvals": categories,
                             "ticktext": labels, "tickfont": {"size": 12}},
         },

@@ -16,7 +16,7 @@ from app.config import Settings
 from app.i18n import gettext, localised, ngettext
 from app.models import User
 from app.models.vocabulary import Role
-from app.services.actions import ActionRow, Priority, list_actions
+from app.services.actions import OPEN_STATUSES, ActionRow, Priority, list_actions
 from app.services.assessments import AssessmentView, get_assessment_for_user, load_view
 from app.services.results import Results, results_for
 from app.web.assessment_supervision import KINDS
@@ -108,6 +108,10 @@ class ResultsPage:
         return self.view.catalogue.scale
 
     @property
+    def open_count(self) -> int:
+        return sum(1 for row in self.actions if row.action.status in OPEN_STATUSES)
+
+    @property
     def overdue_count(self) -> int:
         return sum(1 for row in self.actions if row.overdue)
 
@@ -188,6 +192,10 @@ def summary(page: ResultsPage) -> dict[str, str]:
         "declines": ngettext("%(num)s fordring er faldet siden %(year)s",
                              "%(num)s fordringer er faldet siden %(year)s", len(page.declines),
                              year=previous),
+        "plan": ngettext("%(num)s åben handling i planen", "%(num)s åbne handlinger i planen",
+                         page.open_count),
+        "overdue": ngettext("heraf %(num)s med overskredet frist",
+                            "heraf %(num)s med overskredet frist", page.overdue_count),
     }
 
 

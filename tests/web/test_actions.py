@@ -139,7 +139,7 @@ def test_done_actions_are_listed_apart_and_overdue_ones_are_marked(alice, submit
     html = alice.get(f"/assessments/{submitted.id}/results").text
     assert "Overskredet" in html
     assert "1 afsluttet handling" in html
-    assert "1 med overskredet frist" in html
+    assert "1 åben handling i planen" in html and "heraf 1 med overskredet frist" in html
 
 
 def test_another_organisations_member_cannot_add_or_change(login, cast, session, submitted):

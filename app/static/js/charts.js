@@ -6,15 +6,22 @@
 (function () {
   "use strict";
 
-  // Plotly adds its base CSS as an inline <style> unless an element with this id carries
-  // the class "no-inline-styles" (plotly.js's switch for strict CSP). This file loads
-  // before plotly.min.js, so the marker is in place when Plotly starts.
-  if (!document.getElementById("plotly.js-style-global")) {
+  // Plotly adds CSS as inline <style> elements, which our CSP refuses, unless an element
+  // with the same id is already there. This file loads before plotly.min.js, so these
+  // markers are in place when Plotly starts:
+  // - its base rules ("no-inline-styles" is plotly.js's own switch for strict CSP; the
+  //   rules we need are in etik.css);
+  // - the map library's CSS, bundled in plotly.min.js 4.x under this id (we draw no maps).
+  //   A new plotly.js may use another id: tests/browser/test_results_browser.py notices.
+  [["plotly.js-style-global", "no-inline-styles"],
+   ["9f215cf04c5486422605d13261cb87401f4e7763b6296af81e98efbc0130da53", ""]
+  ].forEach(function (pair) {
+    if (document.getElementById(pair[0])) { return; }
     var marker = document.createElement("meta");
-    marker.id = "plotly.js-style-global";
-    marker.className = "no-inline-styles";
+    marker.id = pair[0];
+    marker.className = pair[1];
     document.head.appendChild(marker);
-  }
+  });
 
   var NARROW = 560; // px: below this, the angle axis shows only the requirement numbers
 
@@ -68,9 +75,11 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // A deferred script runs while readyState is already "interactive", but before the
+  // deferred plotly.min.js after it: wait for DOMContentLoaded, which follows them all.
+  if (document.readyState === "complete") {
     start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();
