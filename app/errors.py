@@ -9,22 +9,22 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.auth.deps import LoginRequired
-from app.i18n import gettext
+from app.i18n import N_, gettext
 from app.services.errors import DomainError, Invalid
 from app.web.templating import is_htmx, render
 
 log = logging.getLogger("etik.errors")
 
 _PAGE_TITLES = {
-    403: "Ingen adgang",
-    404: "Siden findes ikke",
-    405: "Det kan man ikke her",
-    409: "Nogen kom før dig",
-    410: "Linket virker ikke længere",
-    413: "Forespørgslen er for stor",
-    422: "Noget skal rettes",
-    429: "For mange forsøg",
-    500: "Der gik noget galt hos os",
+    403: N_("Ingen adgang"),
+    404: N_("Siden findes ikke"),
+    405: N_("Det kan man ikke her"),
+    409: N_("Nogen kom før dig"),
+    410: N_("Linket virker ikke længere"),
+    413: N_("Forespørgslen er for stor"),
+    422: N_("Noget skal rettes"),
+    429: N_("For mange forsøg"),
+    500: N_("Der gik noget galt hos os"),
 }
 
 

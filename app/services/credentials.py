@@ -14,7 +14,7 @@ from app.models.base import utcnow
 from app.services.errors import BadCredentials, Throttled
 
 BAD_CREDENTIALS_MESSAGE = N_("Forkert e-mail eller adgangskode.")
-THROTTLED_MESSAGE = N_("For mange mislykkede forsøg. Vent et kvarter, og prøv igen.")
+THROTTLED_MESSAGE = N_("For mange mislykkede forsøg. Vent %(minutes)s minutter, og prøv igen.")
 
 
 def normalise_email(email: str) -> str:
@@ -50,7 +50,8 @@ def _refuse_when_throttled(*, session: Session, settings: Settings, email: str,
     by_email = session.exec(recent.where(LoginAttempt.email == email)).one()
     by_client = session.exec(recent.where(LoginAttempt.client == client)).one()
     if by_email >= settings.login_failure_limit or by_client >= settings.login_failure_ip_limit:
-        raise Throttled(THROTTLED_MESSAGE)
+        raise Throttled(THROTTLED_MESSAGE,
+                        params={"minutes": settings.login_failure_window_minutes})
 
 
 def start_browser_session(*, session: Session, settings: Settings, user: User) -> str:

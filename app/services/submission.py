@@ -81,7 +81,7 @@ def submit(*, session: Session, assessment_id: int, user: User, version: int) ->
     problems = submission_problems(session, assessment)
     if problems:
         raise Invalid(
-            N_("Selvevalueringen kan ikke indsendes endnu: %(n)s punkter mangler."),
+            N_("Selvevalueringen kan ikke indsendes endnu. Se punkterne nedenfor (%(n)s)."),
             [FieldError(f"answers.{p.indicator_key}", p.message()) for p in problems],
             params={"n": len(problems)},
             data={"problems": [{"code": p.code, "indicator_id": p.indicator_key,

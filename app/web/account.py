@@ -94,7 +94,8 @@ def forgot_password(
 ) -> Response:
     links.request_password_reset(session=session, settings=settings, email=email)
     # The same answer whether or not the email is known, so accounts cannot be probed.
-    return render(request, "account/forgot_password.html", {"email": email, "sent": True})
+    return render(request, "account/forgot_password.html", {
+        "email": email, "sent": True, "link_minutes": settings.password_reset_ttl_minutes})
 
 
 def _set_password_page(request: Request, session, token: str, purpose: links.LinkPurpose,
@@ -106,7 +107,8 @@ def _set_password_page(request: Request, session, token: str, purpose: links.Lin
                       status_code=exc.status_code)
     field_errors = {e.field: e.text() for e in error.errors} if error else {}
     return render(request, "account/set_password.html",
-                  {"person": user, "purpose": purpose.value, "errors": field_errors},
+                  {"person": user, "purpose": purpose.value, "errors": field_errors,
+                   "password_min_length": request.app.state.settings.password_min_length},
                   status_code=422 if error else 200)
 
 

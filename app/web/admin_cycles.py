@@ -22,7 +22,8 @@ router = APIRouter(prefix="/admin/cycles")
 
 FIELDS = ("year", "catalogue_version_id", "opens_on", "deadline")
 STATUS_LABELS = {"planned": N_("Planlagt"), "open": N_("Åben"), "closed": N_("Lukket")}
-NOTICES = {"created": N_("Runden er oprettet."), "saved": N_("Ændringerne er gemt.")}
+CREATED = N_("Runden er oprettet.")
+SAVED = N_("Ændringerne er gemt.")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _list_page(request: Request, session: Session, today: date, *, values=None,
         "lines": _lines(session, today), "catalogues": _catalogues(session),
         "values": values if values is not None else _defaults(session, today),
         "errors": field_errors(error), "error": error.text() if error else "",
-        "notice": gettext(NOTICES["created"]) if created else "",
+        "notice": gettext(CREATED) if created else "",
     }, status_code=422 if error else 200)
 
 
@@ -120,7 +121,7 @@ def _detail(request: Request, session: Session, cycle: Cycle, today: date, *, va
 def cycle_page(request: Request, _admin: WebAdmin, session: SessionDep, today: TodayDep,
                cycle_id: int) -> Response:
     cycle = cycles.get_cycle(session=session, cycle_id=cycle_id)
-    notice = gettext(NOTICES["saved"]) if "saved" in request.query_params else ""
+    notice = gettext(SAVED) if "saved" in request.query_params else ""
     return _detail(request, session, cycle, today, notice=notice)
 
 

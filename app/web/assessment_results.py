@@ -13,7 +13,7 @@ from app import charts, i18n
 from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.clock import TodayDep
 from app.config import Settings
-from app.i18n import gettext, localised, ngettext
+from app.i18n import N_, gettext, localised, ngettext
 from app.models import User
 from app.models.vocabulary import Role
 from app.services.actions import OPEN_STATUSES, ActionRow, Priority, list_actions
@@ -26,9 +26,9 @@ router = APIRouter()
 
 # A fall of at least this much from last year is shown as a decline.
 DECLINE = 0.5
-STATUS_LABELS = {"open": "Ikke startet", "in_progress": "I gang", "done": "Udført",
-                 "cancelled": "Droppet"}
-PRIORITY_LABELS = {"high": "Høj", "normal": "Normal", "low": "Lav"}
+STATUS_LABELS = {"open": N_("Ikke startet"), "in_progress": N_("I gang"), "done": N_("Udført"),
+                 "cancelled": N_("Droppet")}
+PRIORITY_LABELS = {"high": N_("Høj"), "normal": N_("Normal"), "low": N_("Lav")}
 
 
 @dataclass(frozen=True)
