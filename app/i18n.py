@@ -59,9 +59,15 @@ def format_day(value: date | None, fmt: str = "long") -> str:
     return format_date(value, format=fmt, locale=_locale()) if value else ""
 
 
+# A date people read at a glance: "23. november 2026 kl. 14.32" (no seconds, no zone).
+_DAY_AND_TIME = {"da": "d. MMMM y 'kl.' HH.mm", "en": "d MMMM y 'at' HH:mm"}
+
+
 def format_moment(value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
+    if fmt == "day_and_time":
+        fmt = _DAY_AND_TIME[current_language.get()]
     return format_datetime(value, format=fmt, tzinfo=TIMEZONE, locale=_locale())
 
 
