@@ -1,8 +1,6 @@
 """Reading stored catalogue versions, and how the files on disk compare with them."""
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func
@@ -29,14 +27,16 @@ class StoredCatalogue:
     model: Catalogue
 
 
-@lru_cache(maxsize=64)
-def _parse(version_id: int, content_hash: str, document_json: str) -> Catalogue:
-    # Stored versions never change, so a parse keyed by id and hash is valid forever.
-    return CatalogueDocument.model_validate_json(document_json).root
+# Stored versions never change, so a parse keyed by id and content hash is valid forever.
+_parsed: dict[tuple[int, str], Catalogue] = {}
 
 
 def model_of(row: CatalogueVersion) -> Catalogue:
-    return _parse(row.id, row.content_hash, json.dumps(row.document))
+    key = (row.id, row.content_hash)
+    model = _parsed.get(key)
+    if model is None:
+        model = _parsed[key] = CatalogueDocument.model_validate(row.document).root
+    return model
 
 
 def list_versions(*, session: Session) -> list[VersionSummary]:
