@@ -6,6 +6,7 @@ is set. With ETIK_TEST_STRICT=1 (set by CI) a skipped test counts as a failure.
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from itertools import count
 
@@ -13,6 +14,7 @@ import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.auth.cookies import SESSION_COOKIE, _serializer
@@ -65,14 +67,23 @@ def migrated_engine(database_url) -> Iterator[Engine]:
 
 
 def _empty_all_tables(engine: Engine) -> None:
+    """Empties every table. Retried: a live server's last request (browser tests) may still
+    hold a lock, and PostgreSQL may pick the TRUNCATE as a deadlock victim."""
     tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608  (our own table names)
+    for attempt in range(1, 6):
+        try:
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":
+                    quoted = ", ".join(f'"{name}"' for name in tables)
+                    connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+                else:
+                    for name in tables:
+                        connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
+            return
+        except OperationalError:
+            if attempt == 5:
+                raise
+            time.sleep(0.2 * attempt)
 
 
 @pytest.fixture
