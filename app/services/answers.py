@@ -93,10 +93,14 @@ def answer_json(answer: Answer | None, indicator_key: str) -> dict:
     }
 
 
-def _indicator(session: Session, assessment: Assessment, indicator_key: str) -> Indicator:
+def _in_scope(session: Session, assessment: Assessment) -> list[Indicator]:
     organisation = session.get(Organisation, assessment.organisation_id)
-    for indicator in indicators_in_scope(session, assessment.catalogue_version_id,
-                                         organisation.service_type):
+    return indicators_in_scope(session, assessment.catalogue_version_id,
+                               organisation.service_type)
+
+
+def _indicator(in_scope: list[Indicator], indicator_key: str) -> Indicator:
+    for indicator in in_scope:
         if indicator.key == indicator_key:
             return indicator
     raise Invalid(NOT_SAVED, [FieldError("indicator_id", N_(
@@ -108,7 +112,8 @@ def save_answer(*, session: Session, assessment_id: int, indicator_key: str, use
     values = parse_input(AnswerInput, data, NOT_SAVED)
     assessment = lock_for_edit(session, assessment_id)
     try:
-        indicator = _indicator(session, assessment, indicator_key)
+        in_scope = _in_scope(session, assessment)
+        indicator = _indicator(in_scope, indicator_key)
         _check_scale(session, assessment, values)
         answer = session.exec(select(Answer).where(
             Answer.assessment_id == assessment.id, Answer.indicator_id == indicator.id
@@ -126,7 +131,7 @@ def save_answer(*, session: Session, assessment_id: int, indicator_key: str, use
     answer.updated_at = utcnow()
     session.add(answer)
     session.flush()
-    refresh_scores(session, assessment, [indicator.requirement_id])
+    refresh_scores(session, assessment, [indicator.requirement_id], in_scope)
     session.commit()
     return assessment, answer
 
@@ -141,11 +146,14 @@ def _check_scale(session: Session, assessment: Assessment, values: AnswerInput) 
             "Dette katalog tillader ikke svaret “ikke relevant”."))])
 
 
-def refresh_scores(session: Session, assessment: Assessment, requirement_ids: list[int]) -> None:
-    """Recomputes the named requirement scores and the progress, in the caller's transaction."""
-    organisation = session.get(Organisation, assessment.organisation_id)
-    in_scope = indicators_in_scope(session, assessment.catalogue_version_id,
-                                   organisation.service_type)
+def refresh_scores(session: Session, assessment: Assessment, requirement_ids: list[int],
+                   in_scope: list[Indicator] | None = None) -> None:
+    """Recomputes the named requirement scores and the progress, in the caller's transaction.
+
+    `in_scope` saves a query when the caller has already loaded the indicators in scope.
+    """
+    if in_scope is None:
+        in_scope = _in_scope(session, assessment)
     answers = {a.indicator_id: a for a in session.exec(
         select(Answer).where(Answer.assessment_id == assessment.id))}
     for requirement_id in set(requirement_ids):

@@ -8,7 +8,6 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import (
-    Action,
     Answer,
     Assessment,
     CatalogueVersion,
@@ -148,12 +147,3 @@ def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
         evidence.setdefault(item.requirement_id, []).append(item)
     return AssessmentView(assessment, organisation, cycle, model_of(catalogue_row),
                           requirements, indicators, answers, reflections, scores, evidence)
-
-
-def open_actions(*, session: Session, organisation_id: int) -> list[Action]:
-    """The organisation's follow-up actions still to do, soonest due first (undated last)."""
-    return list(session.exec(
-        select(Action).where(Action.organisation_id == organisation_id,
-                             col(Action.status).in_(("open", "in_progress")))
-        .order_by(col(Action.due_on).is_(None), col(Action.due_on), col(Action.id))
-    ))

@@ -7,7 +7,8 @@ from datetime import date
 from sqlmodel import Session
 
 from app.models import Action, Assessment, Cycle, User
-from app.services.assessments import list_assessments_for_user, open_actions
+from app.services.actions import OPEN_STATUSES, list_actions
+from app.services.assessments import list_assessments_for_user
 from app.services.cycles import current_cycle, cycle_status, list_cycles
 from app.web.assessment_view import (
     Page,
@@ -59,5 +60,7 @@ def member_home(*, session: Session, user: User, today: date) -> MemberHome:
     if earlier:
         home.previous = max(earlier, key=lambda a: cycles[a.cycle_id].year)
         home.previous_cycle = cycles[home.previous.cycle_id]
-    home.actions = open_actions(session=session, organisation_id=user.organisation_id)
+    # The actions service owns the order and the overdue rule; the home page shows open ones.
+    home.actions = [row for row in list_actions(session=session, user=user, today=today)
+                    if row.action.status in OPEN_STATUSES]
     return home
