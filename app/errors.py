@@ -5,12 +5,19 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.errors import (
+    domain_error_json,
+    http_error_json,
+    internal_error_json,
+    request_validation_json,
+)
 from app.auth.deps import LoginRequired
 from app.i18n import N_, gettext
-from app.services.errors import DomainError, Invalid
+from app.services.errors import DomainError
+from app.services.validation import field_errors
 from app.web.templating import is_htmx, render
 
 log = logging.getLogger("etik.errors")
@@ -39,19 +46,6 @@ def _error_page(request: Request, status: int, message: str) -> Response:
                   status_code=status, block="content")
 
 
-def domain_error_json(exc: DomainError) -> JSONResponse:
-    if isinstance(exc, Invalid) and exc.errors:
-        detail = [
-            {"loc": ["body", *e.field.split(".")], "msg": e.text(), "type": exc.code.value}
-            for e in exc.errors
-        ]
-    else:
-        detail = exc.text()
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse({"detail": detail, "code": exc.code.value, **exc.data},
-                        exc.status_code, headers=headers)
-
-
 async def on_domain_error(request: Request, exc: DomainError) -> Response:
     if _is_api(request):
         return domain_error_json(exc)
@@ -67,8 +61,7 @@ async def on_login_required(request: Request, _exc: LoginRequired) -> Response:
 
 async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if _is_api(request):
-        return JSONResponse({"detail": exc.detail}, exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return http_error_json(exc.status_code, headers=getattr(exc, "headers", None))
     message = {
         404: gettext("Adressen findes ikke, eller også har du ikke adgang til den."),
         405: gettext("Den handling kan ikke bruges på denne adresse."),
@@ -77,11 +70,10 @@ async def on_http_error(request: Request, exc: StarletteHTTPException) -> Respon
 
 
 async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = field_errors(list(exc.errors()))
     if _is_api(request):
-        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")}
-                  for e in exc.errors()]
-        return JSONResponse({"detail": errors}, 422)
-    fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        return request_validation_json(errors)
+    fields = ", ".join(e.field.split(".")[-1] for e in errors)
     return _error_page(request, 422, gettext("Disse felter skal rettes: %(fields)s",
                                              fields=fields))
 
@@ -89,7 +81,7 @@ async def on_validation_error(request: Request, exc: RequestValidationError) -> 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if _is_api(request):
-        return JSONResponse({"detail": "Internal server error"}, 500)
+        return internal_error_json()
     return _error_page(request, 500, gettext(
         "Fejlen er skrevet i vores log. Det, du allerede har gemt, er ikke gået tabt."))
 

@@ -51,6 +51,22 @@ def pick_language(cookie: str | None) -> str:
     return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def pick_accepted_language(header: str) -> str:
+    """The first of our languages an Accept-Language header names, by its q order."""
+    ranked = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        ranked.append((-weight, position, tag.split("-")[0].strip().lower()))
+    for _weight, _position, language in sorted(ranked):
+        if language in LANGUAGES:
+            return language
+    return DEFAULT_LANGUAGE
+
+
 def _locale() -> Locale:
     return Locale.parse("da_DK" if current_language.get() == "da" else "en_GB")
 

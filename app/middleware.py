@@ -10,6 +10,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
+from app.api.errors import too_large_bytes
 from app.config import Settings
 from app.db import query_counter
 
@@ -188,7 +189,7 @@ class BodyLimitMiddleware:
 async def _too_large(scope: Scope, send: Send) -> None:
     wants_json = scope["path"].startswith("/api/")
     if wants_json:
-        body = json.dumps({"detail": i18n.gettext("Forespørgslen er for stor.")}).encode()
+        body = too_large_bytes()
         content_type = b"application/json"
     else:
         body = i18n.gettext("Forespørgslen er for stor.").encode()
@@ -203,7 +204,8 @@ class LanguageMiddleware:
     """Danish unless the visitor chose English (a cookie set by the language switch).
 
     The browser's Accept-Language is ignored on purpose: many Danish staff run English
-    browsers, and the product speaks Danish first.
+    browsers, and the product speaks Danish first. An API client has no language switch,
+    so under /api/ its Accept-Language chooses.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -214,8 +216,12 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        cookie = cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE)
-        token = i18n.current_language.set(i18n.pick_language(cookie))
+        if scope["path"].startswith("/api/"):
+            language = i18n.pick_accepted_language(headers.get("accept-language", ""))
+        else:
+            cookie = cookie_parser(headers.get("cookie", "")).get(LANGUAGE_COOKIE)
+            language = i18n.pick_language(cookie)
+        token = i18n.current_language.set(language)
         try:
             await self.app(scope, receive, send)
         finally:

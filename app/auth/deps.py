@@ -31,12 +31,12 @@ class LoginRequired(Exception):
 
 
 class ApiUnauthorized(DomainError):
-    code = ErrorCode.BAD_CREDENTIALS
+    code = ErrorCode.UNAUTHENTICATED
     status_code = 401
 
 
 class CsrfFailed(DomainError):
-    code = ErrorCode.FORBIDDEN
+    code = ErrorCode.CSRF_FAILED
     status_code = 403
 
 

@@ -7,13 +7,21 @@ from app.i18n import gettext
 
 
 class ErrorCode(StrEnum):
-    NOT_FOUND = "not_found"
-    FORBIDDEN = "forbidden"
-    INVALID = "invalid"
-    CONFLICT = "conflict"
-    BAD_CREDENTIALS = "bad_credentials"
-    THROTTLED = "throttled"
-    LINK_INVALID = "link_invalid"
+    """The stable `code` of every error answer; README's API section documents each one."""
+
+    INVALID = "invalid"  # 422: a field or the request body is wrong
+    UNAUTHENTICATED = "unauthenticated"  # 401: no valid token or login
+    BAD_CREDENTIALS = "bad_credentials"  # 401: wrong email or password
+    FORBIDDEN = "forbidden"  # 403: the role may not do this
+    CSRF_FAILED = "csrf_failed"  # 403: a browser form without its session's token
+    NOT_FOUND = "not_found"  # 404: missing, or not the caller's; also an unknown path
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # 405
+    CONFLICT = "conflict"  # 409: changed since the caller saw it, or no longer editable
+    LINK_INVALID = "link_invalid"  # 410: an invitation or reset link that no longer works
+    PAYLOAD_TOO_LARGE = "payload_too_large"  # 413
+    THROTTLED = "throttled"  # 429: too many attempts
+    BAD_REQUEST = "bad_request"  # 400: a request the server cannot read at all
+    INTERNAL_ERROR = "internal_error"  # 500: a bug of ours; the log has it
 
 
 @dataclass

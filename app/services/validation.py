@@ -28,19 +28,36 @@ _MESSAGES = {
     "value_error": N_("Ugyldig værdi."),
     "date_from_datetime_parsing": N_("Skal være en dato."),
     "date_parsing": N_("Skal være en dato."),
+    "date_type": N_("Skal være en dato."),
+    "float_parsing": N_("Skal være et tal."),
+    "float_type": N_("Skal være et tal."),
+    "list_type": N_("Skal være en liste."),
+    "dict_type": N_("Skal være et JSON-objekt."),
+    "model_attributes_type": N_("Skal være et JSON-objekt."),
+    "json_invalid": N_("Er ikke gyldig JSON."),
+    "extra_forbidden": N_("Feltet kendes ikke."),
+    "too_long": N_("Er for lang."),
 }
+_GENERAL = N_("Ugyldig værdi.")
 
 
-def field_errors(exc: ValidationError) -> list[FieldError]:
-    errors = []
-    for error in exc.errors():
+def field_errors(errors: list[dict]) -> list[FieldError]:
+    """Pydantic's (or FastAPI's request) errors as FieldErrors with Danish msgids.
+
+    The API's request validation and the services' own parsing both come here, so a form
+    post and an API call get the same words for the same mistake.
+    """
+    result = []
+    for error in errors:
         field = ".".join(str(part) for part in error["loc"]) or "__root__"
-        message = _MESSAGES.get(error["type"])
-        if error["type"] == "value_error" and "ctx" in error:
+        message = _MESSAGES.get(error["type"], _GENERAL)
+        context = error.get("ctx") or {}
+        if error["type"] == "value_error" and "error" in context:
             # Validators in our input models raise ValueError with a Danish msgid.
-            message = str(error["ctx"].get("error", message))
-        errors.append(FieldError(field, message or N_("Ugyldig værdi."), error.get("ctx") or {}))
-    return errors
+            message = str(context["error"])
+        params = {k: v for k, v in context.items() if isinstance(v, int | float | str)}
+        result.append(FieldError(field, message, params))
+    return result
 
 
 def parse_input(model: type[Model], data: dict | BaseModel,
@@ -51,11 +68,6 @@ def parse_input(model: type[Model], data: dict | BaseModel,
             data = data.model_dump()
         return model.model_validate(data)
     except ValidationError as exc:
-        raise Invalid(message, field_errors(exc)) from None
-
-
-def raise_if(errors: list[FieldError], message: str) -> None:
-    if errors:
-        raise Invalid(message, errors)
+        raise Invalid(message, field_errors(exc.errors())) from None
 
 

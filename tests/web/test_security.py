@@ -189,7 +189,8 @@ def test_unexpected_error_under_the_api_is_a_json_500_that_tells_nothing(broken_
     with TestClient(broken_app, raise_server_exceptions=False) as client:
         response = client.get("/api/test-only/boom")
     assert response.status_code == 500
-    assert response.json() == {"detail": "Internal server error"}
+    assert response.json() == {"detail": "Der gik noget galt hos os. Fejlen er skrevet i vores "
+                                         "log.", "code": "internal_error"}
 
 
 # --- health check -----------------------------------------------------------------------
