@@ -10,11 +10,14 @@ from alembic import command
 from alembic.config import Config
 
 from app.cli_catalogue import catalogue_cli
+from app.cli_errors import UserErrorsGroup
 from app.config import PROJECT_ROOT, get_settings
 from app.db import create_db_engine, session_scope
+from app.models.vocabulary import Role
 
-cli = typer.Typer(help="etik – LOS' etiske selvevaluering", no_args_is_help=True,
-                  add_completion=False)
+# UserErrorsGroup turns a user's mistake in any subcommand into one line on stderr.
+cli = typer.Typer(cls=UserErrorsGroup, help="etik – LOS' etiske selvevaluering",
+                  no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database migrations", no_args_is_help=True)
 user_cli = typer.Typer(help="Users", no_args_is_help=True)
 members_cli = typer.Typer(help="Member organisations", no_args_is_help=True)
@@ -118,29 +121,25 @@ def _print_logins(password: str, members: int) -> None:
 @user_cli.command("add")
 def user_add(
     email: str,
-    role: Annotated[str, typer.Option(help="member, advisor, board or admin")],
+    role: Annotated[Role, typer.Option(help="The user's role")],
     org: Annotated[str | None, typer.Option(help="CVR of the member's organisation")] = None,
     name: Annotated[str | None, typer.Option(help="Full name (default: the email)")] = None,
 ) -> None:
     """Create a user; the password is read from standard input."""
-    from app.services.errors import DomainError
-    from app.services.users import UserInput, create_user_with_password
+    from app.services.users import create_user_with_password
 
+    settings = get_settings()  # a bad setting is reported before the password is asked for
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    settings = get_settings()
     with session_scope(_engine()) as session:
-        try:
-            user = create_user_with_password(
-                session=session, settings=settings, password=password,
-                data=UserInput(email=email, name=name or email, role=role),
-                organisation_cvr=org,
-            )
-        except DomainError as exc:
-            details = "".join(f"\n  {e.field}: {e.text()}" for e in exc.errors)
-            fail(f"{exc.text()}{details}")
+        # A dict, not UserInput: the service validates it after finding the organisation.
+        user = create_user_with_password(
+            session=session, settings=settings, password=password,
+            data={"email": email, "name": name or email, "role": role},
+            organisation_cvr=org,
+        )
     typer.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -151,17 +150,13 @@ def members_import(
     invite: Annotated[bool, typer.Option(help="Email each new contact an invitation")] = True,
 ) -> None:
     """Import organisations and their contacts: all rows or none; LINE N: FIELD: reason."""
-    from app.services.errors import Conflict
     from app.services.member_import import (
         ImportRefused,
         check_members_csv,
         import_members_csv,
     )
 
-    try:
-        content = file.read_bytes()
-    except OSError as exc:
-        fail(f"{file}: {exc.strerror}")
+    content = file.read_bytes()
     settings = get_settings()
     with session_scope(_engine()) as session:
         try:
@@ -181,8 +176,6 @@ def members_import(
             count = len(exc.problems)
             typer.echo(f"Nothing was imported ({count} problem{'' if count == 1 else 's'}).")
             raise typer.Exit(1) from None
-        except Conflict as exc:
-            fail(exc.text())
     typer.echo(f"Imported {summary.organisations} organisations and {summary.users} users; "
                f"{summary.invited} invitations sent.")
     if summary.invited and not settings.smtp_host:
@@ -195,13 +188,10 @@ def backup(
 ) -> None:
     """Write a consistent copy of the whole database and its evidence files to FILE, also
     while the app runs."""
-    from app.services.backup import BackupError, backup_database
+    from app.services.backup import backup_database
 
-    try:
-        summary = backup_database(engine=_engine(), path=file,
-                                  evidence_dir=get_settings().var_dir / "evidence")
-    except BackupError as exc:
-        fail(str(exc))
+    summary = backup_database(engine=_engine(), path=file,
+                              evidence_dir=get_settings().var_dir / "evidence")
     typer.echo(" ".join(filter(None, [f"Backed up {summary.describe()} to {file}.",
                                       summary.warning])))
 
@@ -212,13 +202,10 @@ def restore(
 ) -> None:
     """Load a backup into an empty database at the backup's revision, and its evidence files
     into the evidence folder, which must not hold them yet: all or nothing."""
-    from app.services.backup import BackupError, restore_database
+    from app.services.backup import restore_database
 
-    try:
-        summary = restore_database(engine=_engine(), path=file,
-                                   evidence_dir=get_settings().var_dir / "evidence")
-    except BackupError as exc:
-        fail(str(exc))
+    summary = restore_database(engine=_engine(), path=file,
+                               evidence_dir=get_settings().var_dir / "evidence")
     typer.echo(" ".join(filter(None, [f"Restored {summary.describe()} from {file}.",
                                       summary.warning])))
 

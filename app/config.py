@@ -5,10 +5,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingError(Exception):
+    """A setting that passed validation but cannot be used here; the message names it."""
 
 
 class Settings(BaseSettings):
@@ -55,6 +61,15 @@ class Settings(BaseSettings):
     def is_production(self) -> bool:
         return self.env == "production"
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        try:
+            make_url(value).get_dialect()
+        except ArgumentError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
     @model_validator(mode="after")
     def _production_needs_secret(self) -> "Settings":
         if self.is_production and not self.secret_key:
@@ -78,7 +93,11 @@ class Settings(BaseSettings):
         url = self.database_url
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
             path = PROJECT_ROOT / url[len(prefix):]
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise SettingError(f"ETIK_DATABASE_URL: cannot create the folder {path.parent}"
+                                   f" for the SQLite database: {exc.strerror}") from exc
             return prefix + str(path)
         return url
 
