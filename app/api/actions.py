@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from app.auth.deps import SessionDep, api_role
 from app.clock import TodayDep
 from app.models import Action, User
-from app.models.vocabulary import Role
+from app.models.vocabulary import ActionStatus, Role
 from app.services import actions as action_service
 
 router = APIRouter(tags=["actions"])
@@ -52,7 +52,7 @@ def _out(session, action, today: date) -> ActionOut:
 @router.get("/actions")
 def read_actions(user: ApiUser, session: SessionDep, today: TodayDep,
                  organisation_id: Annotated[int | None, Query()] = None,
-                 status: Annotated[action_service.ActionStatus | None, Query()] = None,
+                 status: Annotated[ActionStatus | None, Query()] = None,
                  overdue: Annotated[bool | None, Query()] = None) -> list[ActionOut]:
     """Member: its own organisation's actions; advisor, admin: any organisation's."""
     rows = action_service.list_actions(session=session, user=user, today=today,

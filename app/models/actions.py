@@ -6,6 +6,7 @@ from sqlmodel import Field, SQLModel
 
 from app.db import metadata  # noqa: F401
 from app.models.base import timestamp_field
+from app.models.vocabulary import ActionPriority, ActionStatus
 
 
 class Action(SQLModel, table=True):
@@ -18,8 +19,8 @@ class Action(SQLModel, table=True):
     description: str = Field(default="", max_length=5000)
     owner_email: str = Field(default="", max_length=254)
     due_on: date | None = None
-    priority: str = Field(default="normal", max_length=10)  # "low", "normal", "high"
-    status: str = Field(default="open", max_length=20, index=True)
+    priority: str = Field(default=ActionPriority.NORMAL, max_length=10)
+    status: str = Field(default=ActionStatus.OPEN, max_length=20, index=True)
     comment: str = Field(default="", max_length=5000)
     version: int = 1
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.db import metadata  # noqa: F401
 from app.models.base import optional_timestamp_field, timestamp_field
+from app.models.vocabulary import AssessmentStatus
 
 
 class Cycle(SQLModel, table=True):
@@ -32,13 +33,13 @@ class Assessment(SQLModel, table=True):
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     # Pinned when created: a later catalogue version never rewrites this assessment.
     catalogue_version_id: int = Field(foreign_key="catalogue_version.id")
-    status: str = Field(default="draft", max_length=20, index=True)
+    status: str = Field(default=AssessmentStatus.DRAFT, max_length=20, index=True)
     # Raised by every save; clients send the version they saw to detect conflicts.
     version: int = 1
     answered_count: int = 0
     in_scope_count: int = 0
     injunction_reported: bool | None = None
-    injunction_kind: str = Field(default="", max_length=30)  # "paabud", "skaerpet_tilsyn"
+    injunction_kind: str = Field(default="", max_length=30)  # an InjunctionKind, or ""
     injunction_description: str = Field(default="", max_length=5000)
     injunction_version: int = 0
     submitted_at: datetime | None = optional_timestamp_field()

@@ -7,7 +7,6 @@ colleague's change unseen.
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
@@ -15,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Action, Assessment, CatalogueVersion, Organisation, Requirement, User
 from app.models.base import utcnow
-from app.models.vocabulary import Role
+from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionStatus, Role
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -25,20 +24,6 @@ CONFLICT = N_("En anden har ændret handlingen, efter du åbnede siden. Se den n
               "prøv igen.")
 BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
 NO_ORGANISATION = N_("Organisationen findes ikke.")
-OPEN_STATUSES = ("open", "in_progress")
-
-
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
 
 
 def _blank_to_none(value):
@@ -65,7 +50,7 @@ class ActionInput(BaseModel):
     description: str = Field(default="", max_length=5000)
     owner_email: str = Field(default="", max_length=254)
     due_on: date | None = None
-    priority: Priority = Priority.NORMAL
+    priority: ActionPriority = ActionPriority.NORMAL
 
     @field_validator("requirement_id", "assessment_id", "due_on", mode="before")
     @classmethod
@@ -75,7 +60,7 @@ class ActionInput(BaseModel):
     @field_validator("priority", mode="before")
     @classmethod
     def _default_priority(cls, value):
-        return Priority.NORMAL if value in ("", None) else value
+        return ActionPriority.NORMAL if value in ("", None) else value
 
     @field_validator("owner_email")
     @classmethod
@@ -95,7 +80,7 @@ class ActionUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     owner_email: str | None = Field(default=None, max_length=254)
-    priority: Priority | None = None
+    priority: ActionPriority | None = None
 
     @field_validator("due_on", "status", "priority", mode="before")
     @classmethod
@@ -120,7 +105,7 @@ class ActionRow:
 
 def is_overdue(action: Action, today: date) -> bool:
     return (action.due_on is not None and action.due_on < today
-            and action.status in OPEN_STATUSES)
+            and action.status in OPEN_ACTION_STATUSES)
 
 
 def _may_see_organisation(user: User, organisation_id: int) -> None:
@@ -236,10 +221,10 @@ def list_actions(*, session: Session, user: User, today: date,
                 "Vælg en af mulighederne."))])
         statement = statement.where(Action.status == status)
     if overdue is not None:
-        late = (col(Action.due_on) < today) & col(Action.status).in_(OPEN_STATUSES)
+        late = (col(Action.due_on) < today) & col(Action.status).in_(OPEN_ACTION_STATUSES)
         statement = statement.where(late if overdue else ~late | col(Action.due_on).is_(None))
     statement = statement.order_by(
-        col(Action.status).not_in(OPEN_STATUSES), col(Action.due_on).is_(None),
+        col(Action.status).not_in(OPEN_ACTION_STATUSES), col(Action.due_on).is_(None),
         col(Action.due_on), col(Action.id))
     return [ActionRow(action, key, number, is_overdue(action, today))
             for action, key, number in session.exec(statement)]

@@ -21,6 +21,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.models.vocabulary import InjunctionKind
 from app.services.assessments import indicators_in_scope, lock_for_edit
 from app.services.catalogues import model_of
 from app.services.errors import Conflict, FieldError, Invalid
@@ -69,16 +70,21 @@ class InjunctionInput(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     reported: bool
-    kind: str = Field(default="", pattern="^(|paabud|skaerpet_tilsyn|begge)$")
+    kind: InjunctionKind | None = None
     description: str = Field(default="", max_length=MAX_TEXT)
     version: int = Field(ge=0)
 
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return None if value == "" else value
+
     @model_validator(mode="after")
     def _kind_when_reported(self) -> "InjunctionInput":
-        if self.reported and not self.kind:
-            self.kind = "paabud"
+        if self.reported and self.kind is None:
+            self.kind = InjunctionKind.PAABUD
         if not self.reported:
-            self.kind = ""
+            self.kind = None
         return self
 
 
@@ -219,7 +225,7 @@ def save_injunction(*, session: Session, assessment_id: int, user: User,
         session.rollback()
         raise Conflict(CONFLICT, data={"injunction": current})
     assessment.injunction_reported = values.reported
-    assessment.injunction_kind = values.kind
+    assessment.injunction_kind = values.kind or ""
     assessment.injunction_description = values.description
     assessment.injunction_version = assessment.version
     session.add(assessment)

@@ -21,13 +21,12 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.models.vocabulary import Role
+from app.models.vocabulary import EDITABLE_STATUSES, CycleStatus, Role
 from app.services.catalogues import model_of
-from app.services.cycles import CycleStatus, cycle_status
+from app.services.cycles import cycle_status
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 NOT_FOUND = N_("Selvevalueringen findes ikke.")
-EDITABLE = ("draft", "reopened")
 
 
 def get_assessment_for_user(*, session: Session, user: User, assessment_id: int) -> Assessment:
@@ -97,7 +96,7 @@ def lock_for_edit(session: Session, assessment_id: int) -> Assessment:
     assessment = session.get(Assessment, assessment_id, populate_existing=True)
     if assessment is None:
         raise NotFound(NOT_FOUND)
-    if assessment.status not in EDITABLE:
+    if assessment.status not in EDITABLE_STATUSES:
         session.rollback()
         raise Conflict(N_("Selvevalueringen er indsendt og kan ikke længere ændres."))
     return assessment
@@ -123,7 +122,7 @@ class AssessmentView:
 
     @property
     def editable(self) -> bool:
-        return self.assessment.status in EDITABLE
+        return self.assessment.status in EDITABLE_STATUSES
 
 
 def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:

@@ -5,6 +5,7 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Answer, Assessment, Cycle, Indicator, Organisation, User
 from app.models.base import utcnow
+from app.models.vocabulary import AssessmentStatus
 from app.services.answers import refresh_scores
 from app.services.assessments import indicators_in_scope, lock_for_edit
 from app.services.errors import Invalid
@@ -17,7 +18,7 @@ def previous_submission(session: Session, assessment: Assessment) -> Assessment 
     return session.exec(
         select(Assessment).join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
         .where(Assessment.organisation_id == assessment.organisation_id,
-               col(Cycle.year) < cycle.year, Assessment.status == "submitted")
+               col(Cycle.year) < cycle.year, Assessment.status == AssessmentStatus.SUBMITTED)
         .order_by(col(Cycle.year).desc())
     ).first()
 

@@ -1,7 +1,6 @@
 """Annual cycles: the admin plans them; their status follows the dates."""
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlalchemy import case as sa_case
@@ -10,17 +9,12 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Assessment, CatalogueVersion, Cycle
+from app.models.vocabulary import AssessmentStatus, CycleStatus
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
 NOT_FOUND = N_("Runden findes ikke.")
 NOT_SAVED = N_("Runden blev ikke gemt. Ret felterne markeret nedenfor.")
-
-
-class CycleStatus(StrEnum):
-    PLANNED = "planned"
-    OPEN = "open"
-    CLOSED = "closed"
 
 
 def cycle_status(cycle: Cycle, today: date) -> CycleStatus:
@@ -108,7 +102,7 @@ def assessment_counts(*, session: Session) -> dict[int, tuple[int, int]]:
     """cycle id -> (assessments started, of them submitted)."""
     rows = session.exec(
         select(Assessment.cycle_id, func.count(),
-               func.sum(sa_case((Assessment.status == "submitted", 1), else_=0)))
+               func.sum(sa_case((Assessment.status == AssessmentStatus.SUBMITTED, 1), else_=0)))
         .group_by(Assessment.cycle_id)
     ).all()
     return {cycle_id: (int(started), int(submitted or 0)) for cycle_id, started, submitted in rows}

@@ -22,7 +22,14 @@ from app.auth.passwords import hash_password
 from app.clock import today as danish_today
 from app.config import PROJECT_ROOT
 from app.models import Assessment, AssessmentRevision, Cycle, Organisation, Requirement, User
-from app.models.vocabulary import Region, Role, ServiceType
+from app.models.vocabulary import (
+    ActionPriority,
+    ActionStatus,
+    InjunctionKind,
+    Region,
+    Role,
+    ServiceType,
+)
 from app.services.actions import create_action, update_action
 from app.services.answers import save_answer, save_injunction, save_reflection
 from app.services.assessments import indicators_in_scope, start_assessment
@@ -301,9 +308,9 @@ class _Story:
                 now: bool = False) -> Assessment:
         description = ("Påbud om at dokumentere magtanvendelser og følge op på dem med "
                        "personalet." if reported else "")
+        kind = InjunctionKind.PAABUD if reported else ""
         assessment = save_injunction(session=self.session, assessment_id=assessment.id,
-                                     user=user, data={"reported": reported, "kind": "paabud"
-                                                      if reported else "",
+                                     user=user, data={"reported": reported, "kind": kind,
                                                       "description": description,
                                                       "version": assessment.version})
         assessment = submit(session=self.session, assessment_id=assessment.id, user=user,
@@ -338,11 +345,13 @@ class _Story:
                 "requirement_id": self._requirement_key(assessment, self.rng.randint(1, 10)),
                 "title": self.rng.choice(_ACTIONS), "owner_email": user.email,
                 "due_on": created + timedelta(days=self.rng.randint(60, 150)),
-                "priority": "high" if index == 0 else "normal"})
+                "priority": ActionPriority.HIGH if index == 0
+                else ActionPriority.NORMAL})
             # member1's first one stays unfinished: overdue now, for its login to show.
             finished = index == 1 or (number != 1 and self.rng.random() < 0.4)
             update_action(session=self.session, user=user, action_id=action.id, data={
-                "status": "done" if finished else "in_progress", "version": action.version,
+                "status": ActionStatus.DONE if finished else ActionStatus.IN_PROGRESS,
+                "version": action.version,
                 "comment": "Klaret og fulgt op på personalemødet." if finished else
                 "Halvvejs; vi mangler at skrive det ned."})
 

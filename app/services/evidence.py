@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.i18n import N_, format_number
 from app.models import Assessment, Evidence, Requirement, User
-from app.models.vocabulary import Role
-from app.services.assessments import EDITABLE, get_assessment_for_user, lock_for_edit
+from app.models.vocabulary import EDITABLE_STATUSES, Role
+from app.services.assessments import get_assessment_for_user, lock_for_edit
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
 
@@ -129,7 +129,7 @@ def _editable(session: Session, user: User, assessment_id: int,
     assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     if user.role != Role.MEMBER:
         raise Forbidden(MEMBERS_ONLY)
-    if assessment.status not in EDITABLE:
+    if assessment.status not in EDITABLE_STATUSES:
         raise Conflict(LOCKED)
     if requirement_key is None:
         return assessment, None

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Assessment, Cycle, Organisation, Requirement, RequirementScore
+from app.models.vocabulary import AssessmentStatus
 from app.services.carry_over import previous_submission
 from app.services.lineage import key_map
 from app.services.scoring import is_gap
@@ -63,7 +64,7 @@ def peer_medians(session: Session, assessment: Assessment,
         .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .where(Assessment.cycle_id == assessment.cycle_id,
-               Assessment.status == "submitted",
+               Assessment.status == AssessmentStatus.SUBMITTED,
                Assessment.id != assessment.id,
                Organisation.service_type == service_type,
                col(RequirementScore.score).is_not(None))

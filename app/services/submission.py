@@ -18,6 +18,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
 from app.services.assessments import indicators_in_scope
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
 
@@ -73,7 +74,7 @@ def submit(*, session: Session, assessment_id: int, user: User, version: int) ->
                              populate_existing=True)
     if assessment is None:
         raise NotFound(N_("Selvevalueringen findes ikke."))
-    if assessment.status not in ("draft", "reopened"):
+    if assessment.status not in EDITABLE_STATUSES:
         raise Conflict(N_("Selvevalueringen er allerede indsendt."))
     if assessment.version != version:
         raise Conflict(N_("Der er gemt ændringer, siden du åbnede siden. Se dem igennem, og "
@@ -89,7 +90,7 @@ def submit(*, session: Session, assessment_id: int, user: User, version: int) ->
         )
     number = session.exec(select(func.count()).select_from(AssessmentRevision).where(
         AssessmentRevision.assessment_id == assessment.id)).one() + 1
-    assessment.status = "submitted"
+    assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.version += 1
     session.add(AssessmentRevision(assessment_id=assessment.id, number=number,
@@ -138,13 +139,13 @@ def reopen(*, session: Session, assessment_id: int, user: User, reason: str) -> 
                              populate_existing=True)
     if assessment is None:
         raise NotFound(N_("Selvevalueringen findes ikke."))
-    if assessment.status != "submitted":
+    if assessment.status != AssessmentStatus.SUBMITTED:
         raise Conflict(N_("Kun en indsendt selvevaluering kan genåbnes."))
     latest = session.exec(select(AssessmentRevision).where(
         AssessmentRevision.assessment_id == assessment.id
     ).order_by(col(AssessmentRevision.number).desc())).first()
     latest.reopened_at, latest.reopened_by_id, latest.reopen_reason = utcnow(), user.id, reason
-    assessment.status = "reopened"
+    assessment.status = AssessmentStatus.REOPENED
     assessment.version += 1
     session.add_all([latest, assessment])
     session.commit()

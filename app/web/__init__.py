@@ -13,9 +13,9 @@ from app.web import (
     assessment_answers,
     assessment_evidence,
     assessment_form,
+    assessment_injunction,
     assessment_results,
     assessment_submit,
-    assessment_supervision,
     catalogues,
     home,
 )
@@ -25,6 +25,6 @@ web_routers = [account.router, home.router, api_docs.router,
                admin_import.router, admin_organisations.router, admin_users.router,
                admin_outbox.router,
                assessment_form.router, assessment_answers.router,
-               assessment_supervision.router, assessment_submit.router,
+               assessment_injunction.router, assessment_submit.router,
                assessment_evidence.router,
                assessment_results.router, actions.router, admin_cycles.router]

@@ -21,7 +21,6 @@ from app.web.templating import render
 router = APIRouter(prefix="/admin/cycles")
 
 FIELDS = ("year", "catalogue_version_id", "opens_on", "deadline")
-STATUS_LABELS = {"planned": N_("Planlagt"), "open": N_("Åben"), "closed": N_("Lukket")}
 CREATED = N_("Runden er oprettet.")
 SAVED = N_("Ændringerne er gemt.")
 
@@ -46,9 +45,9 @@ def _lines(session: Session, today: date) -> list[CycleLine]:
     counts = cycles.assessment_counts(session=session)
     lines = []
     for cycle in cycles.list_cycles(session=session):
-        status = cycles.cycle_status(cycle, today).value
+        status = cycles.cycle_status(cycle, today)
         started, submitted = counts.get(cycle.id, (0, 0))
-        lines.append(CycleLine(cycle, status, gettext(STATUS_LABELS[status]),
+        lines.append(CycleLine(cycle, status, status.label,
                                names.get(str(cycle.catalogue_version_id), "–"),
                                started, submitted))
     return lines
@@ -105,9 +104,9 @@ def create_cycle(request: Request, _admin: WebAdmin, session: SessionDep, today:
 def _detail(request: Request, session: Session, cycle: Cycle, today: date, *, values=None,
             error: Invalid | None = None, notice: str = "") -> Response:
     started, submitted = cycles.assessment_counts(session=session).get(cycle.id, (0, 0))
-    status = cycles.cycle_status(cycle, today).value
+    status = cycles.cycle_status(cycle, today)
     return render(request, "admin_cycles/edit.html", {
-        "cycle": cycle, "status": status, "status_label": gettext(STATUS_LABELS[status]),
+        "cycle": cycle, "status": status, "status_label": status.label,
         "started": started, "submitted": submitted, "catalogues": _catalogues(session),
         "values": values if values is not None else {
             "year": str(cycle.year), "catalogue_version_id": str(cycle.catalogue_version_id),

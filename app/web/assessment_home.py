@@ -7,7 +7,8 @@ from datetime import date
 from sqlmodel import Session
 
 from app.models import Action, Assessment, Cycle, User
-from app.services.actions import OPEN_STATUSES, list_actions
+from app.models.vocabulary import OPEN_ACTION_STATUSES, AssessmentStatus
+from app.services.actions import list_actions
 from app.services.assessments import list_assessments_for_user
 from app.services.cycles import current_cycle, cycle_status, list_cycles
 from app.web.assessment_view import (
@@ -55,12 +56,13 @@ def member_home(*, session: Session, user: User, today: date) -> MemberHome:
         home.progress, home.editable = _progress_of(page), page.editable
         home.next_step = next_open_step(page)
         home.carry_over = carry_over_offer(session, page)
-    earlier = [a for a in mine if a.status == "submitted" and a is not home.assessment
+    earlier = [a for a in mine
+               if a.status == AssessmentStatus.SUBMITTED and a is not home.assessment
                and (cycle is None or cycles[a.cycle_id].year < cycle.year)]
     if earlier:
         home.previous = max(earlier, key=lambda a: cycles[a.cycle_id].year)
         home.previous_cycle = cycles[home.previous.cycle_id]
     # The actions service owns the order and the overdue rule; the home page shows open ones.
     home.actions = [row for row in list_actions(session=session, user=user, today=today)
-                    if row.action.status in OPEN_STATUSES]
+                    if row.action.status in OPEN_ACTION_STATUSES]
     return home

@@ -13,22 +13,24 @@ from app import charts, i18n
 from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.clock import TodayDep
 from app.config import Settings
-from app.i18n import N_, gettext, localised, ngettext
+from app.i18n import gettext, localised, ngettext
 from app.models import User
-from app.models.vocabulary import Role
-from app.services.actions import OPEN_STATUSES, ActionRow, Priority, list_actions
+from app.models.vocabulary import (
+    OPEN_ACTION_STATUSES,
+    ActionPriority,
+    ActionStatus,
+    InjunctionKind,
+    Role,
+)
+from app.services.actions import ActionRow, list_actions
 from app.services.assessments import AssessmentView, get_assessment_for_user, load_view
 from app.services.results import Results, results_for
-from app.web.assessment_supervision import KINDS
 from app.web.templating import render
 
 router = APIRouter()
 
 # A fall of at least this much from last year is shown as a decline.
 DECLINE = 0.5
-STATUS_LABELS = {"open": N_("Ikke startet"), "in_progress": N_("I gang"), "done": N_("Udført"),
-                 "cancelled": N_("Droppet")}
-PRIORITY_LABELS = {"high": N_("Høj"), "normal": N_("Normal"), "low": N_("Lav")}
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class ResultsPage:
 
     @property
     def open_count(self) -> int:
-        return sum(1 for row in self.actions if row.action.status in OPEN_STATUSES)
+        return sum(1 for row in self.actions if row.action.status in OPEN_ACTION_STATUSES)
 
     @property
     def overdue_count(self) -> int:
@@ -177,9 +179,9 @@ def score_text(value: float | None, signed: bool = False) -> str:
 
 def labels() -> dict:
     return {"score_text": score_text,
-            "status_labels": {k: gettext(v) for k, v in STATUS_LABELS.items()},
-            "priority_labels": {k: gettext(v) for k, v in PRIORITY_LABELS.items()},
-            "priorities": [p.value for p in Priority]}
+            "status_labels": {status.value: status.label for status in ActionStatus},
+            "priority_labels": {priority.value: priority.label for priority in ActionPriority},
+            "priorities": [priority.value for priority in ActionPriority]}
 
 
 def summary(page: ResultsPage) -> dict[str, str]:
@@ -233,4 +235,4 @@ def report_page(request: Request, assessment_id: int, user: WebUser, session: Se
                 for line, requirement in zip(page.lines, view.requirements, strict=True)]
     return render(request, "assessment/report.html", {
         **results_context(page), "sections": sections, "scale": view.catalogue.scale,
-        "kinds": KINDS, "printed_on": today})
+        "kinds": list(InjunctionKind), "printed_on": today})

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.auth.deps import SessionDep, WebAdvisor, WebMember, WebUser
 from app.i18n import gettext, localised
-from app.models.vocabulary import Role
+from app.models.vocabulary import AssessmentStatus, Role
 from app.services import submission
 from app.services.assessments import get_assessment_for_user
 from app.services.errors import Conflict, Invalid, NotFound
@@ -108,7 +108,7 @@ def _history_page(request: Request, session: Session, page: Page, *, errors: dic
                           r.reopened_at, _name(session, r.reopened_by_id), r.reopen_reason)
              for r in submission.revisions(session, page.assessment)]
     can_reopen = (page.user.role in (Role.ADVISOR, Role.ADMIN)
-                  and page.assessment.status == "submitted")
+                  and page.assessment.status == AssessmentStatus.SUBMITTED)
     return render(request, "assessment/history.html", {
         **page_context(page, ""), "revisions": lines, "can_reopen": can_reopen,
         "errors": errors or {}, "reason": reason, "message": message,

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from app.i18n import gettext, localised
 from app.models import Answer, Assessment, Indicator, Reflection, Requirement, User
-from app.models.vocabulary import Role
+from app.models.vocabulary import AssessmentStatus, Role
 from app.services.assessments import AssessmentView, get_assessment_for_user, load_view
 from app.services.carry_over import previous_submission
 from app.services.cycles import get_cycle
@@ -290,7 +290,7 @@ def steps_of(page: Page, current: str = "") -> list[Step]:
     reported = page.assessment.injunction_reported is not None
     steps.append(Step(gettext("Tilsyn"), f"{page.base}/supervision",
                       "done" if reported else "not_started", current == "supervision"))
-    submitted = page.assessment.status == "submitted"
+    submitted = page.assessment.status == AssessmentStatus.SUBMITTED
     steps.append(Step(gettext("Indsend"), f"{page.base}/submit",
                       "done" if submitted else "not_started",
                       current == "submit"))

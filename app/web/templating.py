@@ -74,9 +74,22 @@ def render(
     return response
 
 # Imported late: labels need nothing from here, but keep the globals in one place.
+from app.models.vocabulary import (  # noqa: E402
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    AssessmentStatus,
+    CycleStatus,
+    InjunctionKind,
+)
 from app.web.labels import region_label, role_label, service_type_label  # noqa: E402
 
 templates.env.globals.update(
+    # The code lists, so templates compare with names instead of bare strings.
+    AssessmentStatus=AssessmentStatus,
+    ActionStatus=ActionStatus,
+    CycleStatus=CycleStatus,
+    InjunctionKind=InjunctionKind,
+    OPEN_ACTION_STATUSES=OPEN_ACTION_STATUSES,
     service_type_label=service_type_label,
     region_label=region_label,
     role_label=role_label,

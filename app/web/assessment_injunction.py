@@ -1,10 +1,10 @@
-"""The supervision report step: did Socialtilsynet issue a påbud or skærpet tilsyn?"""
+"""The injunction step: did Socialtilsynet issue a påbud or skærpet tilsyn this period?"""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import SessionDep, WebMember, WebUser
-from app.i18n import N_
+from app.models.vocabulary import InjunctionKind
 from app.services.answers import save_injunction
 from app.services.assessments import get_assessment_for_user
 from app.services.errors import Conflict, Invalid
@@ -13,11 +13,6 @@ from app.web.templating import render
 
 router = APIRouter()
 
-KINDS = [
-    ("paabud", N_("Påbud")),
-    ("skaerpet_tilsyn", N_("Skærpet tilsyn")),
-    ("begge", N_("Både påbud og skærpet tilsyn")),
-]
 _REPORTED = {"yes": True, "no": False}
 
 
@@ -32,25 +27,25 @@ def _page(request: Request, page: Page, *, values: dict | None = None, version=N
     assessment = page.assessment
     saved = _values_of(assessment.injunction_reported, assessment.injunction_kind,
                        assessment.injunction_description)
-    return render(request, "assessment/supervision.html", {
+    return render(request, "assessment/injunction.html", {
         **page_context(page, "supervision"), "values": values or saved,
         "version": assessment.version if version is None else version,
         "errors": errors or {}, "message": message, "theirs": theirs,
-        "keep_version": keep_version, "kinds": KINDS,
+        "keep_version": keep_version, "kinds": list(InjunctionKind),
         "saved": request.query_params.get("saved") == "1",
         "previous": f"{page.base}/requirements/{page.view.requirements[-1].number}",
     }, status_code=status_code)
 
 
 @router.get("/assessments/{assessment_id}/supervision")
-def supervision_page(request: Request, assessment_id: int, user: WebUser,
+def injunction_page(request: Request, assessment_id: int, user: WebUser,
                      session: SessionDep) -> Response:
     return _page(request, load_page(session, user, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/supervision")
-def save_supervision(request: Request, assessment_id: int, user: WebMember, session: SessionDep,
-                     form: FormDep) -> Response:
+def save_injunction_report(request: Request, assessment_id: int, user: WebMember,
+                           session: SessionDep, form: FormDep) -> Response:
     get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     values = {name: text_of(form, name) for name in ("reported", "kind", "description")}
     version, keep = text_of(form, "version"), text_of(form, "keep")
