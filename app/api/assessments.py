@@ -14,6 +14,7 @@ from app.services import answers as answer_service
 from app.services import submission
 from app.services.assessments import (
     get_assessment_for_user,
+    in_scope_for,
     list_assessments_for_user,
     start_assessment,
 )
@@ -73,6 +74,9 @@ class AssessmentOut(BaseModel):
     reported_injunction: bool | None
     injunction_kind: str
     injunction_description: str
+    indicators: list[str] = Field(description="The indicator ids in scope for this assessment "
+                                              "(its organisation's service type), in catalogue "
+                                              "order: the ones to answer")
     answers: list[AnswerOut]
     requirement_scores: list[RequirementScoreOut]
     submitted_at: datetime | None
@@ -104,6 +108,7 @@ def _summary(a: Assessment) -> AssessmentSummary:
 
 
 def _full(session: Session, a: Assessment) -> AssessmentOut:
+    in_scope = in_scope_for(session, a)
     answers = session.exec(
         select(Answer, Indicator.key)
         .join(Indicator, Indicator.id == Answer.indicator_id)
@@ -118,6 +123,7 @@ def _full(session: Session, a: Assessment) -> AssessmentOut:
         id=a.id, organisation_id=a.organisation_id, cycle_id=a.cycle_id, status=a.status,
         version=a.version, reported_injunction=a.injunction_reported,
         injunction_kind=a.injunction_kind, injunction_description=a.injunction_description,
+        indicators=[indicator.key for indicator in in_scope],
         answers=[AnswerOut(**answer_service.answer_json(answer, key)) for answer, key in answers],
         requirement_scores=[RequirementScoreOut(requirement_id=key, score=score)
                             for score, key in scores],

@@ -30,7 +30,7 @@ def field_detail(errors: list[FieldError], *, prefix: tuple[str, ...] = ()) -> l
     detail = []
     for error in errors:
         # A rule about the whole input (a model validator) sits at its source: ["body"].
-        loc = [part for part in error.field.split(".") if part and part != "__root__"]
+        loc = [part for part in error.loc if part and part != "__root__"]
         if not loc or loc[0] not in ("body", "query", "path", "header", "cookie"):
             loc = [*prefix, *loc]
         detail.append({"loc": loc or ["body"], "msg": error.text()})

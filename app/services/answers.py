@@ -14,7 +14,6 @@ from app.models import (
     Assessment,
     CatalogueVersion,
     Indicator,
-    Organisation,
     Reflection,
     Requirement,
     RequirementScore,
@@ -22,7 +21,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import InjunctionKind
-from app.services.assessments import indicators_in_scope, lock_for_edit
+from app.services.assessments import in_scope_for, lock_for_edit
 from app.services.catalogues import model_of
 from app.services.errors import Conflict, FieldError, Invalid
 from app.services.scoring import AnswerState, requirement_result
@@ -99,12 +98,6 @@ def answer_json(answer: Answer | None, indicator_key: str) -> dict:
     }
 
 
-def _in_scope(session: Session, assessment: Assessment) -> list[Indicator]:
-    organisation = session.get(Organisation, assessment.organisation_id)
-    return indicators_in_scope(session, assessment.catalogue_version_id,
-                               organisation.service_type)
-
-
 def _indicator(in_scope: list[Indicator], indicator_key: str) -> Indicator:
     for indicator in in_scope:
         if indicator.key == indicator_key:
@@ -118,7 +111,7 @@ def save_answer(*, session: Session, assessment_id: int, indicator_key: str, use
     values = parse_input(AnswerInput, data, NOT_SAVED)
     assessment = lock_for_edit(session, assessment_id)
     try:
-        in_scope = _in_scope(session, assessment)
+        in_scope = in_scope_for(session, assessment)
         indicator = _indicator(in_scope, indicator_key)
         _check_scale(session, assessment, values)
         answer = session.exec(select(Answer).where(
@@ -159,7 +152,7 @@ def refresh_scores(session: Session, assessment: Assessment, requirement_ids: li
     `in_scope` saves a query when the caller has already loaded the indicators in scope.
     """
     if in_scope is None:
-        in_scope = _in_scope(session, assessment)
+        in_scope = in_scope_for(session, assessment)
     answers = {a.indicator_id: a for a in session.exec(
         select(Answer).where(Answer.assessment_id == assessment.id))}
     for requirement_id in set(requirement_ids):

@@ -63,6 +63,13 @@ def indicators_in_scope(session: Session, catalogue_version_id: int,
     return [row for row in rows if service_type in row.service_types]
 
 
+def in_scope_for(session: Session, assessment: Assessment) -> list[Indicator]:
+    """The indicators this assessment's organisation scores, in catalogue order."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    return indicators_in_scope(session, assessment.catalogue_version_id,
+                               organisation.service_type)
+
+
 def start_assessment(*, session: Session, user: User, cycle_id: int,
                      today: date) -> tuple[Assessment, bool]:
     """The member's assessment for an open cycle, created if needed; (assessment, created)."""

@@ -31,6 +31,12 @@ class FieldError:
     field: str
     message: str
     params: dict = field(default_factory=dict)
+    # Where the value sits, when a part holds dots itself (an indicator key in "answers").
+    path: tuple[str, ...] | None = None
+
+    @property
+    def loc(self) -> tuple[str, ...]:
+        return self.path or tuple(self.field.split("."))
 
     def text(self) -> str:
         return gettext(self.message, **self.params)

@@ -83,7 +83,8 @@ def submit(*, session: Session, assessment_id: int, user: User, version: int) ->
     if problems:
         raise Invalid(
             N_("Selvevalueringen kan ikke indsendes endnu. Se punkterne nedenfor (%(n)s)."),
-            [FieldError(f"answers.{p.indicator_key}", p.message()) for p in problems],
+            [FieldError(f"answers.{p.indicator_key}", p.message(),
+                         path=("answers", p.indicator_key)) for p in problems],
             params={"n": len(problems)},
             data={"problems": [{"code": p.code, "indicator_id": p.indicator_key,
                                 "requirement_id": p.requirement_key} for p in problems]},
