@@ -136,7 +136,7 @@ def user_add(
     with session_scope(_engine()) as session:
         # A dict, not UserInput: the service validates it after finding the organisation.
         user = create_user_with_password(
-            session=session, settings=settings, password=password,
+            session=session, settings=settings, user=None, password=password,
             data={"email": email, "name": name or email, "role": role},
             organisation_cvr=org,
         )

@@ -6,16 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from app.auth.deps import SessionDep, api_role
+from app.api.deps import VisibleAction
+from app.auth.deps import ApiUser, SessionDep, api_role
 from app.clock import TodayDep
-from app.models import Action, User
 from app.models.vocabulary import ActionStatus, Role
 from app.services import actions as action_service
 
-router = APIRouter(tags=["actions"])
-
 # The board sees only aggregates: refused before any body is read.
-ApiUser = Annotated[User, Depends(api_role(Role.MEMBER, Role.ADVISOR, Role.ADMIN))]
+router = APIRouter(tags=["actions"], dependencies=[
+    Depends(api_role(Role.MEMBER, Role.ADVISOR, Role.ADMIN))])
 
 
 class ActionOut(BaseModel):
@@ -34,15 +33,6 @@ class ActionOut(BaseModel):
     overdue: bool
     created_at: datetime
     updated_at: datetime
-
-
-# Found and authorized before the body is read, so another organisation's action is 404
-# whatever the body holds.
-def _visible(action_id: int, user: ApiUser, session: SessionDep) -> Action:
-    return action_service.get_action_for_user(session=session, user=user, action_id=action_id)
-
-
-VisibleAction = Annotated[Action, Depends(_visible)]
 
 
 def _out(session, action, today: date) -> ActionOut:

@@ -3,42 +3,23 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
+from app.api.deps import OwnAssessment, ReadableAssessment, StaffAssessment
 from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
 from app.clock import TodayDep
 from app.models import Answer, Assessment, Indicator, Requirement, RequirementScore
 from app.services import answers as answer_service
 from app.services import submission
 from app.services.assessments import (
-    get_assessment_for_user,
     in_scope_for,
     list_assessments_for_user,
     start_assessment,
 )
 
 router = APIRouter(tags=["assessments"])
-
-
-# Loaders that fetch and authorize before the body is read, so another organisation's
-# assessment is 404 whatever the body holds.
-def _readable(assessment_id: int, user: ApiUser, session: SessionDep) -> Assessment:
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-
-
-def _own(assessment_id: int, user: ApiMember, session: SessionDep) -> Assessment:
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-
-
-def _staff_readable(assessment_id: int, user: ApiAdvisor, session: SessionDep) -> Assessment:
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-
-
-Readable = Annotated[Assessment, Depends(_readable)]
-OwnAssessment = Annotated[Assessment, Depends(_own)]
-StaffAssessment = Annotated[Assessment, Depends(_staff_readable)]
 
 
 class AssessmentSummary(BaseModel):
@@ -151,7 +132,7 @@ def create_assessment(body: StartRequest, user: ApiMember, session: SessionDep,
 
 
 @router.get("/assessments/{assessment_id}")
-def read_assessment(assessment: Readable, session: SessionDep) -> AssessmentOut:
+def read_assessment(assessment: ReadableAssessment, session: SessionDep) -> AssessmentOut:
     return _full(session, assessment)
 
 

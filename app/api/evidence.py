@@ -3,13 +3,13 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import APIRouter, File, Form, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from app.api.deps import OwnAssessment
 from app.auth.deps import ApiMember, ApiUser, SessionDep, SettingsDep
-from app.models import Assessment, Evidence
-from app.services.assessments import get_assessment_for_user
+from app.models import Evidence
 from app.services.evidence import (
     add_evidence,
     download_content_type,
@@ -20,14 +20,6 @@ from app.services.evidence import (
 )
 
 router = APIRouter(tags=["evidence"])
-
-
-def _own(assessment_id: int, user: ApiMember, session: SessionDep) -> Assessment:
-    """Fetches and authorizes before the upload is looked at: another organisation's is 404."""
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-
-
-OwnAssessment = Annotated[Assessment, Depends(_own)]
 
 
 class EvidenceOut(BaseModel):

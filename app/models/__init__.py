@@ -10,6 +10,7 @@ from app.models.assessments import (
     Reflection,
     RequirementScore,
 )
+from app.models.audit import AuditEntry
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
@@ -21,6 +22,7 @@ __all__ = [
     "ApiToken",
     "Assessment",
     "AssessmentRevision",
+    "AuditEntry",
     "CatalogueVersion",
     "Cycle",
     "Evidence",

@@ -15,9 +15,13 @@ from app.i18n import N_
 from app.models import Action, Assessment, CatalogueVersion, Organisation, Requirement, User
 from app.models.base import utcnow
 from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionStatus, Role
+from app.services import audit
+from app.services.audit import AuditAction, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.validation import parse_input
 
+ACTION_FIELDS = ("title", "description", "owner_email", "due_on", "priority", "status",
+                 "comment", "requirement_id", "assessment_id")
 NOT_FOUND = N_("Handlingen findes ikke.")
 NOT_SAVED = N_("Handlingen blev ikke gemt. Ret det markerede.")
 CONFLICT = N_("En anden har ændret handlingen, efter du åbnede siden. Se den nye udgave, og "
@@ -175,6 +179,10 @@ def create_action(*, session: Session, user: User, data: dict | ActionInput,
                     requirement_id=requirement_id, assessment_id=assessment_id,
                     created_by_id=user.id)
     session.add(action)
+    session.flush()
+    audit.record(session, user=user, action=AuditAction.CREATE, entity="action",
+                 entity_id=action.id, organisation_id=action.organisation_id,
+                 changes=audit.changes_between({}, fields_of(action, ACTION_FIELDS)))
     session.commit()
     return action
 
@@ -192,11 +200,15 @@ def update_action(*, session: Session, user: User, action_id: int,
     for name in ("status", "title", "priority", "comment", "description", "owner_email"):
         if changes.get(name, "") is None:
             changes.pop(name)  # null means "leave as it is"; only the due date can be cleared
+    before = fields_of(action, ACTION_FIELDS)
     for name, value in changes.items():
         setattr(action, name, value)
     action.version += 1
     action.updated_at = utcnow()
     session.add(action)
+    audit.record(session, user=user, action=AuditAction.UPDATE, entity="action",
+                 entity_id=action.id, organisation_id=action.organisation_id,
+                 changes=audit.changes_between(before, fields_of(action, ACTION_FIELDS)))
     session.commit()
     return action
 

@@ -6,7 +6,7 @@ saved value is returned so the person can choose.
 """
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.i18n import N_
 from app.models import (
@@ -21,7 +21,9 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import InjunctionKind
-from app.services.assessments import in_scope_for, lock_for_edit
+from app.services import audit
+from app.services.assessments import get_assessment_to_edit, in_scope_for, lock_for_edit
+from app.services.audit import AuditAction, fields_of
 from app.services.catalogues import model_of
 from app.services.errors import Conflict, FieldError, Invalid
 from app.services.scoring import AnswerState, requirement_result
@@ -106,10 +108,18 @@ def _indicator(in_scope: list[Indicator], indicator_key: str) -> Indicator:
         "Indikatoren findes ikke i denne selvevaluering."))])
 
 
-def save_answer(*, session: Session, assessment_id: int, indicator_key: str, user: User,
+ANSWER_FIELDS = ("score", "not_applicable", "comment", "carried_over")
+REFLECTION_FIELDS = ("what_works", "what_to_improve")
+INJUNCTION_FIELDS = ("injunction_reported", "injunction_kind", "injunction_description")
+
+
+def save_answer(*, session: Session, user: User, assessment_id: int, indicator_key: str,
                 data: dict | AnswerInput) -> tuple[Assessment, Answer]:
+    """Saves one answer of the member's own open assessment; 409 when saved since `version`."""
+    assessment = get_assessment_to_edit(session=session, user=user,
+                                        assessment_id=assessment_id)
     values = parse_input(AnswerInput, data, NOT_SAVED)
-    assessment = lock_for_edit(session, assessment_id)
+    assessment = lock_for_edit(session, assessment.id)
     try:
         in_scope = in_scope_for(session, assessment)
         indicator = _indicator(in_scope, indicator_key)
@@ -123,6 +133,7 @@ def save_answer(*, session: Session, assessment_id: int, indicator_key: str, use
     except (Invalid, Conflict):
         session.rollback()
         raise
+    before = fields_of(answer, ANSWER_FIELDS) if answer else {}
     answer = answer or Answer(assessment_id=assessment.id, indicator_id=indicator.id)
     answer.score, answer.not_applicable = values.score, values.not_applicable
     answer.comment, answer.carried_over = values.comment, False
@@ -131,6 +142,10 @@ def save_answer(*, session: Session, assessment_id: int, indicator_key: str, use
     session.add(answer)
     session.flush()
     refresh_scores(session, assessment, [indicator.requirement_id], in_scope)
+    audit.record(session, user=user, action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                 entity="answer", entity_id=f"{assessment.id}/{indicator.key}",
+                 organisation_id=assessment.organisation_id,
+                 changes=audit.changes_between(before, fields_of(answer, ANSWER_FIELDS)))
     session.commit()
     return assessment, answer
 
@@ -177,10 +192,12 @@ def refresh_scores(session: Session, assessment: Assessment, requirement_ids: li
     session.add(assessment)
 
 
-def save_reflection(*, session: Session, assessment_id: int, requirement_key: str, user: User,
+def save_reflection(*, session: Session, user: User, assessment_id: int, requirement_key: str,
                     data: dict | ReflectionInput) -> tuple[Assessment, Reflection]:
+    assessment = get_assessment_to_edit(session=session, user=user,
+                                        assessment_id=assessment_id)
     values = parse_input(ReflectionInput, data, NOT_SAVED)
-    assessment = lock_for_edit(session, assessment_id)
+    assessment = lock_for_edit(session, assessment.id)
     requirement = session.exec(select(Requirement).where(
         Requirement.catalogue_version_id == assessment.catalogue_version_id,
         Requirement.key == requirement_key,
@@ -196,39 +213,42 @@ def save_reflection(*, session: Session, assessment_id: int, requirement_key: st
                    "what_to_improve": reflection.what_to_improve}
         session.rollback()
         raise Conflict(CONFLICT, data={"reflection": current})
+    before = fields_of(reflection, REFLECTION_FIELDS) if reflection else {}
     reflection = reflection or Reflection(assessment_id=assessment.id,
                                           requirement_id=requirement.id)
     reflection.what_works, reflection.what_to_improve = values.what_works, values.what_to_improve
     reflection.saved_at_version, reflection.updated_by_id = assessment.version, user.id
     reflection.updated_at = utcnow()
     session.add(reflection)
+    audit.record(session, user=user, action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                 entity="reflection", entity_id=f"{assessment.id}/{requirement.key}",
+                 organisation_id=assessment.organisation_id,
+                 changes=audit.changes_between(before, fields_of(reflection, REFLECTION_FIELDS)))
     session.commit()
     return assessment, reflection
 
 
-def save_injunction(*, session: Session, assessment_id: int, user: User,
+def save_injunction(*, session: Session, user: User, assessment_id: int,
                     data: dict | InjunctionInput) -> Assessment:
     """Whether Socialtilsynet issued a påbud or skærpet tilsyn in the period."""
+    assessment = get_assessment_to_edit(session=session, user=user,
+                                        assessment_id=assessment_id)
     values = parse_input(InjunctionInput, data, NOT_SAVED)
-    assessment = lock_for_edit(session, assessment_id)
+    assessment = lock_for_edit(session, assessment.id)
     if assessment.injunction_version > values.version:
         current = {"reported": assessment.injunction_reported,
                    "kind": assessment.injunction_kind,
                    "description": assessment.injunction_description}
         session.rollback()
         raise Conflict(CONFLICT, data={"injunction": current})
+    before = fields_of(assessment, INJUNCTION_FIELDS)
     assessment.injunction_reported = values.reported
     assessment.injunction_kind = values.kind or ""
     assessment.injunction_description = values.description
     assessment.injunction_version = assessment.version
     session.add(assessment)
+    audit.record(session, user=user, action=AuditAction.UPDATE, entity="injunction",
+                 entity_id=assessment.id, organisation_id=assessment.organisation_id,
+                 changes=audit.changes_between(before, fields_of(assessment, INJUNCTION_FIELDS)))
     session.commit()
     return assessment
-
-
-def carried_over_keys(session: Session, assessment: Assessment) -> list[str]:
-    return list(session.exec(
-        select(Indicator.key).join(Answer, col(Answer.indicator_id) == col(Indicator.id))
-        .where(Answer.assessment_id == assessment.id, col(Answer.carried_over))
-        .order_by(Indicator.position)
-    ))

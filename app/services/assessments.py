@@ -22,11 +22,14 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, CycleStatus, Role
+from app.services import audit
+from app.services.audit import AuditAction
 from app.services.catalogues import model_of
 from app.services.cycles import cycle_status
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 NOT_FOUND = N_("Selvevalueringen findes ikke.")
+MEMBERS_ONLY = N_("Kun medlemmets egne brugere kan ændre selvevalueringen.")
 
 
 def get_assessment_for_user(*, session: Session, user: User, assessment_id: int) -> Assessment:
@@ -38,6 +41,28 @@ def get_assessment_for_user(*, session: Session, user: User, assessment_id: int)
         raise NotFound(NOT_FOUND)
     if user.role == Role.MEMBER and assessment.organisation_id != user.organisation_id:
         raise NotFound(NOT_FOUND)
+    return assessment
+
+
+def get_assessment_to_edit(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """The assessment if the user may change it: a member of its own organisation only."""
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    if user.role != Role.MEMBER:
+        raise Forbidden(MEMBERS_ONLY)
+    return assessment
+
+
+def lock_to_edit(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """Authorizes, then takes the write lock (lock_for_edit): every member write starts here."""
+    get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
+    return lock_for_edit(session, assessment_id)
+
+
+def get_assessment_to_reopen(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """Reopening is LOS' decision: advisors and admins."""
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    if user.role not in (Role.ADVISOR, Role.ADMIN):
+        raise Forbidden(N_("Kun LOS kan genåbne en indsendt selvevaluering."))
     return assessment
 
 
@@ -92,6 +117,10 @@ def start_assessment(*, session: Session, user: User, cycle_id: int,
                             catalogue_version_id=cycle.catalogue_version_id,
                             in_scope_count=len(in_scope))
     session.add(assessment)
+    session.flush()
+    audit.record(session, user=user, action=AuditAction.CREATE, entity="assessment",
+                 entity_id=assessment.id, organisation_id=organisation.id,
+                 changes={"cycle_id": [None, cycle.id]})
     session.commit()
     return assessment, True
 

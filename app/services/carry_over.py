@@ -6,8 +6,10 @@ from app.i18n import N_
 from app.models import Answer, Assessment, Cycle, Indicator, Organisation, User
 from app.models.base import utcnow
 from app.models.vocabulary import AssessmentStatus
+from app.services import audit
 from app.services.answers import refresh_scores
-from app.services.assessments import indicators_in_scope, lock_for_edit
+from app.services.assessments import indicators_in_scope, lock_to_edit
+from app.services.audit import AuditAction
 from app.services.errors import Invalid
 from app.services.lineage import key_map
 
@@ -29,7 +31,7 @@ def carry_over_last_year(*, session: Session, assessment_id: int, user: User) ->
     Answers already given this year are never touched. Carried-over answers count for
     nothing (score, progress, submit) until someone confirms or changes them.
     """
-    assessment = lock_for_edit(session, assessment_id)
+    assessment = lock_to_edit(session=session, user=user, assessment_id=assessment_id)
     previous = previous_submission(session, assessment)
     if previous is None:
         session.rollback()
@@ -60,5 +62,8 @@ def carry_over_last_year(*, session: Session, assessment_id: int, user: User) ->
         touched.add(indicator.requirement_id)
     session.flush()
     refresh_scores(session, assessment, list(touched))
+    audit.record(session, user=user, action=AuditAction.CARRY_OVER, entity="assessment",
+                 entity_id=assessment.id, organisation_id=assessment.organisation_id,
+                 changes={"carried_over": [0, carried], "from_assessment": [None, previous.id]})
     session.commit()
     return carried

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from app.models import CatalogueVersion, Indicator, NodeMapping, Requirement
+from app.models import CatalogueVersion, Indicator, NodeMapping, Requirement, User
+from app.services import audit
+from app.services.access import require_admin
+from app.services.audit import AuditAction
 from app.services.catalogue_format import AssessmentCatalogue, Catalogue
 from app.services.catalogue_validation import Problem, validate_catalogue
 from app.services.catalogues import model_of
@@ -44,8 +47,11 @@ class LoadReport:
         return not self.problems and not self.refused
 
 
-def load_catalogues(*, session: Session, root: Path) -> LoadReport:
-    """Stores every valid version under `root` not yet stored; all of them or none."""
+def load_catalogues(*, session: Session, root: Path, user: User | None = None) -> LoadReport:
+    """Stores every valid version under `root` not yet stored; all of them or none.
+
+    `user` is the admin loading from the page (None: `etik catalogue load` or start-up)."""
+    require_admin(user)
     check = validate_catalogue([root], catalogue_root=root)
     report = LoadReport(problems=check.problems)
     if report.problems:
@@ -57,6 +63,9 @@ def load_catalogues(*, session: Session, root: Path) -> LoadReport:
         stored = existing.get(ident)
         if stored is None:
             existing[ident] = _store(session, model, existing)
+            audit.record(session, user=user, action=AuditAction.LOAD, entity="catalogue_version",
+                         entity_id=f"{model.key}/{model.version}",
+                         changes={"content_hash": [None, model.content_hash()]})
             outcome = LoadOutcome.LOADED
         elif stored.content_hash == model.content_hash():
             outcome = LoadOutcome.UNCHANGED

@@ -8,8 +8,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Assessment, CatalogueVersion, Cycle
+from app.models import Assessment, CatalogueVersion, Cycle, User
 from app.models.vocabulary import AssessmentStatus, CycleStatus
+from app.services import audit
+from app.services.access import require_admin
+from app.services.audit import AuditAction, fields_of
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -55,24 +58,34 @@ def _validated(session: Session, data, cycle_id: int | None = None) -> CycleInpu
     return values
 
 
-def create_cycle(*, session: Session, data: dict | CycleInput) -> Cycle:
-    cycle = Cycle(**_validated(session, data).model_dump())
+def create_cycle(*, session: Session, user: User | None, data: dict | CycleInput) -> Cycle:
+    require_admin(user)
+    values = _validated(session, data).model_dump()
+    cycle = Cycle(**values)
     session.add(cycle)
+    session.flush()
+    audit.record(session, user=user, action=AuditAction.CREATE, entity="cycle",
+                 entity_id=cycle.id, changes=audit.changes_between({}, fields_of(cycle, values)))
     session.commit()
     return cycle
 
 
-def update_cycle(*, session: Session, cycle_id: int, data: dict | CycleInput,
-                 has_assessments: bool) -> Cycle:
+def update_cycle(*, session: Session, user: User | None, cycle_id: int,
+                 data: dict | CycleInput, has_assessments: bool) -> Cycle:
+    require_admin(user)
     cycle = get_cycle(session=session, cycle_id=cycle_id)
     values = _validated(session, data, cycle_id)
     if has_assessments and values.catalogue_version_id != cycle.catalogue_version_id:
         # Assessments pin the version they were started with; the cycle must agree.
         raise Invalid(NOT_SAVED, [FieldError("catalogue_version_id", N_(
             "Kataloget kan ikke skiftes, når medlemmerne er gået i gang."))])
+    before = fields_of(cycle, list(values.model_dump()))
     for name, value in values.model_dump().items():
         setattr(cycle, name, value)
     session.add(cycle)
+    after = fields_of(cycle, list(before))
+    audit.record(session, user=user, action=AuditAction.UPDATE, entity="cycle",
+                 entity_id=cycle.id, changes=audit.changes_between(before, after))
     session.commit()
     return cycle
 

@@ -193,10 +193,10 @@ class _Story:
         cycles = []
         for back in range(years - 1, 0, -1):
             year = self.today.year - back
-            cycles.append(create_cycle(session=self.session, data={
+            cycles.append(create_cycle(session=self.session, user=None, data={
                 "year": year, "catalogue_version_id": version.id,
                 "opens_on": date(year, 2, 1), "deadline": date(year, 4, 30)}))
-        cycles.append(create_cycle(session=self.session, data={
+        cycles.append(create_cycle(session=self.session, user=None, data={
             "year": self.today.year, "catalogue_version_id": version.id,
             "opens_on": self.today - timedelta(days=30),
             "deadline": self.today + timedelta(days=45)}))

@@ -22,7 +22,9 @@ from app.config import Settings
 from app.i18n import N_, format_number
 from app.models import Assessment, Evidence, Requirement, User
 from app.models.vocabulary import EDITABLE_STATUSES, Role
+from app.services import audit
 from app.services.assessments import get_assessment_for_user, lock_for_edit
+from app.services.audit import AuditAction, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
 
@@ -35,6 +37,7 @@ MAX_URL = 2000
 MAX_FILENAME = 255
 STORAGE_KEY = re.compile(r"^[0-9a-f]{32}$")
 
+EVIDENCE_FIELDS = ("assessment_id", "kind", "title", "url", "filename", "size_bytes")
 NOT_FOUND = N_("Dokumentationen findes ikke.")
 NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
 LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
@@ -119,6 +122,19 @@ def download_content_type(evidence: Evidence) -> str:
     """The stored type when it is one we accept; anything else downloads as bytes."""
     known = BY_CONTENT_TYPE.get(evidence.content_type)
     return known.content_type if known else "application/octet-stream"
+
+
+def _record(session: Session, user: User, assessment: Assessment, evidence: Evidence,
+            action: str, requirement_key: str | None = None) -> None:
+    session.flush()
+    shown = fields_of(evidence, EVIDENCE_FIELDS)
+    if requirement_key:
+        shown["requirement_id"] = requirement_key
+    before, after = ({}, shown) if action == AuditAction.CREATE else (shown, {})
+    audit.record(session, user=user, action=action, entity="evidence", entity_id=evidence.id,
+                 organisation_id=assessment.organisation_id,
+                 changes={name: [before.get(name), after.get(name)]
+                          for name in (*before, *after)})
 
 
 # --- adding ----------------------------------------------------------------------------------
@@ -242,6 +258,7 @@ def add_file_evidence(*, session: Session, settings: Settings, assessment_id: in
                             size_bytes=path.stat().st_size, storage_key=key,
                             uploaded_by_id=user.id)
         session.add(evidence)
+        _record(session, user, assessment, evidence, AuditAction.CREATE, requirement.key)
         session.commit()
     except BaseException:
         session.rollback()
@@ -294,6 +311,7 @@ def add_link_evidence(*, session: Session, assessment_id: int, requirement_key: 
     evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
                         kind="link", title=title, url=url, uploaded_by_id=user.id)
     session.add(evidence)
+    _record(session, user, assessment, evidence, AuditAction.CREATE, requirement.key)
     session.commit()
     return evidence
 
@@ -326,9 +344,10 @@ def remove_evidence(*, session: Session, settings: Settings, user: User, evidenc
     evidence = _evidence_for_user(session, user, evidence_id)
     if assessment_id is not None and evidence.assessment_id != assessment_id:
         raise NotFound(NOT_FOUND)
-    _editable(session, user, evidence.assessment_id)
+    assessment, _ = _editable(session, user, evidence.assessment_id)
     path = stored_path(settings, evidence) if evidence.kind == "file" else None
     lock_for_edit(session, evidence.assessment_id)
+    _record(session, user, assessment, evidence, AuditAction.DELETE)
     session.delete(evidence)
     session.commit()
     if path is not None:

@@ -18,6 +18,9 @@ from app.config import Settings
 from app.i18n import N_, gettext
 from app.models import Organisation, User
 from app.models.vocabulary import Role
+from app.services import audit
+from app.services.access import require_admin
+from app.services.audit import AuditAction
 from app.services.errors import Conflict, FieldError, Invalid
 from app.services.links import send_invitation
 from app.services.member_import_values import (
@@ -309,8 +312,11 @@ def check_members_csv(*, session: Session, content: bytes) -> MemberImportCheck:
 
 
 def import_members_csv(*, session: Session, settings: Settings, content: bytes,
-                       invite: bool = True) -> MemberImportSummary:
-    """All rows or none: one transaction; invitations are sent only after it is committed."""
+                       invite: bool = True, user: User | None = None) -> MemberImportSummary:
+    """All rows or none: one transaction; invitations are sent only after it is committed.
+
+    `user` is the admin importing (None: `etik members import`)."""
+    require_admin(user)
     checked = check_members_csv(session=session, content=content)
     if not checked.ok:
         raise ImportRefused(checked.problems)
@@ -323,6 +329,16 @@ def import_members_csv(*, session: Session, settings: Settings, content: bytes,
             users += [User(**(contact.user.model_dump() | {"organisation_id": organisation.id}))
                       for contact in row.contacts]
         session.add_all(users)
+        session.flush()
+        for organisation in organisations:
+            audit.record(session, user=user, action=AuditAction.IMPORT, entity="organisation",
+                         entity_id=organisation.id, organisation_id=organisation.id,
+                         changes={"name": [None, organisation.name],
+                                  "cvr": [None, organisation.cvr]})
+        for created in users:
+            audit.record(session, user=user, action=AuditAction.IMPORT, entity="user",
+                         entity_id=created.id, organisation_id=created.organisation_id,
+                         changes={"email": [None, created.email], "role": [None, created.role]})
         session.commit()
     except IntegrityError:
         # Someone created one of these users between the check and the commit.

@@ -7,6 +7,9 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Organisation, User
 from app.models.vocabulary import Region, Role, ServiceType
+from app.services import audit
+from app.services.access import require_admin
+from app.services.audit import AuditAction, fields_of
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -45,13 +48,24 @@ def _check_advisor(session: Session, advisor_id: int | None) -> None:
                       [FieldError("advisor_id", N_("Vælg en aktiv konsulent."))])
 
 
-def create_organisation(*, session: Session, data: dict | OrganisationInput) -> Organisation:
+def create_organisation(*, session: Session, user: User | None,
+                        data: dict | OrganisationInput) -> Organisation:
+    require_admin(user)
     values = parse_input(OrganisationInput, data)
     _check_advisor(session, values.advisor_id)
     organisation = Organisation(**values.model_dump())
     session.add(organisation)
+    session.flush()
+    _record(session, user, organisation, AuditAction.CREATE, {}, values.model_dump())
     session.commit()
     return organisation
+
+
+def _record(session: Session, user: User | None, organisation: Organisation, action: str,
+            before: dict, after: dict) -> None:
+    audit.record(session, user=user, action=action, entity="organisation",
+                 entity_id=organisation.id, organisation_id=organisation.id,
+                 changes=audit.changes_between(before, fields_of(organisation, list(after))))
 
 
 def get_organisation(*, session: Session, organisation_id: int) -> Organisation:
@@ -61,23 +75,29 @@ def get_organisation(*, session: Session, organisation_id: int) -> Organisation:
     return organisation
 
 
-def update_organisation(*, session: Session, organisation_id: int,
+def update_organisation(*, session: Session, user: User | None, organisation_id: int,
                         data: dict | OrganisationInput) -> Organisation:
+    require_admin(user)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     values = parse_input(OrganisationInput, data)
     _check_advisor(session, values.advisor_id)
+    before = fields_of(organisation, list(values.model_dump()))
     for name, value in values.model_dump().items():
         setattr(organisation, name, value)
     session.add(organisation)
+    _record(session, user, organisation, AuditAction.UPDATE, before, values.model_dump())
     session.commit()
     return organisation
 
 
-def set_organisation_active(*, session: Session, organisation_id: int,
+def set_organisation_active(*, session: Session, user: User | None, organisation_id: int,
                             active: bool) -> Organisation:
+    require_admin(user)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
+    before = {"active": organisation.active}
     organisation.active = active
     session.add(organisation)
+    _record(session, user, organisation, AuditAction.UPDATE, before, {"active": active})
     session.commit()
     return organisation
 

@@ -19,7 +19,13 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
-from app.services.assessments import indicators_in_scope
+from app.services import audit
+from app.services.assessments import (
+    get_assessment_to_edit,
+    get_assessment_to_reopen,
+    indicators_in_scope,
+)
+from app.services.audit import AuditAction
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
 
 LOW_SCORE_LIMIT = 2  # scores of 1-2 need a comment explaining them
@@ -68,7 +74,9 @@ def submission_problems(session: Session, assessment: Assessment) -> list[Submis
     return problems
 
 
-def submit(*, session: Session, assessment_id: int, user: User, version: int) -> Assessment:
+def submit(*, session: Session, user: User, assessment_id: int, version: int) -> Assessment:
+    """Submits the member's own assessment when nothing stands in the way (422 lists it)."""
+    get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
     # populate_existing: the caller's authorization check may hold a copy read before the lock.
     assessment = session.get(Assessment, assessment_id, with_for_update=True,
                              populate_existing=True)
@@ -91,6 +99,7 @@ def submit(*, session: Session, assessment_id: int, user: User, version: int) ->
         )
     number = session.exec(select(func.count()).select_from(AssessmentRevision).where(
         AssessmentRevision.assessment_id == assessment.id)).one() + 1
+    previous_status = assessment.status
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.version += 1
@@ -99,6 +108,10 @@ def submit(*, session: Session, assessment_id: int, user: User, version: int) ->
                                    submitted_by_id=user.id,
                                    snapshot=snapshot(session, assessment)))
     session.add(assessment)
+    audit.record(session, user=user, action=AuditAction.SUBMIT, entity="assessment",
+                 entity_id=assessment.id, organisation_id=assessment.organisation_id,
+                 changes={"status": [previous_status, assessment.status],
+                          "revision": [None, number]})
     session.commit()
     return assessment
 
@@ -131,8 +144,10 @@ def snapshot(session: Session, assessment: Assessment) -> dict:
     }
 
 
-def reopen(*, session: Session, assessment_id: int, user: User, reason: str) -> Assessment:
-    reason = reason.strip()
+def reopen(*, session: Session, user: User, assessment_id: int, reason: str) -> Assessment:
+    """LOS reopens a submitted assessment, saying why; the submitted revision stays as it was."""
+    get_assessment_to_reopen(session=session, user=user, assessment_id=assessment_id)
+    reason = (reason or "").strip()
     if not reason or len(reason) > 2000:
         raise Invalid(N_("Skriv en begrundelse for at genåbne."),
                       [FieldError("reason", N_("Skal udfyldes (højst 2000 tegn)."))])
@@ -149,6 +164,10 @@ def reopen(*, session: Session, assessment_id: int, user: User, reason: str) -> 
     assessment.status = AssessmentStatus.REOPENED
     assessment.version += 1
     session.add_all([latest, assessment])
+    audit.record(session, user=user, action=AuditAction.REOPEN, entity="assessment",
+                 entity_id=assessment.id, organisation_id=assessment.organisation_id,
+                 changes={"status": [AssessmentStatus.SUBMITTED.value, assessment.status],
+                          "reason": [None, reason]})
     session.commit()
     return assessment
 

@@ -9,6 +9,9 @@ from app.config import Settings
 from app.i18n import N_
 from app.models import Organisation, User
 from app.models.vocabulary import Role
+from app.services import audit
+from app.services.access import require_admin
+from app.services.audit import AuditAction, fields_of
 from app.services.credentials import end_all_sessions, normalise_email
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.links import send_invitation, validate_new_password
@@ -59,10 +62,26 @@ def _validated(session: Session, data, user_id: int | None = None) -> UserInput:
     return values
 
 
-def create_user(*, session: Session, data: dict | UserInput, commit: bool = True) -> User:
+USER_FIELDS = ("email", "name", "role", "organisation_id", "active")
+
+
+def _record(session: Session, actor: User | None, user: User, action: str,
+            before: dict) -> None:
+    audit.record(session, user=actor, action=action, entity="user", entity_id=user.id,
+                 organisation_id=user.organisation_id,
+                 changes=audit.changes_between(before, fields_of(user, USER_FIELDS)))
+
+
+def create_user(*, session: Session, user: User | None, data: dict | UserInput,
+                commit: bool = True) -> User:
+    """`user` is the admin creating the account (None: the command line)."""
+    require_admin(user)
+    actor = user
     values = _validated(session, data)
     user = User(**values.model_dump())
     session.add(user)
+    session.flush()
+    _record(session, actor, user, AuditAction.CREATE, {})
     if commit:
         session.commit()
     else:
@@ -70,15 +89,17 @@ def create_user(*, session: Session, data: dict | UserInput, commit: bool = True
     return user
 
 
-def invite_user(*, session: Session, settings: Settings, data: dict | UserInput) -> User:
+def invite_user(*, session: Session, settings: Settings, user: User | None,
+                data: dict | UserInput) -> User:
     """Creates the user without a password and emails a one-time link to choose one."""
-    user = create_user(session=session, data=data)
-    send_invitation(session=session, settings=settings, user=user)
-    return user
+    invited = create_user(session=session, user=user, data=data)
+    send_invitation(session=session, settings=settings, user=invited)
+    return invited
 
 
-def create_user_with_password(*, session: Session, settings: Settings, data: UserInput | dict,
-                              password: str, organisation_cvr: str | None = None) -> User:
+def create_user_with_password(*, session: Session, settings: Settings, user: User | None,
+                              data: UserInput | dict, password: str,
+                              organisation_cvr: str | None = None) -> User:
     values = data.model_dump() if isinstance(data, BaseModel) else dict(data)
     if organisation_cvr:
         matches = session.exec(select(Organisation).where(
@@ -90,11 +111,11 @@ def create_user_with_password(*, session: Session, settings: Settings, data: Use
             raise Invalid(NOT_SAVED, [FieldError("org", message)])
         values["organisation_id"] = matches[0].id
     validate_new_password(settings, password, password)
-    user = create_user(session=session, data=values, commit=False)
-    user.password_hash = hash_password(password)
-    session.add(user)
+    created = create_user(session=session, user=user, data=values, commit=False)
+    created.password_hash = hash_password(password)
+    session.add(created)
     session.commit()
-    return user
+    return created
 
 
 def get_user(*, session: Session, user_id: int) -> User:
@@ -104,26 +125,33 @@ def get_user(*, session: Session, user_id: int) -> User:
     return user
 
 
-def update_user(*, session: Session, user_id: int, data: dict | UserInput) -> User:
-    user = get_user(session=session, user_id=user_id)
+def update_user(*, session: Session, user: User | None, user_id: int,
+                data: dict | UserInput) -> User:
+    require_admin(user)
+    changed = get_user(session=session, user_id=user_id)
     values = _validated(session, data, user_id=user_id)
+    before = fields_of(changed, USER_FIELDS)
     for name, value in values.model_dump().items():
-        setattr(user, name, value)
-    session.add(user)
+        setattr(changed, name, value)
+    session.add(changed)
+    _record(session, user, changed, AuditAction.UPDATE, before)
     session.commit()
-    return user
+    return changed
 
 
-def set_user_active(*, session: Session, user_id: int, active: bool, acting_user: User) -> User:
-    user = get_user(session=session, user_id=user_id)
-    if user.id == acting_user.id and not active:
+def set_user_active(*, session: Session, user: User, user_id: int, active: bool) -> User:
+    require_admin(user)
+    changed = get_user(session=session, user_id=user_id)
+    if changed.id == user.id and not active:
         raise Invalid(N_("Du kan ikke deaktivere dig selv."))
-    user.active = active
+    before = fields_of(changed, USER_FIELDS)
+    changed.active = active
     if not active:
-        end_all_sessions(session=session, user_id=user.id)
-    session.add(user)
+        end_all_sessions(session=session, user_id=changed.id)
+    session.add(changed)
+    _record(session, user, changed, AuditAction.UPDATE, before)
     session.commit()
-    return user
+    return changed
 
 
 def resend_invitation(*, session: Session, settings: Settings, user_id: int) -> User:

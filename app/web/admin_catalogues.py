@@ -27,9 +27,9 @@ def versions_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("/load")
-def load(request: Request, _admin: WebAdmin, session: SessionDep,
+def load(request: Request, admin: WebAdmin, session: SessionDep,
          settings: SettingsDep) -> Response:
-    report = load_catalogues(session=session, root=settings.catalogue_dir)
+    report = load_catalogues(session=session, root=settings.catalogue_dir, user=admin)
     return _page(request, session, settings, report, 200 if report.ok else 422)
 
 

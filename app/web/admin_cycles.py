@@ -89,11 +89,11 @@ def cycle_list(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("")
-def create_cycle(request: Request, _admin: WebAdmin, session: SessionDep, today: TodayDep,
+def create_cycle(request: Request, admin: WebAdmin, session: SessionDep, today: TodayDep,
                  form: FormDep) -> Response:
     values = _typed(form)
     try:
-        cycle = cycles.create_cycle(session=session, data=_data(values))
+        cycle = cycles.create_cycle(session=session, user=admin, data=_data(values))
     except Invalid as exc:
         session.rollback()
         return _list_page(request, session, today, values=values, error=exc)
@@ -125,13 +125,13 @@ def cycle_page(request: Request, _admin: WebAdmin, session: SessionDep, today: T
 
 
 @router.post("/{cycle_id:int}")
-def update_cycle(request: Request, _admin: WebAdmin, session: SessionDep, today: TodayDep,
+def update_cycle(request: Request, admin: WebAdmin, session: SessionDep, today: TodayDep,
                  cycle_id: int, form: FormDep) -> Response:
     cycle = cycles.get_cycle(session=session, cycle_id=cycle_id)
     started, _ = cycles.assessment_counts(session=session).get(cycle.id, (0, 0))
     values = _typed(form)
     try:
-        cycles.update_cycle(session=session, cycle_id=cycle_id, data=_data(values),
+        cycles.update_cycle(session=session, user=admin, cycle_id=cycle_id, data=_data(values),
                             has_assessments=started > 0)
     except Invalid as exc:
         session.rollback()

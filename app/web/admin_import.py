@@ -111,12 +111,12 @@ def preview(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("/confirm")
-def confirm(request: Request, _admin: WebAdmin, session: SessionDep, settings: SettingsDep,
+def confirm(request: Request, admin: WebAdmin, session: SessionDep, settings: SettingsDep,
             content: Annotated[str, Form(max_length=MAX_FILE_BYTES)]) -> Response:
     """Imports the previewed file: all rows or none, checked again against the database."""
     try:
         summary = member_import.import_members_csv(session=session, settings=settings,
-                                                   content=content.encode("utf-8"))
+                                                   content=content.encode("utf-8"), user=admin)
     except member_import.ImportRefused as exc:
         check = member_import.MemberImportCheck([], exc.problems)
         return _page(request, check=check, status_code=422)

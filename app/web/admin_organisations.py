@@ -78,10 +78,10 @@ def new_organisation_page(request: Request, _admin: WebAdmin, session: SessionDe
 
 
 @router.post("")
-def create_organisation(request: Request, _admin: WebAdmin, session: SessionDep,
+def create_organisation(request: Request, admin: WebAdmin, session: SessionDep,
                         form: OrganisationFormData) -> Response:
     try:
-        organisation = organisations.create_organisation(session=session,
+        organisation = organisations.create_organisation(session=session, user=admin,
                                                          data=form.model_dump())
     except Invalid as exc:
         return render(request, "admin/organisation_new.html", {
@@ -121,10 +121,11 @@ def organisation_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("/{organisation_id:int}")
-def update_organisation(request: Request, _admin: WebAdmin, session: SessionDep,
+def update_organisation(request: Request, admin: WebAdmin, session: SessionDep,
                         organisation_id: int, form: OrganisationFormData) -> Response:
     try:
-        organisations.update_organisation(session=session, organisation_id=organisation_id,
+        organisations.update_organisation(session=session, user=admin,
+                                          organisation_id=organisation_id,
                                           data=form.model_dump())
     except Invalid as exc:
         organisation = organisations.get_organisation(session=session,
@@ -134,18 +135,20 @@ def update_organisation(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("/{organisation_id:int}/deactivate")
-def deactivate_organisation(_admin: WebAdmin, session: SessionDep,
+def deactivate_organisation(admin: WebAdmin, session: SessionDep,
                             organisation_id: int) -> Response:
-    organisations.set_organisation_active(session=session, organisation_id=organisation_id,
+    organisations.set_organisation_active(session=session, user=admin,
+                                          organisation_id=organisation_id,
                                           active=False)
     return RedirectResponse(f"/admin/organisations/{organisation_id}?deactivated=1",
                             status_code=303)
 
 
 @router.post("/{organisation_id:int}/reactivate")
-def reactivate_organisation(_admin: WebAdmin, session: SessionDep,
+def reactivate_organisation(admin: WebAdmin, session: SessionDep,
                             organisation_id: int) -> Response:
-    organisations.set_organisation_active(session=session, organisation_id=organisation_id,
+    organisations.set_organisation_active(session=session, user=admin,
+                                          organisation_id=organisation_id,
                                           active=True)
     return RedirectResponse(f"/admin/organisations/{organisation_id}?reactivated=1",
                             status_code=303)

@@ -90,10 +90,11 @@ def invite_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("")
-def invite(request: Request, _admin: WebAdmin, session: SessionDep, settings: SettingsDep,
+def invite(request: Request, admin: WebAdmin, session: SessionDep, settings: SettingsDep,
            form: UserFormData) -> Response:
     try:
-        user = users.invite_user(session=session, settings=settings, data=form.model_dump())
+        user = users.invite_user(session=session, settings=settings, user=admin,
+                                 data=form.model_dump())
     except Invalid as exc:
         return render(request, "admin/user_new.html", {
             "values": form.model_dump(), "errors": _errors(exc), "error": exc.text(),
@@ -134,10 +135,10 @@ def user_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("/{user_id:int}")
-def update_user(request: Request, _admin: WebAdmin, session: SessionDep, user_id: int,
+def update_user(request: Request, admin: WebAdmin, session: SessionDep, user_id: int,
                 form: UserFormData) -> Response:
     try:
-        users.update_user(session=session, user_id=user_id, data=form.model_dump())
+        users.update_user(session=session, user=admin, user_id=user_id, data=form.model_dump())
     except Invalid as exc:
         person = users.get_user(session=session, user_id=user_id)
         return _detail(request, session, person, values=form.model_dump(), error=exc)
@@ -153,11 +154,11 @@ def resend_invitation(_admin: WebAdmin, session: SessionDep, settings: SettingsD
 
 @router.post("/{user_id:int}/deactivate")
 def deactivate_user(admin: WebAdmin, session: SessionDep, user_id: int) -> Response:
-    users.set_user_active(session=session, user_id=user_id, active=False, acting_user=admin)
+    users.set_user_active(session=session, user=admin, user_id=user_id, active=False)
     return RedirectResponse(f"/admin/users/{user_id}?deactivated=1", status_code=303)
 
 
 @router.post("/{user_id:int}/reactivate")
 def reactivate_user(admin: WebAdmin, session: SessionDep, user_id: int) -> Response:
-    users.set_user_active(session=session, user_id=user_id, active=True, acting_user=admin)
+    users.set_user_active(session=session, user=admin, user_id=user_id, active=True)
     return RedirectResponse(f"/admin/users/{user_id}?reactivated=1", status_code=303)

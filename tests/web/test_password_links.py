@@ -151,7 +151,7 @@ def test_a_newer_reset_link_replaces_the_older_one(client, cast, session):
 
 @pytest.fixture
 def invited(session, settings, cast):
-    return invite_user(session=session, settings=settings, data={
+    return invite_user(session=session, settings=settings, user=None, data={
         "email": "carl@test.example", "name": "Carl Ny", "role": "member",
         "organisation_id": cast.org_a.id})
 

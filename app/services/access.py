@@ -1,0 +1,12 @@
+"""Role checks the services share; the loaders per resource live beside their services."""
+
+from app.i18n import N_
+from app.models import User
+from app.models.vocabulary import Role
+from app.services.errors import Forbidden
+
+
+def require_admin(user: User | None) -> None:
+    """Administration is for admins; `None` is the command line, run by whoever runs etik."""
+    if user is not None and user.role != Role.ADMIN:
+        raise Forbidden(N_("Kun administratorer kan gøre dette."))
