@@ -1,0 +1,351 @@
+"""Every write service records an audit entry in its own transaction; none is ever rewritten.
+
+Write services are found by reading app/services: any function that commits. Each needs a
+recipe in WRITES (run here, and must add an entry naming its actor) or a reason in EXEMPT.
+"""
+
+import ast
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from app.clock import today
+from app.config import PROJECT_ROOT
+from app.models import Action, AuditEntry, Evidence, User
+from app.models.vocabulary import Role
+from app.services import (
+    actions,
+    answers,
+    assessments,
+    carry_over,
+    catalogue_loading,
+    cycles,
+    evidence,
+    links,
+    member_import,
+    organisations,
+    submission,
+    users,
+)
+from app.services.links import LinkPurpose, create_link
+from tests.services.test_results import fill_in, past_cycle
+
+SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
+
+EXEMPT = {
+    # Authentication events, not changes to anyone's data: the request log has them.
+    "credentials.authenticate", "credentials.start_browser_session",
+    "credentials.end_browser_session", "credentials.issue_api_token",
+    # A one-time link is a credential; sending it is in the outbox.
+    "links.create_link",
+    # The outbox is itself the record of every message.
+    "mail.send_mail",
+    # Demo data goes through the audited services; these commits only backdate its rows.
+    "demo._people", "demo._submit",
+}
+
+
+def committing_functions() -> set[str]:
+    found = set()
+    for path in SERVICES.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and any(
+                    isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "commit" for call in ast.walk(node)):
+                found.add(f"{path.stem}.{node.name}")
+    return found
+
+
+class World:
+    def __init__(self, session, settings, cast, catalogue, open_cycle, keys):
+        self.session, self.settings, self.cast = session, settings, cast
+        self.catalogue, self.cycle, self.keys = catalogue, open_cycle, keys
+        self.assessment, _ = assessments.start_assessment(
+            session=session, user=cast.alice, cycle_id=open_cycle.id, today=today())
+        self.requirement = "efk.uddannelse"
+
+    def fresh_version(self) -> int:
+        self.session.refresh(self.assessment)
+        return self.assessment.version
+
+    def action(self) -> Action:
+        return actions.create_action(session=self.session, user=self.cast.advisor, today=today(),
+                                     data={"organisation_id": self.cast.org_a.id,
+                                           "title": "Plan"})
+
+    def submitted(self):
+        return fill_in(self.session, self.cast.org_b, self.cycle, user=self.cast.bob)
+
+
+def _answer(w):
+    answers.save_answer(session=w.session, user=w.cast.alice, assessment_id=w.assessment.id,
+                        indicator_key=w.keys[0], data={"score": 4, "version": w.fresh_version()})
+    return w.cast.alice
+
+
+def _reflection(w):
+    answers.save_reflection(session=w.session, user=w.cast.alice,
+                            assessment_id=w.assessment.id, requirement_key=w.requirement,
+                            data={"what_works": "Meget", "version": w.fresh_version()})
+    return w.cast.alice
+
+
+def _injunction(w):
+    answers.save_injunction(session=w.session, user=w.cast.alice, assessment_id=w.assessment.id,
+                            data={"reported": False, "version": w.fresh_version()})
+    return w.cast.alice
+
+
+def _start(w):
+    assessments.start_assessment(session=w.session, user=w.cast.bob, cycle_id=w.cycle.id,
+                                 today=today())
+    return w.cast.bob
+
+
+def _submit(w):
+    fill_in(w.session, w.cast.org_b, w.cycle, user=w.cast.bob)
+    return w.cast.bob
+
+
+def _reopen(w):
+    done = w.submitted()
+    submission.reopen(session=w.session, user=w.cast.advisor, assessment_id=done.id,
+                      reason="Mangler kommentarer")
+    return w.cast.advisor
+
+
+def _carry_over(w):
+    fill_in(w.session, w.cast.org_a, past_cycle(w.session, w.catalogue, 1), user=w.cast.alice)
+    carry_over.carry_over_last_year(session=w.session, user=w.cast.alice,
+                                    assessment_id=w.assessment.id)
+    return w.cast.alice
+
+
+def _link_evidence(w):
+    evidence.add_link_evidence(session=w.session, user=w.cast.alice,
+                               assessment_id=w.assessment.id, requirement_key=w.requirement,
+                               url="https://www.los.dk/rapport", title="Rapport")
+    return w.cast.alice
+
+
+def _file_evidence(w):
+    evidence.add_file_evidence(session=w.session, settings=w.settings, user=w.cast.alice,
+                               assessment_id=w.assessment.id, requirement_key=w.requirement,
+                               filename="plan.pdf", content=b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
+    return w.cast.alice
+
+
+def _remove_evidence(w):
+    _link_evidence(w)
+    item = w.session.exec(select(Evidence)).first()
+    evidence.remove_evidence(session=w.session, settings=w.settings, user=w.cast.alice,
+                             evidence_id=item.id)
+    return w.cast.alice
+
+
+def _create_action(w):
+    w.action()
+    return w.cast.advisor
+
+
+def _update_action(w):
+    action = w.action()
+    actions.update_action(session=w.session, user=w.cast.alice, action_id=action.id,
+                          data={"status": "in_progress", "version": action.version})
+    return w.cast.alice
+
+
+def _create_cycle(w):
+    cycles.create_cycle(session=w.session, user=w.cast.admin, data={
+        "year": w.cycle.year + 1, "catalogue_version_id": w.catalogue.id,
+        "opens_on": today() + timedelta(days=300), "deadline": today() + timedelta(days=400)})
+    return w.cast.admin
+
+
+def _update_cycle(w):
+    cycles.update_cycle(session=w.session, user=w.cast.admin, cycle_id=w.cycle.id,
+                        has_assessments=True, data={
+                            "year": w.cycle.year, "catalogue_version_id": w.catalogue.id,
+                            "opens_on": w.cycle.opens_on,
+                            "deadline": w.cycle.deadline + timedelta(days=7)})
+    return w.cast.admin
+
+
+def _organisation_values(w, **changes):
+    organisation = w.cast.org_b
+    return {"name": organisation.name, "cvr": organisation.cvr,
+            "company_name": organisation.company_name,
+            "service_type": organisation.service_type, "region": organisation.region,
+            "places": organisation.places} | changes
+
+
+def _create_organisation(w):
+    organisations.create_organisation(session=w.session, user=w.cast.admin,
+                                      data=_organisation_values(w, cvr="87654321"))
+    return w.cast.admin
+
+
+def _update_organisation(w):
+    organisations.update_organisation(session=w.session, user=w.cast.admin,
+                                      organisation_id=w.cast.org_b.id,
+                                      data=_organisation_values(w, places=20))
+    return w.cast.admin
+
+
+def _deactivate_organisation(w):
+    organisations.set_organisation_active(session=w.session, user=w.cast.admin,
+                                          organisation_id=w.cast.org_b.id, active=False)
+    return w.cast.admin
+
+
+def _create_user(w):
+    users.create_user(session=w.session, user=w.cast.admin, data={
+        "email": "ny@test.example", "name": "Ny", "role": Role.ADVISOR})
+    return w.cast.admin
+
+
+def _create_user_with_password(w):
+    users.create_user_with_password(session=w.session, settings=w.settings, user=None,
+                                    password="a long enough password", data={
+                                        "email": "cli@test.example", "name": "CLI",
+                                        "role": Role.ADMIN})
+    return None
+
+
+def _update_user(w):
+    bob = w.cast.bob
+    users.update_user(session=w.session, user=w.cast.admin, user_id=bob.id, data={
+        "email": bob.email, "name": "Bob Omdøbt", "role": bob.role,
+        "organisation_id": bob.organisation_id})
+    return w.cast.admin
+
+
+def _deactivate_user(w):
+    users.set_user_active(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id,
+                          active=False)
+    return w.cast.admin
+
+
+def _set_password(w):
+    url = create_link(session=w.session, settings=w.settings, user=w.cast.bob,
+                      purpose=LinkPurpose.PASSWORD_RESET)
+    new = "a brand new password"
+    links.set_password_with_link(session=w.session, settings=w.settings,
+                                 token=url.rsplit("/", 1)[-1],
+                                 purpose=LinkPurpose.PASSWORD_RESET, password=new, repeated=new)
+    return w.cast.bob
+
+
+def _import_members(w):
+    content = (PROJECT_ROOT / "tests" / "fixtures" / "members" / "codes_comma.csv").read_bytes()
+    member_import.import_members_csv(session=w.session, settings=w.settings, content=content,
+                                     invite=False, user=w.cast.admin)
+    return w.cast.admin
+
+
+WRITES = {
+    "answers.save_answer": _answer,
+    "answers.save_reflection": _reflection,
+    "answers.save_injunction": _injunction,
+    "assessments.start_assessment": _start,
+    "submission.submit": _submit,
+    "submission.reopen": _reopen,
+    "carry_over.carry_over_last_year": _carry_over,
+    "evidence.add_link_evidence": _link_evidence,
+    "evidence.add_file_evidence": _file_evidence,
+    "evidence.remove_evidence": _remove_evidence,
+    "actions.create_action": _create_action,
+    "actions.update_action": _update_action,
+    "cycles.create_cycle": _create_cycle,
+    "cycles.update_cycle": _update_cycle,
+    "organisations.create_organisation": _create_organisation,
+    "organisations.update_organisation": _update_organisation,
+    "organisations.set_organisation_active": _deactivate_organisation,
+    "users.create_user": _create_user,
+    "users.create_user_with_password": _create_user_with_password,
+    "users.update_user": _update_user,
+    "users.set_user_active": _deactivate_user,
+    "links.set_password_with_link": _set_password,
+    "member_import.import_members_csv": _import_members,
+}
+# Needs a database without catalogues, so it has its own test below.
+STANDALONE = {"catalogue_loading.load_catalogues"}
+
+
+def test_every_committing_service_is_audited_or_exempt_with_a_reason():
+    found = committing_functions()
+    known = set(WRITES) | STANDALONE | EXEMPT
+    assert sorted(found - known) == [], "new write service: add a recipe"
+    assert sorted(known - found) == [], "gone: remove it here"
+
+
+def test_loading_catalogues_records_each_version_loaded(session):
+    catalogue_loading.load_catalogues(session=session, user=None, root=PROJECT_ROOT / "catalogue")
+    entries = list(session.exec(select(AuditEntry)))
+    assert {e.entity_id for e in entries} == {
+        "los-etisk-forventningskatalog/2023", "socialtilsyn-kvalitetsmodel/2017",
+        "socialtilsyn-kvalitetsmodel/2025"}
+    assert all(e.action == "load" and e.user_id is None for e in entries)
+
+
+@pytest.fixture
+def world(session, settings, cast, catalogue, open_cycle, indicator_keys):
+    return World(session, settings, cast, catalogue, open_cycle, indicator_keys)
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_each_write_service_records_who_did_what(session, world, name):
+    before = session.exec(select(func.max(AuditEntry.id))).one() or 0
+    actor: User | None = WRITES[name](world)
+    entries = list(session.exec(select(AuditEntry).where(AuditEntry.id > before)
+                                .order_by(AuditEntry.id)))
+    assert entries, f"{name} wrote no audit entry"
+    last = entries[-1]
+    assert last.user_id == (actor.id if actor else None)
+    assert last.entity and last.entity_id and last.action
+
+
+def test_an_answer_entry_holds_the_fields_before_and_after(session, world):
+    _answer(world)
+    answers.save_answer(session=session, user=world.cast.alice,
+                        assessment_id=world.assessment.id, indicator_key=world.keys[0],
+                        data={"score": 2, "comment": "Svært", "version": world.fresh_version()})
+    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last.entity == "answer" and last.action == "update"
+    assert last.entity_id == f"{world.assessment.id}/{world.keys[0]}"
+    assert last.changes == {"score": [4, 2], "comment": ["", "Svært"]}
+    assert last.organisation_id == world.cast.org_a.id
+
+
+def test_a_refused_write_leaves_no_entry(session, world):
+    before = session.exec(select(func.count()).select_from(AuditEntry)).one()
+    with pytest.raises(Exception):  # noqa: B017 (any refusal will do)
+        answers.save_answer(session=session, user=world.cast.alice,
+                            assessment_id=world.assessment.id, indicator_key=world.keys[0],
+                            data={"score": 9, "version": world.fresh_version()})
+    assert session.exec(select(func.count()).select_from(AuditEntry)).one() == before
+
+
+def test_an_entry_cannot_be_changed_or_deleted(session, world):
+    _answer(world)
+    entry = session.exec(select(AuditEntry)).first()
+    entry.changes = {"score": [None, 5]}
+    with pytest.raises(RuntimeError, match="append-only"):
+        session.flush()
+    session.rollback()
+    session.delete(session.exec(select(AuditEntry)).first())
+    with pytest.raises(RuntimeError, match="append-only"):
+        session.flush()
+    session.rollback()
+
+
+def test_the_database_refuses_an_update_too(session, world):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    _answer(world)
+    with pytest.raises(DatabaseError, match="append-only"):
+        session.exec(text("UPDATE audit_entry SET action = 'forged'"))
+    session.rollback()
