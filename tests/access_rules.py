@@ -140,6 +140,9 @@ RULES += [
     ("GET", "/api/v1/actions", READS_ASSESSMENTS),
     ("POST", "/api/v1/actions", READS_ASSESSMENTS),
     ("PATCH", "/api/v1/actions/{action}", READS_ASSESSMENTS),
+    # The audit trail (app/api/audit.py): whole for admins; advisors name an organisation
+    # (tests/api/test_audit_api.py), so the bare path is admin only.
+    ("GET", "/api/v1/audit", ADMIN),
     # Annual cycles (app/web/admin_cycles.py)
     ("GET", "/admin/cycles", ADMIN),
     ("POST", "/admin/cycles", ADMIN),
