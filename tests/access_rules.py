@@ -143,6 +143,8 @@ RULES += [
     # The audit trail (app/api/audit.py): whole for admins; advisors name an organisation
     # (tests/api/test_audit_api.py), so the bare path is admin only.
     ("GET", "/api/v1/audit", ADMIN),
+    ("GET", "/admin/audit", ADMIN),
+    ("GET", "/admin/audit.csv", ADMIN),
     # Annual cycles (app/web/admin_cycles.py)
     ("GET", "/admin/cycles", ADMIN),
     ("POST", "/admin/cycles", ADMIN),

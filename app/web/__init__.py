@@ -3,6 +3,7 @@
 from app.web import (
     account,
     actions,
+    admin_audit,
     admin_catalogues,
     admin_cycles,
     admin_import,
@@ -23,7 +24,7 @@ from app.web import (
 web_routers = [account.router, home.router, api_docs.router,
                catalogues.router, admin_catalogues.router,
                admin_import.router, admin_organisations.router, admin_users.router,
-               admin_outbox.router,
+               admin_outbox.router, admin_audit.router,
                assessment_form.router, assessment_answers.router,
                assessment_injunction.router, assessment_submit.router,
                assessment_evidence.router,

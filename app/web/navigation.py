@@ -25,6 +25,7 @@ _MENUS: dict[Role, list[tuple[str, str]]] = {
         (N_("Kataloger"), "/admin/catalogues"),
         (N_("Runder"), "/admin/cycles"),
         (N_("Udbakke"), "/admin/outbox"),
+        (N_("Revisionsspor"), "/admin/audit"),
     ],
 }
 
