@@ -60,13 +60,6 @@ def get_version(*, session: Session, key: str, version: str) -> StoredCatalogue:
     return StoredCatalogue(row, model_of(row))
 
 
-def get_version_by_id(*, session: Session, version_id: int) -> StoredCatalogue:
-    row = session.get(CatalogueVersion, version_id)
-    if row is None:
-        raise NotFound(NOT_FOUND)
-    return StoredCatalogue(row, model_of(row))
-
-
 def latest_assessment_catalogue(*, session: Session) -> StoredCatalogue | None:
     row = session.exec(
         select(CatalogueVersion).where(CatalogueVersion.kind == "assessment")
