@@ -6,7 +6,7 @@ VENDOR := app/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast bench lint format lock messages clean
+.PHONY: setup run test bench lint format lock messages clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed app/locale/en/LC_MESSAGES/messages.mo
 
@@ -38,9 +38,13 @@ run: setup
 	$(BIN)/etik demo --if-empty
 	$(BIN)/etik serve --host $(HOST) --port $(PORT)
 
+# The suite runs on one pytest-xdist worker per core; PYTEST_WORKERS=0 runs it in one
+# process. PYTEST_ARGS goes last, so `make test PYTEST_ARGS="-k login -n 0"` works too.
+PYTEST_WORKERS ?= auto
+
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench

@@ -1,9 +1,12 @@
 """Test fixtures: one database fixture for SQLite and PostgreSQL, the app, a cast per role.
 
 Every database test runs on SQLite, and again on PostgreSQL when ETIK_TEST_DATABASE_URL
-is set. With ETIK_TEST_STRICT=1 (set by CI) a skipped test counts as a failure.
+is set. With ETIK_TEST_STRICT=1 (set by CI) a skipped test counts as a failure. Under
+pytest-xdist (`make test` runs `-n auto`) each worker has a database of its own: a SQLite
+file in its temporary folder, or on PostgreSQL `<database>_gw0`, `<database>_gw1`, ...
 """
 
+import functools
 import os
 import re
 import time
@@ -13,7 +16,7 @@ from itertools import count
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -26,6 +29,9 @@ from app.main import create_app
 from app.models import Organisation, User
 from app.models.vocabulary import Region, Role, ServiceType
 from app.services.credentials import start_browser_session
+
+# Fixtures shared by a few test modules, kept beside them rather than here.
+pytest_plugins = ["tests.services.backup_setup", "tests.web.assessment_pages"]
 
 PASSWORD = "correct horse battery"
 STRICT = os.environ.get("ETIK_TEST_STRICT") == "1"
@@ -48,10 +54,31 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("database_backend", backends, scope="session")
 
 
+@functools.cache
+def _postgres_url_of_this_worker() -> str:
+    """ETIK_TEST_DATABASE_URL itself, or under xdist a database of this worker's own next to
+    it (`test` -> `test_gw0`), dropped and created afresh once per run: parallel workers
+    emptying and migrating one database would wipe each other's rows."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return POSTGRES_URL
+    url = make_url(POSTGRES_URL)
+    url = url.set(database=f"{url.database}_{worker}")
+    # Connected to the configured database, which exists, to create the worker's one.
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        server.dispose()
+    return url.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(database_backend, tmp_path_factory) -> str:
     if database_backend == "postgresql":
-        return POSTGRES_URL
+        return _postgres_url_of_this_worker()
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'etik-test.db'}"
 
 

@@ -9,8 +9,7 @@ from app.services.assessments import indicators_in_scope
 from app.services.errors import Conflict
 from app.services.submission import submit
 from tests.conftest import csrf_from
-from tests.web import test_assessment_form as form_tests
-from tests.web.test_assessment_form import (
+from tests.web.assessment_pages import (
     HX,
     form_values,
     hx_save,
@@ -19,10 +18,6 @@ from tests.web.test_assessment_form import (
     submitted_last_year,
     version_of,
 )
-
-# The same fixtures as the form's tests: Alice's started assessment and a colleague of hers.
-started = form_tests.started
-colleague = form_tests.colleague
 
 
 def answer_everything(session: Session, assessment_id: int, user, score=4, comment="") -> int:
