@@ -14,23 +14,20 @@ from app.services import actions as action_service
 from app.services.assessments import get_assessment_for_user
 
 
-def _readable(assessment_id: int, user: ApiUser, session: SessionDep) -> Assessment:
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+def _assessment_loader(role_user):
+    """A loader for the roles `role_user` admits; the service decides which assessments."""
 
+    def load(assessment_id: int, user: role_user, session: SessionDep) -> Assessment:
+        return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
 
-def _own(assessment_id: int, user: ApiMember, session: SessionDep) -> Assessment:
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-
-
-def _staff_readable(assessment_id: int, user: ApiAdvisor, session: SessionDep) -> Assessment:
-    return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    return load
 
 
 def _visible_action(action_id: int, user: ApiUser, session: SessionDep) -> Action:
     return action_service.get_action_for_user(session=session, user=user, action_id=action_id)
 
 
-ReadableAssessment = Annotated[Assessment, Depends(_readable)]
-OwnAssessment = Annotated[Assessment, Depends(_own)]
-StaffAssessment = Annotated[Assessment, Depends(_staff_readable)]
+ReadableAssessment = Annotated[Assessment, Depends(_assessment_loader(ApiUser))]
+OwnAssessment = Annotated[Assessment, Depends(_assessment_loader(ApiMember))]
+StaffAssessment = Annotated[Assessment, Depends(_assessment_loader(ApiAdvisor))]
 VisibleAction = Annotated[Action, Depends(_visible_action)]

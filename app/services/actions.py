@@ -180,9 +180,9 @@ def create_action(*, session: Session, user: User, data: dict | ActionInput,
                     created_by_id=user.id)
     session.add(action)
     session.flush()
-    audit.record(session, user=user, action=AuditAction.CREATE, entity="action",
-                 entity_id=action.id, organisation_id=action.organisation_id,
-                 changes=audit.changes_between({}, fields_of(action, ACTION_FIELDS)))
+    audit.record_fields(session, user=user, action=AuditAction.CREATE, entity="action",
+                        entity_id=action.id, organisation_id=action.organisation_id,
+                        row=action, fields=ACTION_FIELDS, before={})
     session.commit()
     return action
 
@@ -206,9 +206,9 @@ def update_action(*, session: Session, user: User, action_id: int,
     action.version += 1
     action.updated_at = utcnow()
     session.add(action)
-    audit.record(session, user=user, action=AuditAction.UPDATE, entity="action",
-                 entity_id=action.id, organisation_id=action.organisation_id,
-                 changes=audit.changes_between(before, fields_of(action, ACTION_FIELDS)))
+    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity="action",
+                        entity_id=action.id, organisation_id=action.organisation_id,
+                        row=action, fields=ACTION_FIELDS, before=before)
     session.commit()
     return action
 

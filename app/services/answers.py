@@ -142,10 +142,11 @@ def save_answer(*, session: Session, user: User, assessment_id: int, indicator_k
     session.add(answer)
     session.flush()
     refresh_scores(session, assessment, [indicator.requirement_id], in_scope)
-    audit.record(session, user=user, action=AuditAction.UPDATE if before else AuditAction.CREATE,
-                 entity="answer", entity_id=f"{assessment.id}/{indicator.key}",
-                 organisation_id=assessment.organisation_id,
-                 changes=audit.changes_between(before, fields_of(answer, ANSWER_FIELDS)))
+    audit.record_fields(session, user=user, entity="answer",
+                        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                        entity_id=f"{assessment.id}/{indicator.key}",
+                        organisation_id=assessment.organisation_id,
+                        row=answer, fields=ANSWER_FIELDS, before=before)
     session.commit()
     return assessment, answer
 
@@ -220,10 +221,11 @@ def save_reflection(*, session: Session, user: User, assessment_id: int, require
     reflection.saved_at_version, reflection.updated_by_id = assessment.version, user.id
     reflection.updated_at = utcnow()
     session.add(reflection)
-    audit.record(session, user=user, action=AuditAction.UPDATE if before else AuditAction.CREATE,
-                 entity="reflection", entity_id=f"{assessment.id}/{requirement.key}",
-                 organisation_id=assessment.organisation_id,
-                 changes=audit.changes_between(before, fields_of(reflection, REFLECTION_FIELDS)))
+    audit.record_fields(session, user=user, entity="reflection",
+                        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                        entity_id=f"{assessment.id}/{requirement.key}",
+                        organisation_id=assessment.organisation_id,
+                        row=reflection, fields=REFLECTION_FIELDS, before=before)
     session.commit()
     return assessment, reflection
 
@@ -247,8 +249,8 @@ def save_injunction(*, session: Session, user: User, assessment_id: int,
     assessment.injunction_description = values.description
     assessment.injunction_version = assessment.version
     session.add(assessment)
-    audit.record(session, user=user, action=AuditAction.UPDATE, entity="injunction",
-                 entity_id=assessment.id, organisation_id=assessment.organisation_id,
-                 changes=audit.changes_between(before, fields_of(assessment, INJUNCTION_FIELDS)))
+    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity="injunction",
+                        entity_id=assessment.id, organisation_id=assessment.organisation_id,
+                        row=assessment, fields=INJUNCTION_FIELDS, before=before)
     session.commit()
     return assessment

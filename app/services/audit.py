@@ -7,7 +7,7 @@ refuses UPDATE in the database).
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import Enum
+from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func
@@ -21,8 +21,8 @@ from app.services.errors import Forbidden
 PAGE_SIZE = 50
 
 
-class AuditAction:
-    """The verbs an entry may carry (plain strings in the table, so new ones need no migration)."""
+class AuditAction(StrEnum):
+    """The verbs an entry may carry (a plain string column, so new ones need no migration)."""
 
     CREATE = "create"
     UPDATE = "update"
@@ -67,12 +67,22 @@ def record(session: Session, *, user: User | None, action: str, entity: str,
                            entity_id=str(entity_id), changes=changes or {}))
 
 
+def record_fields(session: Session, *, user: User | None, action: str, entity: str,
+                  entity_id: int | str, row, fields, before: dict,
+                  organisation_id: int | None = None) -> None:
+    """`record()` for a row whose `fields` were `before` (empty when created) and are now set."""
+    record(session, user=user, action=action, entity=entity, entity_id=entity_id,
+           organisation_id=organisation_id,
+           changes=changes_between(before, fields_of(row, fields)))
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_rewriting_history(session, _context, _instances) -> None:
-    for row in (*session.dirty, *session.deleted):
-        if isinstance(row, AuditEntry) and (row in session.deleted
-                                            or session.is_modified(row)):
-            raise RuntimeError("audit_entry is append-only")
+    deleted = any(isinstance(row, AuditEntry) for row in session.deleted)
+    changed = any(isinstance(row, AuditEntry) and session.is_modified(row)
+                  for row in session.dirty)
+    if deleted or changed:
+        raise RuntimeError("audit_entry is append-only")
 
 
 # --- reading ---------------------------------------------------------------------------------

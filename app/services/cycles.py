@@ -64,8 +64,8 @@ def create_cycle(*, session: Session, user: User | None, data: dict | CycleInput
     cycle = Cycle(**values)
     session.add(cycle)
     session.flush()
-    audit.record(session, user=user, action=AuditAction.CREATE, entity="cycle",
-                 entity_id=cycle.id, changes=audit.changes_between({}, fields_of(cycle, values)))
+    audit.record_fields(session, user=user, action=AuditAction.CREATE, entity="cycle",
+                        entity_id=cycle.id, row=cycle, fields=list(values), before={})
     session.commit()
     return cycle
 
@@ -83,9 +83,8 @@ def update_cycle(*, session: Session, user: User | None, cycle_id: int,
     for name, value in values.model_dump().items():
         setattr(cycle, name, value)
     session.add(cycle)
-    after = fields_of(cycle, list(before))
-    audit.record(session, user=user, action=AuditAction.UPDATE, entity="cycle",
-                 entity_id=cycle.id, changes=audit.changes_between(before, after))
+    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity="cycle",
+                        entity_id=cycle.id, row=cycle, fields=list(before), before=before)
     session.commit()
     return cycle
 

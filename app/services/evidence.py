@@ -23,7 +23,11 @@ from app.i18n import N_, format_number
 from app.models import Assessment, Evidence, Requirement, User
 from app.models.vocabulary import EDITABLE_STATUSES, Role
 from app.services import audit
-from app.services.assessments import get_assessment_for_user, lock_for_edit
+from app.services.assessments import (
+    get_assessment_for_user,
+    get_assessment_to_edit,
+    lock_for_edit,
+)
 from app.services.audit import AuditAction, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
@@ -41,7 +45,6 @@ EVIDENCE_FIELDS = ("assessment_id", "kind", "title", "url", "filename", "size_by
 NOT_FOUND = N_("Dokumentationen findes ikke.")
 NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
 LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
-MEMBERS_ONLY = N_("Kun medlemmets egne brugere kan tilføje eller fjerne dokumentation.")
 BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
 
 
@@ -142,9 +145,7 @@ def _record(session: Session, user: User, assessment: Assessment, evidence: Evid
 
 def _editable(session: Session, user: User, assessment_id: int,
               requirement_key: str | None = None) -> tuple[Assessment, Requirement | None]:
-    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
-    if user.role != Role.MEMBER:
-        raise Forbidden(MEMBERS_ONLY)
+    assessment = get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
     if assessment.status not in EDITABLE_STATUSES:
         raise Conflict(LOCKED)
     if requirement_key is None:

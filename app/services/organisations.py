@@ -63,9 +63,9 @@ def create_organisation(*, session: Session, user: User | None,
 
 def _record(session: Session, user: User | None, organisation: Organisation, action: str,
             before: dict, after: dict) -> None:
-    audit.record(session, user=user, action=action, entity="organisation",
-                 entity_id=organisation.id, organisation_id=organisation.id,
-                 changes=audit.changes_between(before, fields_of(organisation, list(after))))
+    audit.record_fields(session, user=user, action=action, entity="organisation",
+                        entity_id=organisation.id, organisation_id=organisation.id,
+                        row=organisation, fields=list(after), before=before)
 
 
 def get_organisation(*, session: Session, organisation_id: int) -> Organisation:

@@ -65,28 +65,25 @@ def _validated(session: Session, data, user_id: int | None = None) -> UserInput:
 USER_FIELDS = ("email", "name", "role", "organisation_id", "active")
 
 
-def _record(session: Session, actor: User | None, user: User, action: str,
+def _record(session: Session, actor: User | None, changed: User, action: str,
             before: dict) -> None:
-    audit.record(session, user=actor, action=action, entity="user", entity_id=user.id,
-                 organisation_id=user.organisation_id,
-                 changes=audit.changes_between(before, fields_of(user, USER_FIELDS)))
+    audit.record_fields(session, user=actor, action=action, entity="user",
+                        entity_id=changed.id, organisation_id=changed.organisation_id,
+                        row=changed, fields=USER_FIELDS, before=before)
 
 
 def create_user(*, session: Session, user: User | None, data: dict | UserInput,
                 commit: bool = True) -> User:
     """`user` is the admin creating the account (None: the command line)."""
     require_admin(user)
-    actor = user
     values = _validated(session, data)
-    user = User(**values.model_dump())
-    session.add(user)
+    created = User(**values.model_dump())
+    session.add(created)
     session.flush()
-    _record(session, actor, user, AuditAction.CREATE, {})
+    _record(session, user, created, AuditAction.CREATE, {})
     if commit:
         session.commit()
-    else:
-        session.flush()
-    return user
+    return created
 
 
 def invite_user(*, session: Session, settings: Settings, user: User | None,

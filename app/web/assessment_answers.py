@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import SessionDep, WebMember, WebUser
 from app.services.answers import save_answer, save_reflection
-from app.services.assessments import get_assessment_for_user
 from app.services.errors import Conflict, Invalid
 from app.web.assessment_view import (
     FormDep,
@@ -41,7 +40,6 @@ def _status(exc: Invalid | Conflict | None) -> int:
 @router.post("/assessments/{assessment_id}/answers/{indicator_key}")
 def save_one_answer(request: Request, assessment_id: int, indicator_key: str, user: WebMember,
                     session: SessionDep, form: FormDep) -> Response:
-    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     choice = text_of(form, f"answer.{indicator_key}")
     comment = text_of(form, f"comment.{indicator_key}")
     version = text_of(form, f"version.{indicator_key}")

@@ -13,7 +13,7 @@ from app.clock import TodayDep
 from app.i18n import N_, gettext, ngettext
 from app.models import Requirement, User
 from app.services.answers import save_answer, save_reflection
-from app.services.assessments import get_assessment_for_user, start_assessment
+from app.services.assessments import start_assessment
 from app.services.carry_over import carry_over_last_year
 from app.services.errors import Conflict, Invalid, NotFound
 from app.web.assessment_view import (
@@ -148,7 +148,6 @@ def _save_reflection(session: Session, page: Page, requirement: Requirement, use
 @router.post("/assessments/{assessment_id}/carry-over")
 def carry_over(request: Request, assessment_id: int, user: WebMember,
                session: SessionDep) -> Response:
-    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     try:
         count = carry_over_last_year(session=session, assessment_id=assessment_id, user=user)
     except (Invalid, Conflict) as exc:

@@ -6,7 +6,6 @@ from fastapi.responses import RedirectResponse, Response
 from app.auth.deps import SessionDep, WebMember, WebUser
 from app.models.vocabulary import InjunctionKind
 from app.services.answers import save_injunction
-from app.services.assessments import get_assessment_for_user
 from app.services.errors import Conflict, Invalid
 from app.web.assessment_view import FormDep, Page, load_page, page_context, text_of
 from app.web.templating import render
@@ -46,7 +45,6 @@ def injunction_page(request: Request, assessment_id: int, user: WebUser,
 @router.post("/assessments/{assessment_id}/supervision")
 def save_injunction_report(request: Request, assessment_id: int, user: WebMember,
                            session: SessionDep, form: FormDep) -> Response:
-    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     values = {name: text_of(form, name) for name in ("reported", "kind", "description")}
     version, keep = text_of(form, "version"), text_of(form, "keep")
     try:

@@ -11,7 +11,6 @@ from app.auth.deps import SessionDep, WebAdvisor, WebMember, WebUser
 from app.i18n import gettext, localised
 from app.models.vocabulary import AssessmentStatus, Role
 from app.services import submission
-from app.services.assessments import get_assessment_for_user
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.users import get_user
 from app.web.assessment_view import FormDep, Page, load_page, page_context, text_of
@@ -70,7 +69,6 @@ def submit_page(request: Request, assessment_id: int, user: WebUser,
 @router.post("/assessments/{assessment_id}/submit")
 def submit(request: Request, assessment_id: int, user: WebMember, session: SessionDep,
            form: FormDep) -> Response:
-    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     version = text_of(form, "version")
     try:
         submission.submit(session=session, assessment_id=assessment_id, user=user,
@@ -125,7 +123,6 @@ def history(request: Request, assessment_id: int, user: WebUser,
 @router.post("/assessments/{assessment_id}/reopen")
 def reopen(request: Request, assessment_id: int, user: WebAdvisor, session: SessionDep,
            form: FormDep) -> Response:
-    get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     reason = text_of(form, "reason")
     try:
         submission.reopen(session=session, assessment_id=assessment_id, user=user,
