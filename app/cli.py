@@ -188,7 +188,7 @@ def backup(
 ) -> None:
     """Write a consistent copy of the whole database and its evidence files to FILE, also
     while the app runs."""
-    from app.services.backup import backup_database
+    from app.services.backup.database import backup_database
 
     summary = backup_database(engine=_engine(), path=file,
                               evidence_dir=get_settings().var_dir / "evidence")
@@ -202,7 +202,7 @@ def restore(
 ) -> None:
     """Load a backup into an empty database at the backup's revision, and its evidence files
     into the evidence folder, which must not hold them yet: all or nothing."""
-    from app.services.backup import restore_database
+    from app.services.backup.database import restore_database
 
     summary = restore_database(engine=_engine(), path=file,
                                evidence_dir=get_settings().var_dir / "evidence")

@@ -16,7 +16,7 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders")] = None,
 ) -> None:
     """Check catalogue files; prints FILE:LINE: FIELD: message per problem, exit 1 if any."""
-    from app.services.catalogue_validation import validate_paths
+    from app.services.catalogue.validation import validate_paths
 
     root = get_settings().catalogue_dir
     problems = validate_paths(paths or [root], catalogue_root=root)
@@ -30,7 +30,7 @@ def validate(
 @catalogue_cli.command("load")
 def load() -> None:
     """Store every catalogue version under catalogue/ that is not stored yet."""
-    from app.services.catalogue_loading import LoadOutcome, load_catalogues
+    from app.services.catalogue.loading import LoadOutcome, load_catalogues
 
     settings = get_settings()
     engine = create_db_engine(settings.resolved_database_url())

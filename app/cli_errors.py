@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from app.config import SettingError, Settings, get_settings
-from app.services.backup_format import BackupError
+from app.services.backup.format import BackupError
 from app.services.errors import DomainError, FieldError
 
 USER_ERRORS = (ValidationError, OperationalError, OSError, SettingError, DomainError,

@@ -93,6 +93,16 @@ def format_number(value: float | None, digits: int = 1) -> str:
     return format_decimal(round(value, digits), locale=_locale())
 
 
+def format_score(value: float | None, signed: bool = False) -> str:
+    """3,0 / 3,5 in Danish (3.0 in English), always one decimal; "–" for none."""
+    if value is None:
+        return "–"
+    text = format_decimal(abs(value) if signed else value, format="0.0", locale=_locale())
+    if not signed or round(value, 1) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
 def localised(node, field: str):
     """A catalogue node's text in the current language, falling back to Danish."""
     language = current_language.get()

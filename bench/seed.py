@@ -1,6 +1,6 @@
 """Seeds a benchmark database fast, with bulk inserts rather than the per-save services.
 
-The figures follow the services' rules (app.services.scoring), so pages see the same data
+The figures follow the services' rules (app.services.assessment.scoring), so pages see the same data
 shape as in production: every organisation has an assessment in every cycle, the past
 ones submitted, this year's a mix of drafts and submissions.
 """
@@ -28,8 +28,8 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import Region, Role, ServiceType
-from app.services.catalogue_loading import load_catalogues
-from app.services.scoring import AnswerState, requirement_result
+from app.services.assessment.scoring import AnswerState, requirement_result
+from app.services.catalogue.loading import load_catalogues
 
 CHUNK = 5_000
 BENCH_PASSWORD = "bench-pass-2026"

@@ -63,7 +63,7 @@ RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
     ("GET", "/catalogues", LOGGED_IN),
     ("GET", "/catalogue", LOGGED_IN),
     ("GET", "/catalogues/{key}/{version}", LOGGED_IN),
-    # Catalogue administration (app/web/admin_catalogues.py)
+    # Catalogue administration (app/web/admin/catalogues.py)
     ("GET", "/admin/catalogues", ADMIN),
     ("POST", "/admin/catalogues/load", ADMIN),
     ("GET", "/admin/catalogues/diff", ADMIN),
@@ -72,8 +72,8 @@ RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
     ("GET", "/api/v1/me", LOGGED_IN),
     ("GET", "/api/v1/catalogues", LOGGED_IN),
     ("GET", "/api/v1/catalogues/{key}/{version}", LOGGED_IN),
-    # Member organisations, users, member import and outbox (app/web/admin_organisations.py,
-    # admin_import.py, admin_users.py, admin_outbox.py)
+    # Member organisations, users, member import and outbox (app/web/admin/organisations.py,
+    # member_import.py, users.py, outbox.py)
     ("GET", "/admin/organisations", ADMIN),
     ("GET", "/admin/organisations/new", ADMIN),
     ("POST", "/admin/organisations", ADMIN),
@@ -104,8 +104,8 @@ RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
     ("PUT", "/api/v1/assessments/{assessment_a}/injunction", OWN_MEMBER),
     ("POST", "/api/v1/assessments/{assessment_a}/submit", OWN_MEMBER),
     ("POST", "/api/v1/assessments/{assessment_a}/reopen", STAFF),
-    # The member's self-assessment pages (app/web/assessment_form.py, assessment_answers.py,
-    # assessment_supervision.py, assessment_submit.py)
+    # The member's self-assessment pages (app/web/member/form.py, answers.py,
+    # injunction.py, submit.py)
     ("POST", "/assessments", MEMBERS),
     ("GET", "/assessments/{assessment_a}/requirements/{requirement_number}", OWN_MEMBER_AND_STAFF),
     ("POST", "/assessments/{assessment_a}/requirements/{requirement_number}", OWN_MEMBER),
@@ -114,15 +114,15 @@ RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
     ("POST", "/assessments/{assessment_a}/answers/{indicator}", OWN_MEMBER),
     ("GET", "/assessments/{assessment_a}/reflections/{requirement_number}", OWN_MEMBER_AND_STAFF),
     ("POST", "/assessments/{assessment_a}/reflections/{requirement_number}", OWN_MEMBER),
-    ("GET", "/assessments/{assessment_a}/supervision", OWN_MEMBER_AND_STAFF),
-    ("POST", "/assessments/{assessment_a}/supervision", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/injunction", OWN_MEMBER_AND_STAFF),
+    ("POST", "/assessments/{assessment_a}/injunction", OWN_MEMBER),
     ("GET", "/assessments/{assessment_a}/submit", OWN_MEMBER_AND_STAFF),
     ("POST", "/assessments/{assessment_a}/submit", OWN_MEMBER),
     ("GET", "/assessments/{assessment_a}/history", OWN_MEMBER_AND_STAFF),
     ("POST", "/assessments/{assessment_a}/reopen", STAFF),
 ]
 
-# Evidence: files and links per requirement (app/web/assessment_evidence.py,
+# Evidence: files and links per requirement (app/web/member/evidence.py,
 # app/api/evidence.py). `{evidence}` is an id no evidence has: allowed roles get 404, the
 # board 403 before any lookup; tests/web/test_evidence.py and tests/api/test_evidence_api.py
 # check the same routes with real evidence.
@@ -136,7 +136,7 @@ RULES += [
     ("GET", "/api/v1/evidence/{evidence}", OWN_MEMBER_AND_STAFF),
     ("DELETE", "/api/v1/evidence/{evidence}", OWN_MEMBER),
 ]
-# Results, report and action plan (app/web/assessment_results.py, app/web/actions.py)
+# Results, report and action plan (app/web/member/results.py, app/web/member/actions.py)
 FILLERS["action"] = "999999"  # no such action: allowed roles get 404, never 401/403
 RULES += [
     ("GET", "/assessments/{assessment_a}/results", OWN_MEMBER_AND_STAFF),
@@ -152,7 +152,7 @@ RULES += [
     ("GET", "/api/v1/audit", ADMIN),
     ("GET", "/admin/audit", ADMIN),
     ("GET", "/admin/audit.csv", ADMIN),
-    # Annual cycles (app/web/admin_cycles.py)
+    # Annual cycles (app/web/admin/cycles.py)
     ("GET", "/admin/cycles", ADMIN),
     ("POST", "/admin/cycles", ADMIN),
     ("GET", "/admin/cycles/{cycle}", ADMIN),
@@ -162,10 +162,4 @@ RULES += [
 # Rows and roles where the app answers against its rule today: (method, path_template, role).
 # tests/web/test_access.py marks each xfail(strict=True); when the app is fixed, the test
 # fails until the entry is removed here. Say what the app answers and why it is wrong.
-KNOWN_BUGS: set[tuple[str, str, str]] = {
-    # The start button's form without a cycle_id answers 404 "Runden findes ikke." to the
-    # members who may start an assessment; the API face, POST /api/v1/assessments, answers
-    # the same missing field with 422 (`cycle_id`: "Skal udfyldes."), as a missing field should.
-    ("POST", "/assessments", "member"),
-    ("POST", "/assessments", "other_member"),
-}
+KNOWN_BUGS: set[tuple[str, str, str]] = set()

@@ -267,7 +267,7 @@ def catalogue(session):
 
     from app.config import PROJECT_ROOT
     from app.models import CatalogueVersion
-    from app.services.catalogue_loading import load_catalogues
+    from app.services.catalogue.loading import load_catalogues
 
     assert load_catalogues(session=session, root=PROJECT_ROOT / "catalogue").ok
     return session.exec(select(CatalogueVersion).where(
@@ -293,6 +293,6 @@ def open_cycle(session, catalogue):
 @pytest.fixture
 def indicator_keys(session, catalogue):
     """Indicator keys in scope for a døgntilbud (the cast's service type), catalogue order."""
-    from app.services.assessments import indicators_in_scope
+    from app.services.assessment.view import indicators_in_scope
 
     return [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")]

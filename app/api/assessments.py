@@ -1,4 +1,4 @@
-"""The assessment API: list, start, read, save answers, supervision report, submit, reopen."""
+"""The assessment API: list, start, read, save answers, injunction report, submit, reopen."""
 
 from datetime import datetime
 from typing import Annotated
@@ -11,13 +11,11 @@ from app.api.deps import OwnAssessment, ReadableAssessment, StaffAssessment
 from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
 from app.clock import TodayDep
 from app.models import Answer, Assessment, Indicator, Requirement, RequirementScore
-from app.services import answers as answer_service
-from app.services import submission
-from app.services.assessments import (
-    in_scope_for,
-    list_assessments_for_user,
-    start_assessment,
-)
+from app.services.assessment import answers as answer_service
+from app.services.assessment import submission
+from app.services.assessment.access import list_assessments_for_user
+from app.services.assessment.start import StartInput, start_assessment
+from app.services.assessment.view import in_scope_for
 
 router = APIRouter(tags=["assessments"])
 
@@ -63,22 +61,10 @@ class AssessmentOut(BaseModel):
     submitted_at: datetime | None
 
 
-class StartRequest(BaseModel):
-    cycle_id: int
-
-
 class VersionOut(BaseModel):
     id: int
     version: int
     status: str
-
-
-class SubmitRequest(BaseModel):
-    version: int
-
-
-class ReopenRequest(BaseModel):
-    reason: str = Field(max_length=2000)
 
 
 def _summary(a: Assessment) -> AssessmentSummary:
@@ -122,7 +108,7 @@ def read_assessments(user: ApiUser, session: SessionDep,
 
 @router.post("/assessments", status_code=201,
              responses={200: {"model": AssessmentSummary, "description": "Already existed"}})
-def create_assessment(body: StartRequest, user: ApiMember, session: SessionDep,
+def create_assessment(body: StartInput, user: ApiMember, session: SessionDep,
                       today: TodayDep, response: Response) -> AssessmentSummary:
     assessment, created = start_assessment(session=session, user=user, cycle_id=body.cycle_id,
                                            today=today)
@@ -170,7 +156,7 @@ def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
 @router.post("/assessments/{assessment_id}/submit",
              responses={422: {"description": "Lists each unanswered indicator and each low "
                                              "score without a comment"}})
-def post_submit(own: OwnAssessment, body: SubmitRequest, user: ApiMember,
+def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMember,
                 session: SessionDep) -> VersionOut:
     assessment_id = own.id
     assessment = submission.submit(session=session, assessment_id=assessment_id, user=user,
@@ -179,7 +165,7 @@ def post_submit(own: OwnAssessment, body: SubmitRequest, user: ApiMember,
 
 
 @router.post("/assessments/{assessment_id}/reopen")
-def post_reopen(assessment: StaffAssessment, body: ReopenRequest, user: ApiAdvisor,
+def post_reopen(assessment: StaffAssessment, body: submission.ReopenInput, user: ApiAdvisor,
                 session: SessionDep) -> VersionOut:
     assessment_id = assessment.id
     assessment = submission.reopen(session=session, assessment_id=assessment_id, user=user,

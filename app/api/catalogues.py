@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.auth.deps import ApiUser, SessionDep
-from app.services import catalogues
-from app.services.catalogue_format import AssessmentCatalogue
+from app.services.catalogue import versions as catalogues
+from app.services.catalogue.format import AssessmentCatalogue
 
 router = APIRouter(tags=["catalogues"])
 

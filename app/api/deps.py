@@ -11,7 +11,7 @@ from fastapi import Depends
 from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
 from app.models import Action, Assessment
 from app.services import actions as action_service
-from app.services.assessments import get_assessment_for_user
+from app.services.assessment.access import get_assessment_for_user
 
 
 def _assessment_loader(role_user):

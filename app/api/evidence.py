@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from app.api.deps import OwnAssessment
 from app.auth.deps import ApiMember, ApiUser, SessionDep, SettingsDep
 from app.models import Evidence
-from app.services.evidence import (
+from app.services.assessment.evidence import (
     add_evidence,
     download_content_type,
     download_headers,

@@ -99,7 +99,7 @@ class Evidence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
     requirement_id: int = Field(foreign_key="requirement.id")
-    kind: str = Field(max_length=10)  # "file" or "link"
+    kind: str = Field(max_length=10)  # an EvidenceKind
     title: str = Field(max_length=300)
     url: str = Field(default="", max_length=2000)
     filename: str = Field(default="", max_length=255)

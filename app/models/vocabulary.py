@@ -72,6 +72,13 @@ class InjunctionKind(LabelledEnum):
     BEGGE = "begge"
 
 
+class EvidenceKind(StrEnum):
+    """Evidence is an uploaded file or a link to a document kept elsewhere."""
+
+    FILE = "file"
+    LINK = "link"
+
+
 class ActionStatus(LabelledEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"

@@ -31,14 +31,15 @@ from app.models.vocabulary import (
     ServiceType,
 )
 from app.services.actions import create_action, update_action
-from app.services.answers import save_answer, save_injunction, save_reflection
-from app.services.assessments import indicators_in_scope, start_assessment
-from app.services.carry_over import carry_over_last_year
-from app.services.catalogue_loading import load_catalogues
-from app.services.catalogues import latest_assessment_catalogue
+from app.services.assessment.answers import save_answer, save_injunction, save_reflection
+from app.services.assessment.carry_over import carry_over_last_year
+from app.services.assessment.start import start_assessment
+from app.services.assessment.submission import reopen, submit
+from app.services.assessment.view import indicators_in_scope
+from app.services.catalogue.loading import load_catalogues
+from app.services.catalogue.versions import latest_assessment_catalogue
 from app.services.cycles import create_cycle
 from app.services.errors import Invalid
-from app.services.submission import reopen, submit
 
 DEMO_DOMAIN = "example.org"
 STAFF = [

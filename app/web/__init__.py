@@ -1,31 +1,22 @@
-"""HTML routes for people: Jinja2 pages with HTMX, one module per audience."""
+"""HTML routes for people: Jinja2 pages with HTMX, a package per audience.
 
-from app.web import (
-    account,
-    actions,
-    admin_audit,
-    admin_catalogues,
-    admin_cycles,
-    admin_import,
-    admin_organisations,
-    admin_outbox,
-    admin_users,
-    api_docs,
-    assessment_answers,
-    assessment_evidence,
-    assessment_form,
-    assessment_injunction,
-    assessment_results,
-    assessment_submit,
-    catalogues,
-    home,
-)
+Pages every role shares sit here; `member/` holds the self-assessment, its results and
+the action plan; `admin/` the LOS administration. Route modules never import each other:
+what two pages share lives in a view module (`*_view.py`, `view.py`) or in `forms.py` and
+`listing.py`.
+"""
 
-web_routers = [account.router, home.router, api_docs.router,
-               catalogues.router, admin_catalogues.router,
-               admin_import.router, admin_organisations.router, admin_users.router,
-               admin_outbox.router, admin_audit.router,
-               assessment_form.router, assessment_answers.router,
-               assessment_injunction.router, assessment_submit.router,
-               assessment_evidence.router,
-               assessment_results.router, actions.router, admin_cycles.router]
+from app.web import account, api_docs, catalogues, home
+from app.web.admin import audit, cycles, member_import, organisations, outbox, users
+from app.web.admin import catalogues as admin_catalogues
+from app.web.member import actions, answers, evidence, form, injunction, results, submit
+
+web_routers = [
+    account.router, home.router, api_docs.router, catalogues.router,
+    # LOS administration
+    admin_catalogues.router, member_import.router, organisations.router, users.router,
+    outbox.router, audit.router, cycles.router,
+    # The member's self-assessment
+    form.router, answers.router, injunction.router, submit.router, evidence.router,
+    results.router, actions.router,
+]

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import SessionDep, WebUser
-from app.services import catalogues
-from app.services.catalogue_format import AssessmentCatalogue
+from app.services.catalogue import versions as catalogues
+from app.services.catalogue.format import AssessmentCatalogue
 from app.web.templating import render
 
 router = APIRouter()

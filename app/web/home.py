@@ -7,8 +7,8 @@ from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.clock import TodayDep
 from app.models.vocabulary import Role
 from app.services import overview
-from app.web.assessment_home import member_home
 from app.web.labels import service_type_label
+from app.web.member.home_view import member_home
 from app.web.templating import render
 
 router = APIRouter()

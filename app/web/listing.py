@@ -1,12 +1,10 @@
-"""What the admin list and form pages share: 50-row pages with links, and field errors."""
+"""Lists shown 50 rows a page, with page links that keep the filters."""
 
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Query
-
-from app.services.errors import Invalid
 
 PAGE_SIZE = 50
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
@@ -48,8 +46,3 @@ class Pagination:
 
     def with_total(self, total: int) -> "Pagination":
         return Pagination(self.path, self.number, self.filters, total=total)
-
-
-def field_errors(exc: Invalid | None) -> dict[str, str]:
-    """Field name -> translated message, for the form templates."""
-    return {error.field: error.text() for error in exc.errors} if exc else {}

@@ -79,6 +79,7 @@ from app.models.vocabulary import (  # noqa: E402
     ActionStatus,
     AssessmentStatus,
     CycleStatus,
+    EvidenceKind,
     InjunctionKind,
 )
 from app.web.labels import region_label, role_label, service_type_label  # noqa: E402
@@ -88,6 +89,7 @@ templates.env.globals.update(
     AssessmentStatus=AssessmentStatus,
     ActionStatus=ActionStatus,
     CycleStatus=CycleStatus,
+    EvidenceKind=EvidenceKind,
     InjunctionKind=InjunctionKind,
     OPEN_ACTION_STATUSES=OPEN_ACTION_STATUSES,
     service_type_label=service_type_label,

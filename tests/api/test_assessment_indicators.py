@@ -3,7 +3,7 @@
 import pytest
 
 from app.models.vocabulary import ServiceType
-from app.services.assessments import indicators_in_scope
+from app.services.assessment.view import indicators_in_scope
 from tests.conftest import api_token, make_user
 
 

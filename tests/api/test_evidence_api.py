@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from app.clock import today
 from app.models import Assessment, Evidence, Requirement
-from app.services.assessments import start_assessment
+from app.services.assessment.start import start_assessment
 from tests.conftest import api_token
 from tests.services.test_file_types import EXE_HEADER, MINIMAL_PDF, docx_bytes, xlsx_bytes
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from app.models import Answer, Assessment, Indicator
 from app.models.vocabulary import Role
-from app.services.answers import save_answer
-from app.services.assessments import indicators_in_scope
+from app.services.assessment.answers import save_answer
+from app.services.assessment.view import indicators_in_scope
 from tests.browser.live import log_in
 from tests.conftest import PASSWORD
 

@@ -41,8 +41,8 @@ from app.models import (
     UserSession,
 )
 from app.models.vocabulary import Role
-from app.services.backup_format import read_rows
-from app.services.catalogue_loading import load_catalogues
+from app.services.backup.format import read_rows
+from app.services.catalogue.loading import load_catalogues
 
 MOMENT = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
 # Over one chunk of the backup's files section, with every byte value.
@@ -120,7 +120,7 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 
 def stored_file(evidence_dir: Path, content: bytes, **fields) -> Evidence:
-    """An evidence row of kind "file" and its file, as app.services.evidence stores them."""
+    """An evidence row of kind "file" and its file, stored the way the evidence service does."""
     key = secrets.token_hex(16)
     evidence_dir.mkdir(parents=True, exist_ok=True)
     (evidence_dir / key).write_bytes(content)

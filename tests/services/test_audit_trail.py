@@ -15,20 +15,10 @@ from app.clock import today
 from app.config import PROJECT_ROOT
 from app.models import Action, AuditEntry, Evidence, User
 from app.models.vocabulary import Role
-from app.services import (
-    actions,
-    answers,
-    assessments,
-    carry_over,
-    catalogue_loading,
-    cycles,
-    evidence,
-    links,
-    member_import,
-    organisations,
-    submission,
-    users,
-)
+from app.services import actions, cycles, links, member_import, organisations, users
+from app.services.assessment import answers, carry_over, evidence, submission
+from app.services.assessment.start import start_assessment
+from app.services.catalogue import loading as catalogue_loading
 from app.services.links import LinkPurpose, create_link
 from tests.services.test_results import fill_in, past_cycle
 
@@ -49,12 +39,13 @@ EXEMPT = {
 
 def committing_functions() -> set[str]:
     found = set()
-    for path in SERVICES.glob("*.py"):
+    for path in SERVICES.rglob("*.py"):
+        module = ".".join(path.relative_to(SERVICES).with_suffix("").parts)
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef) and any(
                     isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
                     and call.func.attr == "commit" for call in ast.walk(node)):
-                found.add(f"{path.stem}.{node.name}")
+                found.add(f"{module}.{node.name}")
     return found
 
 
@@ -62,7 +53,7 @@ class World:
     def __init__(self, session, settings, cast, catalogue, open_cycle, keys):
         self.session, self.settings, self.cast = session, settings, cast
         self.catalogue, self.cycle, self.keys = catalogue, open_cycle, keys
-        self.assessment, _ = assessments.start_assessment(
+        self.assessment, _ = start_assessment(
             session=session, user=cast.alice, cycle_id=open_cycle.id, today=today())
         self.requirement = "efk.uddannelse"
 
@@ -99,7 +90,7 @@ def _injunction(w):
 
 
 def _start(w):
-    assessments.start_assessment(session=w.session, user=w.cast.bob, cycle_id=w.cycle.id,
+    start_assessment(session=w.session, user=w.cast.bob, cycle_id=w.cycle.id,
                                  today=today())
     return w.cast.bob
 
@@ -246,16 +237,16 @@ def _import_members(w):
 
 
 WRITES = {
-    "answers.save_answer": _answer,
-    "answers.save_reflection": _reflection,
-    "answers.save_injunction": _injunction,
-    "assessments.start_assessment": _start,
-    "submission.submit": _submit,
-    "submission.reopen": _reopen,
-    "carry_over.carry_over_last_year": _carry_over,
-    "evidence.add_link_evidence": _link_evidence,
-    "evidence.add_file_evidence": _file_evidence,
-    "evidence.remove_evidence": _remove_evidence,
+    "assessment.answers.save_answer": _answer,
+    "assessment.answers.save_reflection": _reflection,
+    "assessment.answers.save_injunction": _injunction,
+    "assessment.start.start_assessment": _start,
+    "assessment.submission.submit": _submit,
+    "assessment.submission.reopen": _reopen,
+    "assessment.carry_over.carry_over_last_year": _carry_over,
+    "assessment.evidence.add_link_evidence": _link_evidence,
+    "assessment.evidence.add_file_evidence": _file_evidence,
+    "assessment.evidence.remove_evidence": _remove_evidence,
     "actions.create_action": _create_action,
     "actions.update_action": _update_action,
     "cycles.create_cycle": _create_cycle,
@@ -271,7 +262,7 @@ WRITES = {
     "member_import.import_members_csv": _import_members,
 }
 # Needs a database without catalogues, so it has its own test below.
-STANDALONE = {"catalogue_loading.load_catalogues"}
+STANDALONE = {"catalogue.loading.load_catalogues"}
 
 
 def test_every_committing_service_is_audited_or_exempt_with_a_reason():

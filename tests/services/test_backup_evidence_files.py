@@ -7,11 +7,9 @@ import pytest
 from sqlmodel import select
 
 from app.db import metadata
-from app.models import (
-    Evidence,
-)
-from app.services import backup as backup_service
-from app.services.backup import BackupError, backup_database, restore_database
+from app.models import Evidence
+from app.services.backup import database as backup_service
+from app.services.backup.database import BackupError, backup_database, restore_database
 from tests.services.backup_setup import (
     PDF,
     PNG,

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.models import (
     Organisation,
 )
-from app.services.backup import backup_database, restore_database
+from app.services.backup.database import backup_database, restore_database
 from tests.services.backup_setup import (
     PDF,
     PNG,

@@ -9,7 +9,7 @@ from app.db import metadata
 from app.models import (
     Organisation,
 )
-from app.services.backup import BackupError, backup_database
+from app.services.backup.database import BackupError, backup_database
 from tests.services.backup_setup import MOMENT, PDF, PNG, everything, rows_in_file
 
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from app.services.catalogue_format import AssessmentCatalogue, ReferenceFramework, Status
-from app.services.catalogue_validation import discover_catalogue_files, validate_catalogue
+from app.services.catalogue.format import AssessmentCatalogue, ReferenceFramework, Status
+from app.services.catalogue.validation import discover_catalogue_files, validate_catalogue
 
 REPO_CATALOGUE = Path(__file__).parents[2] / "catalogue"
 MODELS = {(m.key, m.version): m for m in validate_catalogue([REPO_CATALOGUE]).models}

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.models.vocabulary import ServiceType
-from app.services.catalogue_format import (
+from app.services.catalogue.format import (
     AssessmentCatalogue,
     CatalogueDocument,
     Relation,
@@ -21,7 +21,7 @@ from app.services.catalogue_format import (
     catalogue_json_schema_text,
     text_fields,
 )
-from app.services.catalogue_validation import validate_catalogue
+from app.services.catalogue.validation import validate_catalogue
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "catalogue"
 REPO_CATALOGUE = Path(__file__).parents[2] / "catalogue"
@@ -47,7 +47,7 @@ def test_the_committed_schema_file_matches_the_models():
     committed = (REPO_CATALOGUE / "schema.json").read_text(encoding="utf-8")
     assert committed == catalogue_json_schema_text(), (
         "catalogue/schema.json is stale: run "
-        "python -m app.services.catalogue_format > catalogue/schema.json"
+        "python -m app.services.catalogue.format > catalogue/schema.json"
     )
 
 

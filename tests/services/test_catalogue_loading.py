@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from app.config import PROJECT_ROOT
 from app.models import CatalogueVersion, Indicator, NodeMapping, Requirement
-from app.services.catalogue_loading import LoadOutcome, load_catalogues
+from app.services.catalogue.loading import LoadOutcome, load_catalogues
 
 SHIPPED = PROJECT_ROOT / "catalogue"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from app.services.catalogue_format import AssessmentCatalogue
-from app.services.catalogue_validation import (
+from app.services.catalogue.format import AssessmentCatalogue
+from app.services.catalogue.validation import (
     Problem,
     discover_catalogue_files,
     validate_catalogue,

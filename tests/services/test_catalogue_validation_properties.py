@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.catalogue_validation import Problem, validate_paths
+from app.services.catalogue.validation import Problem, validate_paths
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "catalogue"
 MINIMAL = yaml.safe_load((FIXTURES / "valid-minimal" / "2024.yaml").read_text(encoding="utf-8"))

@@ -24,9 +24,9 @@ from app.models import (
     User,
 )
 from app.services.actions import is_overdue
+from app.services.assessment.results import results_for
 from app.services.cycles import CycleStatus, cycle_status
 from app.services.demo import DemoAlreadyLoaded, DemoRefused, load_demo
-from app.services.results import results_for
 from tests.conftest import _empty_all_tables
 
 TODAY = date(2026, 6, 15)

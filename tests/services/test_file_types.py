@@ -8,7 +8,7 @@ import zlib
 import openpyxl
 import pytest
 
-from app.services.file_types import (
+from app.services.assessment.file_types import (
     DOC,
     DOCX,
     JPEG,

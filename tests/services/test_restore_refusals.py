@@ -12,7 +12,7 @@ from app.cli import alembic_config
 from app.models import (
     LoginAttempt,
 )
-from app.services.backup import BackupError, backup_database, restore_database
+from app.services.backup.database import BackupError, backup_database, restore_database
 from tests.services.backup_setup import (
     everything,
     files_in,

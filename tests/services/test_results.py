@@ -16,10 +16,11 @@ from app.models import (
     RequirementScore,
 )
 from app.models.vocabulary import Role, ServiceType
-from app.services.answers import save_answer
-from app.services.assessments import indicators_in_scope, start_assessment
-from app.services.results import results_for
-from app.services.submission import submit
+from app.services.assessment.answers import save_answer
+from app.services.assessment.results import results_for
+from app.services.assessment.start import start_assessment
+from app.services.assessment.submission import submit
+from app.services.assessment.view import indicators_in_scope
 from tests.conftest import make_organisation, make_user
 
 THRESHOLD = 3

@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 
 from app.clock import today
 from app.models import Answer, Assessment, Cycle, Indicator, Requirement
-from app.services.answers import save_answer
-from app.services.assessments import indicators_in_scope, start_assessment
-from app.services.submission import submit
+from app.services.assessment.answers import save_answer
+from app.services.assessment.start import start_assessment
+from app.services.assessment.submission import submit
+from app.services.assessment.view import indicators_in_scope
 from tests.conftest import csrf_from
 
 HX = {"HX-Request": "true"}

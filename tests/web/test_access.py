@@ -127,8 +127,9 @@ def _object_ids(session, cast, template: str) -> dict[str, object]:
     from app.clock import today
     from app.config import PROJECT_ROOT
     from app.models import CatalogueVersion, Cycle
-    from app.services.assessments import indicators_in_scope, start_assessment
-    from app.services.catalogue_loading import load_catalogues
+    from app.services.assessment.start import start_assessment
+    from app.services.assessment.view import indicators_in_scope
+    from app.services.catalogue.loading import load_catalogues
 
     load_catalogues(session=session, root=PROJECT_ROOT / "catalogue")
     version = session.exec(select(CatalogueVersion).where(

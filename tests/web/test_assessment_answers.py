@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from app.models import Reflection, Requirement
-from app.services.answers import save_answer
+from app.services.assessment.answers import save_answer
 from tests.web.assessment_pages import HX, form_values, hx_save, keys_of, saved, version_of
 
 
@@ -144,7 +144,7 @@ def test_a_reflection_autosaves_and_a_stale_one_shows_both_versions(started, ses
     seen = form_values(f'<form action="x">{first.text}</form>', "x")["reflection_version"]
     assert seen == str(version_of(session, started.id))
     requirement_key = session.exec(select(Requirement).where(Requirement.number == 1)).one().key
-    from app.services.answers import save_reflection
+    from app.services.assessment.answers import save_reflection
 
     save_reflection(session=session, assessment_id=started.id, requirement_key=requirement_key,
                     user=colleague, data={"what_works": "Carls ord", "version": int(seen)})

@@ -4,7 +4,7 @@ fallback without JavaScript, starting from last year's answers, and who may see 
 from sqlmodel import select
 
 from app.models import Assessment, Reflection
-from app.services.answers import save_answer
+from app.services.assessment.answers import save_answer
 from tests.conftest import csrf_from
 from tests.web.assessment_pages import (
     form_values,
@@ -34,7 +34,7 @@ def test_requirement_page_shows_the_scale_labels_not_relevant_guidance_and_every
     assert "Spørgsmål til refleksion" in page and "Eksempler på dokumentation" in page
     for number in range(1, 11):
         assert f'href="/assessments/{started.id}/requirements/{number}"' in page
-    assert f'href="/assessments/{started.id}/supervision"' in page
+    assert f'href="/assessments/{started.id}/injunction"' in page
     assert f'href="/assessments/{started.id}/submit"' in page
 
 
@@ -172,7 +172,7 @@ def test_another_organisations_member_gets_404_on_every_page(started, login, cas
     csrf = csrf_from(bob, "/")
     key = keys_of(session, started.id, 1)[0]
     base = f"/assessments/{started.id}"
-    for path in ("/requirements/1", "/supervision", f"/answers/{key}", "/reflections/1"):
+    for path in ("/requirements/1", "/injunction", f"/answers/{key}", "/reflections/1"):
         assert bob.get(base + path).status_code == 404, path
     assert hx_save(bob, started.id, key, csrf, choice="1", version=1).status_code == 404
     assert bob.post(base + "/requirements/1", data={"csrf_token": csrf}).status_code == 404

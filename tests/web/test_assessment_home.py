@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from app.clock import today
 from app.models import Action
-from app.services.answers import save_answer
+from app.services.assessment.answers import save_answer
 from tests.web.assessment_pages import keys_of, submitted_last_year, version_of
 
 

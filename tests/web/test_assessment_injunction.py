@@ -1,11 +1,11 @@
-"""The supervision report step: saved, required, and kept from overwriting a colleague's."""
+"""The injunction report step: saved, required, and kept from overwriting a colleague's."""
 
 from app.models import Assessment
 from tests.web.assessment_pages import form_values, version_of
 
 
-def test_the_supervision_report_is_saved_and_leads_on_to_submitting(started, session):
-    url = f"/assessments/{started.id}/supervision"
+def test_the_injunction_report_is_saved_and_leads_on_to_submitting(started, session):
+    url = f"/assessments/{started.id}/injunction"
     values = form_values(started.client.get(url).text, url)
     response = started.client.post(url, data={**values, "reported": "yes", "kind": "paabud",
                                               "description": "Påbud om medicinhåndtering"})
@@ -18,8 +18,8 @@ def test_the_supervision_report_is_saved_and_leads_on_to_submitting(started, ses
     assert assessment.injunction_description == "Påbud om medicinhåndtering"
 
 
-def test_the_supervision_report_needs_a_yes_or_no(started, session):
-    url = f"/assessments/{started.id}/supervision"
+def test_the_injunction_report_needs_a_yes_or_no(started, session):
+    url = f"/assessments/{started.id}/injunction"
     values = form_values(started.client.get(url).text, url)
     response = started.client.post(url, data={**values, "description": "Noget"})
     assert response.status_code == 422
@@ -29,11 +29,11 @@ def test_the_supervision_report_needs_a_yes_or_no(started, session):
     assert session.get(Assessment, started.id).injunction_reported is None
 
 
-def test_a_stale_supervision_report_shows_both_versions_and_overwrites_nothing(
+def test_a_stale_injunction_report_shows_both_versions_and_overwrites_nothing(
         started, session, colleague):
-    from app.services.answers import save_injunction
+    from app.services.assessment.answers import save_injunction
 
-    url = f"/assessments/{started.id}/supervision"
+    url = f"/assessments/{started.id}/injunction"
     values = form_values(started.client.get(url).text, url)
     save_injunction(session=session, assessment_id=started.id, user=colleague,
                     data={"reported": True, "kind": "skaerpet_tilsyn",

@@ -4,10 +4,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import Assessment, AssessmentRevision
-from app.services.answers import save_answer
-from app.services.assessments import indicators_in_scope
+from app.services.assessment.answers import save_answer
+from app.services.assessment.submission import submit
+from app.services.assessment.view import indicators_in_scope
 from app.services.errors import Conflict
-from app.services.submission import submit
 from tests.conftest import csrf_from
 from tests.web.assessment_pages import (
     HX,

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.services.catalogue_loading import load_catalogues
+from app.services.catalogue.loading import load_catalogues
 from tests.conftest import csrf_from
 
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.clock import today
 from app.models import Assessment, Evidence, Requirement
-from app.services.assessments import start_assessment
+from app.services.assessment.start import start_assessment
 from tests.conftest import csrf_from
 from tests.services.test_file_types import EXE_HEADER, HTML, MINIMAL_PDF, png_bytes
 

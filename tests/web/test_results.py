@@ -6,8 +6,8 @@ import re
 import pytest
 
 from app.models import Action
-from app.services.answers import save_injunction, save_reflection
-from app.services.submission import reopen
+from app.services.assessment.answers import save_injunction, save_reflection
+from app.services.assessment.submission import reopen
 from tests.conftest import make_organisation
 from tests.services.test_results import fill_in, past_cycle, peers
 
@@ -124,8 +124,8 @@ def test_the_report_holds_the_whole_assessment(login, cast, session, open_cycle)
 
 def test_the_report_names_an_unconfirmed_carry_over(login, cast, session, catalogue,
                                                     open_cycle):
-    from app.services.assessments import start_assessment
-    from app.services.carry_over import carry_over_last_year
+    from app.services.assessment.carry_over import carry_over_last_year
+    from app.services.assessment.start import start_assessment
 
     fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {1: 4})
     current, _ = start_assessment(session=session, user=cast.alice, cycle_id=open_cycle.id,

@@ -1,4 +1,4 @@
-"""Saving answers, reflections and the supervision report, with conflict detection.
+"""Saving answers, reflections and the injunction report, with conflict detection.
 
 Every save carries the assessment version the person last saw for that field. A field
 saved by someone else after that version is a conflict: nothing is overwritten, and the
@@ -22,11 +22,12 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.vocabulary import InjunctionKind
 from app.services import audit
-from app.services.assessments import get_assessment_to_edit, in_scope_for, lock_for_edit
+from app.services.assessment.access import get_assessment_to_edit, lock_for_edit
+from app.services.assessment.scoring import AnswerState, requirement_result
+from app.services.assessment.view import in_scope_for
 from app.services.audit import AuditAction, fields_of
-from app.services.catalogues import model_of
+from app.services.catalogue.versions import model_of
 from app.services.errors import Conflict, FieldError, Invalid
-from app.services.scoring import AnswerState, requirement_result
 from app.services.validation import parse_input
 
 NOT_SAVED = N_("Ikke gemt. Ret det markerede.")

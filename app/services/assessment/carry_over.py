@@ -7,11 +7,12 @@ from app.models import Answer, Assessment, Cycle, Indicator, Organisation, User
 from app.models.base import utcnow
 from app.models.vocabulary import AssessmentStatus
 from app.services import audit
-from app.services.answers import refresh_scores
-from app.services.assessments import indicators_in_scope, lock_to_edit
+from app.services.assessment.access import lock_to_edit
+from app.services.assessment.answers import refresh_scores
+from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction
+from app.services.catalogue.lineage import key_map
 from app.services.errors import Invalid
-from app.services.lineage import key_map
 
 
 def previous_submission(session: Session, assessment: Assessment) -> Assessment | None:

@@ -1,7 +1,7 @@
 """Evidence for a requirement: files kept outside the web root, and links.
 
 A file is streamed to a temporary file beside its final place, checked by content
-(app/services/file_types.py), renamed to a random storage key and recorded; when anything
+(app/services/assessment/file_types.py), renamed to a random storage key and recorded; when anything
 after the rename fails, the file is removed again, so a file on disk always has its row.
 """
 
@@ -21,16 +21,16 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.i18n import N_, format_number
 from app.models import Assessment, Evidence, Requirement, User
-from app.models.vocabulary import EDITABLE_STATUSES, Role
+from app.models.vocabulary import EDITABLE_STATUSES, EvidenceKind, Role
 from app.services import audit
-from app.services.assessments import (
+from app.services.assessment.access import (
     get_assessment_for_user,
     get_assessment_to_edit,
     lock_for_edit,
 )
+from app.services.assessment.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
 from app.services.audit import AuditAction, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from app.services.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
 
 log = logging.getLogger("etik.evidence")
 
@@ -93,7 +93,7 @@ def evidence_for_download(*, session: Session, settings: Settings, user: User,
                           evidence_id: int) -> tuple[Evidence, Path]:
     """The file and where it lies: for the organisation's members, advisors and admins."""
     evidence = _evidence_for_user(session, user, evidence_id)
-    if evidence.kind != "file":
+    if evidence.kind != EvidenceKind.FILE:
         raise NotFound(N_("Dokumentationen er et link, ikke en fil."))
     path = stored_path(settings, evidence)
     if not path.is_file():
@@ -254,7 +254,7 @@ def add_file_evidence(*, session: Session, settings: Settings, assessment_id: in
         os.replace(path, final)
         path = final
         evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
-                            kind="file", title=title, filename=name,
+                            kind=EvidenceKind.FILE, title=title, filename=name,
                             content_type=file_type.content_type,
                             size_bytes=path.stat().st_size, storage_key=key,
                             uploaded_by_id=user.id)
@@ -310,7 +310,7 @@ def add_link_evidence(*, session: Session, assessment_id: int, requirement_key: 
         raise Invalid(NOT_ADDED, errors)
     lock_for_edit(session, assessment.id)
     evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
-                        kind="link", title=title, url=url, uploaded_by_id=user.id)
+                        kind=EvidenceKind.LINK, title=title, url=url, uploaded_by_id=user.id)
     session.add(evidence)
     _record(session, user, assessment, evidence, AuditAction.CREATE, requirement.key)
     session.commit()
@@ -346,7 +346,7 @@ def remove_evidence(*, session: Session, settings: Settings, user: User, evidenc
     if assessment_id is not None and evidence.assessment_id != assessment_id:
         raise NotFound(NOT_FOUND)
     assessment, _ = _editable(session, user, evidence.assessment_id)
-    path = stored_path(settings, evidence) if evidence.kind == "file" else None
+    path = stored_path(settings, evidence) if evidence.kind == EvidenceKind.FILE else None
     lock_for_edit(session, evidence.assessment_id)
     _record(session, user, assessment, evidence, AuditAction.DELETE)
     session.delete(evidence)

@@ -7,9 +7,9 @@ from sqlmodel import Session, col, select
 
 from app.models import Assessment, Cycle, Organisation, Requirement, RequirementScore
 from app.models.vocabulary import AssessmentStatus
-from app.services.carry_over import previous_submission
-from app.services.lineage import key_map
-from app.services.scoring import is_gap
+from app.services.assessment.carry_over import previous_submission
+from app.services.assessment.scoring import is_gap
+from app.services.catalogue.lineage import key_map
 
 
 @dataclass

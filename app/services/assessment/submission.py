@@ -1,7 +1,9 @@
 """Submitting, reopening and the history of submitted revisions."""
 
 from dataclasses import dataclass
+from typing import Annotated
 
+from pydantic import BaseModel, StringConstraints
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -20,15 +22,23 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
 from app.services import audit
-from app.services.assessments import (
-    get_assessment_to_edit,
-    get_assessment_to_reopen,
-    indicators_in_scope,
-)
+from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
+from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
+from app.services.validation import parse_input
 
 LOW_SCORE_LIMIT = 2  # scores of 1-2 need a comment explaining them
+REASON_MAX = 2000
+
+
+class SubmitInput(BaseModel):
+    version: int  # the assessment's version the member last saw
+
+
+class ReopenInput(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=REASON_MAX)]
 
 
 @dataclass(frozen=True)
@@ -74,9 +84,11 @@ def submission_problems(session: Session, assessment: Assessment) -> list[Submis
     return problems
 
 
-def submit(*, session: Session, user: User, assessment_id: int, version: int) -> Assessment:
+def submit(*, session: Session, user: User, assessment_id: int,
+           version: int | str) -> Assessment:
     """Submits the member's own assessment when nothing stands in the way (422 lists it)."""
     get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
+    version = parse_input(SubmitInput, {"version": version}).version
     # populate_existing: the caller's authorization check may hold a copy read before the lock.
     assessment = session.get(Assessment, assessment_id, with_for_update=True,
                              populate_existing=True)
@@ -147,10 +159,8 @@ def snapshot(session: Session, assessment: Assessment) -> dict:
 def reopen(*, session: Session, user: User, assessment_id: int, reason: str) -> Assessment:
     """LOS reopens a submitted assessment, saying why; the submitted revision stays as it was."""
     get_assessment_to_reopen(session=session, user=user, assessment_id=assessment_id)
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 2000:
-        raise Invalid(N_("Skriv en begrundelse for at genåbne."),
-                      [FieldError("reason", N_("Skal udfyldes (højst 2000 tegn)."))])
+    reason = parse_input(ReopenInput, {"reason": reason},
+                         N_("Skriv en begrundelse for at genåbne.")).reason
     assessment = session.get(Assessment, assessment_id, with_for_update=True,
                              populate_existing=True)
     if assessment is None:

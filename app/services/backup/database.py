@@ -2,9 +2,9 @@
 uploaded evidence files, on any backend.
 
 No external tools (the Docker image has no pg_dump): every table is read in one snapshot
-transaction and written as portable JSON lines (app.services.backup_format), so a backup of
+transaction and written as portable JSON lines (app.services.backup.format), so a backup of
 SQLite restores into PostgreSQL and back. In the same transaction the evidence files its rows
-refer to are read from the evidence folder into the backup (app.services.backup_files); on
+refer to are read from the evidence folder into the backup (app.services.backup.files); on
 restore they are written back before the rows are committed, and removed if the rows fail.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.db import metadata
-from app.services.backup_files import (
+from app.services.backup.files import (
     files_in_snapshot,
     refuse_overwrites,
     refuse_unsafe_keys,
@@ -30,7 +30,7 @@ from app.services.backup_files import (
     restore_files,
     write_files,
 )
-from app.services.backup_format import (
+from app.services.backup.format import (
     BackupError,
     BackupHeader,
     BackupWriter,

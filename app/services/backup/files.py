@@ -19,14 +19,15 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from app.models import Evidence
-from app.services.backup_format import (
+from app.models.vocabulary import EvidenceKind
+from app.services.assessment.evidence import STORAGE_KEY
+from app.services.backup.format import (
     FILE_CHUNK_BYTES,
     BackupError,
     BackupFile,
     BackupWriter,
     read_files,
 )
-from app.services.evidence import STORAGE_KEY
 
 log = logging.getLogger("etik.backup")
 
@@ -37,7 +38,7 @@ log = logging.getLogger("etik.backup")
 def files_in_snapshot(connection: Connection) -> list[tuple[int, str]]:
     """(evidence id, storage key) of each stored file the snapshot's rows refer to, once."""
     query = (sa.select(Evidence.id, Evidence.storage_key)
-             .where(Evidence.kind == "file").order_by(Evidence.id))
+             .where(Evidence.kind == EvidenceKind.FILE).order_by(Evidence.id))
     files: dict[str, int] = {}
     for evidence_id, key in connection.execute(query):
         files.setdefault(key, evidence_id)

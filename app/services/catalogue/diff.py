@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from app.services.catalogue_format import AssessmentCatalogue, Catalogue, ReferenceFramework
+from app.services.catalogue.format import AssessmentCatalogue, Catalogue, ReferenceFramework
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 These models check the shape of one file. The meaning across nodes and files (numbering,
 unique ids, a complete scale, resolvable references) is checked by
-`app.services.catalogue_validation`, which is the way to read catalogue files.
+`app.services.catalogue.validation`, which is the way to read catalogue files.
 """
 
 import hashlib

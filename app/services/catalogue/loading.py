@@ -14,9 +14,9 @@ from app.models import CatalogueVersion, Indicator, NodeMapping, Requirement, Us
 from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction
-from app.services.catalogue_format import AssessmentCatalogue, Catalogue
-from app.services.catalogue_validation import Problem, validate_catalogue
-from app.services.catalogues import model_of
+from app.services.catalogue.format import AssessmentCatalogue, Catalogue
+from app.services.catalogue.validation import Problem, validate_catalogue
+from app.services.catalogue.versions import model_of
 
 
 class LoadOutcome(StrEnum):

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.services.catalogue_rules import Finding, list_items, node_ids
-from app.services.catalogue_yaml import Loc
+from app.services.catalogue.rules import Finding, list_items, node_ids
+from app.services.catalogue.yaml_lines import Loc
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.models.vocabulary import ServiceType
-from app.services.catalogue_format import (
+from app.services.catalogue.format import (
     CATALOGUE_KINDS,
     Scale,
     Source,
     field_model,
     text_fields,
 )
-from app.services.catalogue_yaml import Loc, dotted
+from app.services.catalogue.yaml_lines import Loc, dotted
 
 Finding = tuple[Loc, str]
 Node = tuple[Loc, type[BaseModel], dict]

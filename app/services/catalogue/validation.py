@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from app.services.catalogue_format import (
+from app.config import PROJECT_ROOT
+from app.services.catalogue.format import (
     CATALOGUE_KINDS,
     ID_PATTERN,
     KEY_PATTERN,
@@ -18,9 +19,9 @@ from app.services.catalogue_format import (
     Catalogue,
     CatalogueDocument,
 )
-from app.services.catalogue_references import CatalogueEntry, CatalogueIndex, cross_file_findings
-from app.services.catalogue_rules import Finding, file_findings, model_at, path_findings
-from app.services.catalogue_yaml import (
+from app.services.catalogue.references import CatalogueEntry, CatalogueIndex, cross_file_findings
+from app.services.catalogue.rules import Finding, file_findings, model_at, path_findings
+from app.services.catalogue.yaml_lines import (
     DOCUMENT,
     Loc,
     YamlDocument,
@@ -32,7 +33,7 @@ from app.services.catalogue_yaml import (
 
 # The repository's own catalogue: references from files elsewhere (test fixtures, a draft
 # in a home folder) still resolve against the published reference frameworks.
-REPO_CATALOGUE_ROOT = Path(__file__).resolve().parents[2] / "catalogue"
+REPO_CATALOGUE_ROOT = PROJECT_ROOT / "catalogue"
 
 PATTERN_HINTS = {
     ID_PATTERN: "ids are lowercase a-z and digits, joined by '.', '-' or '_'",

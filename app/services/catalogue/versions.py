@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import CatalogueVersion, Requirement
-from app.services.catalogue_format import Catalogue, CatalogueDocument
-from app.services.catalogue_validation import validate_catalogue
+from app.services.catalogue.format import Catalogue, CatalogueDocument
+from app.services.catalogue.validation import validate_catalogue
 from app.services.errors import NotFound
 
 NOT_FOUND = N_("Kataloget findes ikke i den version.")

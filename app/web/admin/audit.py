@@ -12,7 +12,7 @@ from app.auth.deps import SessionDep, WebAdmin
 from app.i18n import format_moment
 from app.services.audit import AuditFilter, audit_entities, list_audit
 from app.services.organisations import organisation_choices
-from app.web.admin_listing import PAGE_SIZE, PageNumber, Pagination
+from app.web.listing import PAGE_SIZE, PageNumber, Pagination
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/audit")

@@ -4,9 +4,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.auth.deps import SessionDep, SettingsDep, WebAdmin
-from app.services import catalogues
-from app.services.catalogue_diff import diff_versions
-from app.services.catalogue_loading import load_catalogues
+from app.services.catalogue import versions as catalogues
+from app.services.catalogue.diff import diff_versions
+from app.services.catalogue.loading import load_catalogues
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/catalogues")

@@ -12,10 +12,9 @@ from app.clock import TodayDep
 from app.i18n import N_, gettext
 from app.models import Cycle
 from app.services import cycles
-from app.services.catalogues import list_versions
+from app.services.catalogue.versions import list_versions
 from app.services.errors import Invalid
-from app.web.admin_listing import field_errors
-from app.web.assessment_view import FormDep, text_of
+from app.web.forms import FormDep, field_errors, text_of
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/cycles")

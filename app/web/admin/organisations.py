@@ -11,8 +11,9 @@ from app.i18n import N_, gettext
 from app.models import Organisation
 from app.services import organisations, users
 from app.services.errors import Invalid
-from app.web.admin_listing import PAGE_SIZE, PageNumber, Pagination, field_errors
+from app.web.forms import field_errors
 from app.web.labels import REGION_LABELS, SERVICE_TYPE_LABELS
+from app.web.listing import PAGE_SIZE, PageNumber, Pagination
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/organisations")

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.auth.deps import SessionDep, WebAdmin
 from app.services.mail import recent_messages
-from app.web.admin_listing import PAGE_SIZE, PageNumber, Pagination
+from app.web.listing import PAGE_SIZE, PageNumber, Pagination
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/outbox")

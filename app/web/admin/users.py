@@ -12,8 +12,9 @@ from app.models import User
 from app.models.vocabulary import Role
 from app.services import organisations, users
 from app.services.errors import Invalid
-from app.web.admin_listing import PAGE_SIZE, PageNumber, Pagination, field_errors
+from app.web.forms import field_errors
 from app.web.labels import ROLE_LABELS
+from app.web.listing import PAGE_SIZE, PageNumber, Pagination
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/users")

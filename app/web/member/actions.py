@@ -11,16 +11,15 @@ from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.clock import TodayDep
 from app.i18n import N_, gettext
 from app.services import actions as action_service
-from app.services.assessments import get_assessment_for_user
+from app.services.assessment.access import get_assessment_for_user
 from app.services.errors import Conflict, Invalid, NotFound
-from app.web.admin_listing import field_errors
-from app.web.assessment_results import (
+from app.web.forms import FormDep, field_errors, text_of, texts_of
+from app.web.member.results_view import (
     ActionForm,
     ActionMessage,
     load_results,
     results_context,
 )
-from app.web.assessment_view import FormDep, text_of
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
@@ -42,7 +41,7 @@ def add_action(request: Request, assessment_id: int, user: WebUser, session: Ses
                settings: SettingsDep, today: TodayDep, form: FormDep) -> Response:
     assessment = get_assessment_for_user(session=session, user=user,
                                          assessment_id=assessment_id)
-    values = {name: text_of(form, name) for name in NEW_FIELDS}
+    values = texts_of(form, NEW_FIELDS)
     gap = text_of(form, "gap")  # which form was sent: a gap's own, or the general one
     try:
         action = action_service.create_action(session=session, user=user, today=today, data={

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import SessionDep, WebMember, WebUser
-from app.services.answers import save_answer, save_reflection
+from app.services.assessment.answers import save_answer, save_reflection
 from app.services.errors import Conflict, Invalid
-from app.web.assessment_view import (
-    FormDep,
+from app.web.forms import FormDep, refusal_status, text_of
+from app.web.member.view import (
     answer_data,
     load_page,
     refused_answer,
@@ -22,7 +22,6 @@ from app.web.assessment_view import (
     requirement_context,
     saved_answer,
     saved_reflection,
-    text_of,
 )
 from app.web.templating import is_htmx, render
 
@@ -34,7 +33,7 @@ TEMPLATE = "assessment/requirement.html"
 def _status(exc: Invalid | Conflict | None) -> int:
     if exc is None:
         return 200
-    return 409 if isinstance(exc, Conflict) else 422
+    return refusal_status(exc)
 
 
 @router.post("/assessments/{assessment_id}/answers/{indicator_key}")

@@ -15,8 +15,8 @@ from starlette.datastructures import UploadFile
 from app.auth.deps import SessionDep, SettingsDep, WebMember, WebUser
 from app.i18n import gettext
 from app.models import Requirement, User
-from app.services.errors import Conflict, Invalid, NotFound
-from app.services.evidence import (
+from app.models.vocabulary import EvidenceKind
+from app.services.assessment.evidence import (
     add_file_evidence,
     add_link_evidence,
     download_content_type,
@@ -24,8 +24,10 @@ from app.services.evidence import (
     evidence_for_download,
     remove_evidence,
 )
-from app.services.file_types import ACCEPT
-from app.web.assessment_view import FormDep, Page, load_page, requirement_context, text_of
+from app.services.assessment.file_types import ACCEPT
+from app.services.errors import Conflict, Invalid, NotFound
+from app.web.forms import FormDep, refusal_status, text_of
+from app.web.member.view import Page, load_page, requirement_context
 from app.web.templating import is_htmx, render
 
 router = APIRouter()
@@ -40,7 +42,7 @@ class EvidenceForm:
     or a confirmation. `kind` says which of the two forms it belongs to."""
 
     requirement_key: str
-    kind: str = "file"  # "file" or "link"
+    kind: EvidenceKind = EvidenceKind.FILE
     url: str = ""
     title: str = ""
     errors: dict[str, str] = field(default_factory=dict)
@@ -94,11 +96,11 @@ def add_evidence(request: Request, assessment_id: int, requirement_key: str, use
                  session: SessionDep, settings: SettingsDep, form: FormDep) -> Response:
     page = load_page(session, user, assessment_id)
     requirement = _requirement(page, requirement_key)
-    kind = "link" if text_of(form, "kind") == "link" else "file"
+    kind = EvidenceKind.LINK if text_of(form, "kind") == EvidenceKind.LINK else EvidenceKind.FILE
     title = text_of(form, "title")
     state = EvidenceForm(requirement.key, kind=kind, url=text_of(form, "url"), title=title)
     try:
-        if kind == "link":
+        if kind is EvidenceKind.LINK:
             added = add_link_evidence(session=session, assessment_id=assessment_id,
                                       requirement_key=requirement.key, user=user,
                                       url=state.url, title=title)
@@ -111,7 +113,7 @@ def add_evidence(request: Request, assessment_id: int, requirement_key: str, use
                 filename=upload.filename if chosen else "",
                 content=upload.file if chosen else b"", title=title)
     except (Invalid, Conflict) as exc:
-        status = 409 if isinstance(exc, Conflict) else 422
+        status = refusal_status(exc)
         if status == 409 and not is_htmx(request):
             raise
         return _block(request, session, user, assessment_id, requirement,

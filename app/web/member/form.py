@@ -1,6 +1,6 @@
 """The member's self-assessment form: start it, one requirement per page, last year's answers.
 
-With JavaScript every field saves itself (app/web/assessment_answers.py); without it the
+With JavaScript every field saves itself (app/web/member/answers.py); without it the
 requirement page is one plain form, saved here field by field through the same services.
 """
 
@@ -12,12 +12,12 @@ from app.auth.deps import SessionDep, WebMember, WebUser
 from app.clock import TodayDep
 from app.i18n import N_, gettext, ngettext
 from app.models import Requirement, User
-from app.services.answers import save_answer, save_reflection
-from app.services.assessments import start_assessment
-from app.services.carry_over import carry_over_last_year
-from app.services.errors import Conflict, Invalid, NotFound
-from app.web.assessment_view import (
-    FormDep,
+from app.services.assessment.answers import save_answer, save_reflection
+from app.services.assessment.carry_over import carry_over_last_year
+from app.services.assessment.start import start_assessment
+from app.services.errors import Conflict, Invalid
+from app.web.forms import FormDep, text_of
+from app.web.member.view import (
     Page,
     answer_data,
     choice_of,
@@ -28,7 +28,6 @@ from app.web.assessment_view import (
     refused_answer,
     refused_reflection,
     requirement_context,
-    text_of,
 )
 from app.web.templating import render
 
@@ -42,11 +41,8 @@ NOT_SAVED = N_("Noget skal rettes, før det kan gemmes.")
 
 @router.post("/assessments")
 def start(user: WebMember, session: SessionDep, today: TodayDep, form: FormDep) -> Response:
-    cycle_id = text_of(form, "cycle_id")
-    if not cycle_id.isdecimal():
-        raise NotFound(N_("Runden findes ikke."))
-    assessment, _ = start_assessment(session=session, user=user, cycle_id=int(cycle_id),
-                                     today=today)
+    assessment, _ = start_assessment(session=session, user=user,
+                                     cycle_id=text_of(form, "cycle_id"), today=today)
     return RedirectResponse(next_step(load_page(session, user, assessment.id)), status_code=303)
 
 

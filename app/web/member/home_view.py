@@ -9,17 +9,10 @@ from sqlmodel import Session
 from app.models import Action, Assessment, Cycle, User
 from app.models.vocabulary import OPEN_ACTION_STATUSES, AssessmentStatus
 from app.services.actions import list_actions
-from app.services.assessments import list_assessments_for_user
+from app.services.assessment.access import list_assessments_for_user
 from app.services.cycles import current_cycle, cycle_status, list_cycles
-from app.web.assessment_view import (
-    Page,
-    Progress,
-    Step,
-    carry_over_offer,
-    load_page,
-    next_open_step,
-)
-from app.web.assessment_view import progress_of as _progress_of
+from app.web.member.view import Page, Progress, Step, carry_over_offer, load_page, next_open_step
+from app.web.member.view import progress_of as _progress_of
 
 
 @dataclass

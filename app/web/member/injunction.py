@@ -5,9 +5,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.auth.deps import SessionDep, WebMember, WebUser
 from app.models.vocabulary import InjunctionKind
-from app.services.answers import save_injunction
+from app.services.assessment.answers import save_injunction
 from app.services.errors import Conflict, Invalid
-from app.web.assessment_view import FormDep, Page, load_page, page_context, text_of
+from app.web.forms import FormDep, field_errors, refusal_status, text_of, texts_of
+from app.web.member.view import Page, load_page, page_context
 from app.web.templating import render
 
 router = APIRouter()
@@ -27,7 +28,7 @@ def _page(request: Request, page: Page, *, values: dict | None = None, version=N
     saved = _values_of(assessment.injunction_reported, assessment.injunction_kind,
                        assessment.injunction_description)
     return render(request, "assessment/injunction.html", {
-        **page_context(page, "supervision"), "values": values or saved,
+        **page_context(page, "injunction"), "values": values or saved,
         "version": assessment.version if version is None else version,
         "errors": errors or {}, "message": message, "theirs": theirs,
         "keep_version": keep_version, "kinds": list(InjunctionKind),
@@ -36,16 +37,16 @@ def _page(request: Request, page: Page, *, values: dict | None = None, version=N
     }, status_code=status_code)
 
 
-@router.get("/assessments/{assessment_id}/supervision")
+@router.get("/assessments/{assessment_id}/injunction")
 def injunction_page(request: Request, assessment_id: int, user: WebUser,
                      session: SessionDep) -> Response:
     return _page(request, load_page(session, user, assessment_id))
 
 
-@router.post("/assessments/{assessment_id}/supervision")
+@router.post("/assessments/{assessment_id}/injunction")
 def save_injunction_report(request: Request, assessment_id: int, user: WebMember,
                            session: SessionDep, form: FormDep) -> Response:
-    values = {name: text_of(form, name) for name in ("reported", "kind", "description")}
+    values = texts_of(form, ("reported", "kind", "description"))
     version, keep = text_of(form, "version"), text_of(form, "keep")
     try:
         save_injunction(session=session, assessment_id=assessment_id, user=user, data={
@@ -53,19 +54,17 @@ def save_injunction_report(request: Request, assessment_id: int, user: WebMember
             "kind": values["kind"] if values["reported"] == "yes" else "",
             "description": values["description"], "version": keep or version})
     except Invalid as exc:
-        errors = {e.field.split(".")[-1]: e.text() for e in exc.errors}
-        if "__root__" in errors:
-            errors.setdefault("reported", errors.pop("__root__"))
         return _page(request, load_page(session, user, assessment_id), values=values,
-                     version=version, errors=errors, message=exc.text(), status_code=422)
+                     version=version, errors=field_errors(exc, aliases={"__root__": "reported"}),
+                     message=exc.text(), status_code=refusal_status(exc))
     except Conflict as exc:
         page = load_page(session, user, assessment_id)
         current = exc.data.get("injunction")
         return _page(request, page, values=values, version=version, message=exc.text(),
                      theirs=_values_of(current["reported"], current["kind"],
                                        current["description"]) if current else None,
-                     keep_version=page.assessment.version, status_code=409)
+                     keep_version=page.assessment.version, status_code=refusal_status(exc))
     if keep:
-        return RedirectResponse(f"/assessments/{assessment_id}/supervision?saved=1",
+        return RedirectResponse(f"/assessments/{assessment_id}/injunction?saved=1",
                                 status_code=303)
     return RedirectResponse(f"/assessments/{assessment_id}/submit", status_code=303)

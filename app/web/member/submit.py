@@ -10,10 +10,11 @@ from sqlmodel import Session
 from app.auth.deps import SessionDep, WebAdvisor, WebMember, WebUser
 from app.i18n import gettext, localised
 from app.models.vocabulary import AssessmentStatus, Role
-from app.services import submission
+from app.services.assessment import submission
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.users import get_user
-from app.web.assessment_view import FormDep, Page, load_page, page_context, text_of
+from app.web.forms import FormDep, field_errors, refusal_status, text_of
+from app.web.member.view import Page, load_page, page_context
 from app.web.templating import render
 
 router = APIRouter()
@@ -72,12 +73,12 @@ def submit(request: Request, assessment_id: int, user: WebMember, session: Sessi
     version = text_of(form, "version")
     try:
         submission.submit(session=session, assessment_id=assessment_id, user=user,
-                          version=int(version) if version.isdecimal() else -1)
+                          version=version)
     except (Invalid, Conflict) as exc:
         session.rollback()
         return _submit_page(request, load_page(session, user, assessment_id),
                             message=exc.text(),
-                            status_code=422 if isinstance(exc, Invalid) else 409)
+                            status_code=refusal_status(exc))
     return RedirectResponse(f"/assessments/{assessment_id}/results", status_code=303)
 
 
@@ -129,9 +130,8 @@ def reopen(request: Request, assessment_id: int, user: WebAdvisor, session: Sess
                           reason=reason)
     except (Invalid, Conflict) as exc:
         session.rollback()
-        errors = {e.field: e.text() for e in exc.errors}
         return _history_page(request, session, load_page(session, user, assessment_id),
-                             errors=errors, reason=reason, message=exc.text(),
-                             status_code=422 if isinstance(exc, Invalid) else 409)
+                             errors=field_errors(exc), reason=reason, message=exc.text(),
+                             status_code=refusal_status(exc))
     return RedirectResponse(f"/assessments/{assessment_id}/history?reopened=1",
                             status_code=303)

@@ -7,35 +7,24 @@ the person typed when a save was refused, and the saved value otherwise.
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from hashlib import sha256
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlmodel import Session
-from starlette.datastructures import FormData
 
 from app.i18n import gettext, localised
 from app.models import Answer, Assessment, Indicator, Reflection, Requirement, User
 from app.models.vocabulary import AssessmentStatus, Role
-from app.services.assessments import AssessmentView, get_assessment_for_user, load_view
-from app.services.carry_over import previous_submission
+from app.services.assessment.access import get_assessment_for_user
+from app.services.assessment.carry_over import previous_submission
+from app.services.assessment.submission import submission_problems
+from app.services.assessment.view import AssessmentView, load_view
 from app.services.cycles import get_cycle
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.submission import submission_problems
 from app.services.users import get_user
+from app.web.forms import field_errors
 
 NOT_APPLICABLE = "na"
-
-
-async def read_form(request: Request) -> FormData:
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(read_form)]
-
-
-def text_of(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
+# The form's one radio group stands for both of AnswerInput's fields.
+ANSWER_FIELD_ALIASES = {"score": "choice", "not_applicable": "choice", "__root__": "choice"}
 
 
 def fingerprint(*texts: str) -> str:
@@ -191,16 +180,6 @@ def saved_reflection(page: Page, requirement: Requirement, *,
                            preserve=preserve)
 
 
-def errors_by_field(exc: Invalid) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for error in exc.errors:
-        name = error.field.split(".")[-1]
-        if name in ("score", "not_applicable", "__root__"):
-            name = "choice"
-        errors.setdefault(name, error.text())
-    return errors
-
-
 def _name_of(session: Session, user_id: int | None) -> str:
     if user_id is None:
         return gettext("en kollega")
@@ -217,7 +196,7 @@ def refused_answer(session: Session, page: Page, *, indicator: Indicator,
     shown = replace(saved_answer(page, indicator), choice=choice, comment=comment,
                     version=version, seen=seen or fingerprint(choice, comment))
     if isinstance(exc, Invalid):
-        errors = errors_by_field(exc)
+        errors = field_errors(exc, aliases=ANSWER_FIELD_ALIASES)
         general = errors.pop("version", None) or errors.pop("indicator_id", None)
         return replace(shown, state="invalid", errors=errors,
                        message=general or exc.text())
@@ -237,7 +216,7 @@ def refused_reflection(session: Session, page: Page, requirement: Requirement, *
                     what_to_improve=what_to_improve, version=version,
                     seen=seen or fingerprint(what_works, what_to_improve))
     if isinstance(exc, Invalid):
-        errors = errors_by_field(exc)
+        errors = field_errors(exc)
         general = errors.pop("version", None)
         return replace(shown, state="invalid", errors=errors, message=general or exc.text())
     reflection = page.view.reflections.get(requirement.id)
@@ -267,7 +246,7 @@ def progress_of(page: Page) -> Progress:
 
 
 def steps_of(page: Page, current: str = "") -> list[Step]:
-    """Every requirement, then the supervision report and submitting, each with its state."""
+    """Every requirement, then the injunction report and submitting, each with its state."""
     problems: dict[int, set[str]] = {}
     for problem in page.problems:
         problems.setdefault(problem.requirement_number, set()).add(problem.code)
@@ -288,8 +267,8 @@ def steps_of(page: Page, current: str = "") -> list[Step]:
                           f"{requirement.number}", state, current == str(requirement.number),
                           requirement.number, answered, len(indicators)))
     reported = page.assessment.injunction_reported is not None
-    steps.append(Step(gettext("Tilsyn"), f"{page.base}/supervision",
-                      "done" if reported else "not_started", current == "supervision"))
+    steps.append(Step(gettext("Påbud og skærpet tilsyn"), f"{page.base}/injunction",
+                      "done" if reported else "not_started", current == "injunction"))
     submitted = page.assessment.status == AssessmentStatus.SUBMITTED
     steps.append(Step(gettext("Indsend"), f"{page.base}/submit",
                       "done" if submitted else "not_started",
@@ -302,7 +281,7 @@ def tr_title(page: Page, requirement: Requirement) -> str:
 
 
 def next_open_step(page: Page) -> Step:
-    """Where to continue: the first requirement not done, the supervision report, submit."""
+    """Where to continue: the first requirement not done, the injunction report, submit."""
     steps = steps_of(page)
     return next((step for step in steps if step.state != "done"), steps[-1])
 
@@ -331,7 +310,7 @@ def neighbours(page: Page, requirement: Requirement) -> tuple[str | None, str]:
     index = numbers.index(requirement.number)
     previous = f"{page.base}/requirements/{numbers[index - 1]}" if index else None
     following = (f"{page.base}/requirements/{numbers[index + 1]}" if index + 1 < len(numbers)
-                 else f"{page.base}/supervision")
+                 else f"{page.base}/injunction")
     return previous, following
 
 
