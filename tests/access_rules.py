@@ -24,24 +24,22 @@ rule; the test expects them to fail (xfail, strict), so a fix shows up as a fail
 its entry is removed.
 """
 
-from collections.abc import Set as AbstractSet
+from tests.access_roles import (
+    ADMIN,
+    FILLERS,
+    LOGGED_IN,
+    MEMBERS,
+    OWN_MEMBER,
+    OWN_MEMBER_AND_STAFF,
+    PUBLIC,
+    READS_ASSESSMENTS,
+    STAFF,
+    Rule,
+)
+from tests.access_rules_advisor import ADVISOR_RULES
+from tests.access_rules_board import BOARD_RULES
 
-ROLES = ("anonymous", "member", "other_member", "advisor", "board", "admin")
-PUBLIC = "public"
-
-LOGGED_IN = frozenset({"member", "other_member", "advisor", "board", "admin"})
-ADMIN = frozenset({"admin"})
-STAFF = frozenset({"advisor", "admin"})
-MEMBERS = frozenset({"member", "other_member"})
-READS_ASSESSMENTS = MEMBERS | STAFF
-# Rows about alice's own objects: bob ("other_member") gets 404, as for a missing one.
-OWN_MEMBER = frozenset({"member"})
-OWN_MEMBER_AND_STAFF = OWN_MEMBER | STAFF
-
-# Placeholders that are not cast ids: values no route knows, so nothing real is touched.
-FILLERS = {"token": "no-such-token", "key": "no-such-catalogue", "version": "0.0"}
-
-RULES: list[tuple[str, str, AbstractSet[str] | str]] = [
+RULES: list[Rule] = [
     # Infrastructure and documentation
     ("GET", "/healthz", PUBLIC),
     ("GET", "/openapi.json", PUBLIC),
@@ -158,6 +156,9 @@ RULES += [
     ("GET", "/admin/cycles/{cycle}", ADMIN),
     ("POST", "/admin/cycles/{cycle}", ADMIN),
 ]
+
+# The advisors' and the board's pages: one module of rows per audience.
+RULES += ADVISOR_RULES + BOARD_RULES
 
 # Rows and roles where the app answers against its rule today: (method, path_template, role).
 # tests/web/test_access.py marks each xfail(strict=True); when the app is fixed, the test

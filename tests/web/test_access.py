@@ -9,7 +9,8 @@ from starlette.routing import Match, Mount
 from app.config import Settings
 from app.main import create_app
 from app.services.credentials import issue_api_token
-from tests.access_rules import FILLERS, KNOWN_BUGS, LOGGED_IN, PUBLIC, ROLES, RULES
+from tests.access_roles import FILLERS, LOGGED_IN, PUBLIC, ROLES
+from tests.access_rules import KNOWN_BUGS, RULES
 from tests.conftest import csrf_from
 
 CAST_PLACEHOLDERS = ("org_a", "org_b", "alice", "bob", "advisor", "board", "admin")
