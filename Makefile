@@ -65,7 +65,7 @@ lock: $(VENV)/.installed
 
 # Extract texts from code and templates and merge them into the English catalogue.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -o app/locale/messages.pot app
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -k N_ -k NP_:1,2 -o app/locale/messages.pot app
 	$(BIN)/pybabel update -i app/locale/messages.pot -d app/locale -D messages -l en --no-fuzzy-matching
 
 clean:

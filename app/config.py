@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -54,6 +54,13 @@ class Settings(BaseSettings):
 
     # The board sees a group only when it has at least this many respondents.
     anonymity_minimum: int = 5
+    # Advisors' flag rules (services/advisor/flags.py): an indicator at or below this is low,
+    # a fall of this much is a decline, and this close to the deadline with less than this
+    # share answered a submission is missing.
+    flag_low_indicator: int = Field(default=2, ge=1, le=5)
+    flag_decline: float = Field(default=1.0, gt=0, le=4)
+    flag_deadline_days: int = Field(default=14, ge=0, le=365)
+    flag_min_progress: float = Field(default=0.5, ge=0, le=1)
 
     log_level: str = "INFO"
 

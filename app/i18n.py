@@ -27,6 +27,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a text with a plural form for extraction; ngettext picks the form later."""
+    return singular, plural
+
+
 @cache
 def translations(language: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:

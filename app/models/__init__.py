@@ -14,6 +14,7 @@ from app.models.audit import AuditEntry
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
+from app.models.support import ContactEntry, SupportCase
 from app.models.users import ApiToken, LoginAttempt, OneTimeLink, User, UserSession
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "AssessmentRevision",
     "AuditEntry",
     "CatalogueVersion",
+    "ContactEntry",
     "Cycle",
     "Evidence",
     "Indicator",
@@ -35,6 +37,7 @@ __all__ = [
     "Reflection",
     "Requirement",
     "RequirementScore",
+    "SupportCase",
     "User",
     "UserSession",
 ]

@@ -15,6 +15,8 @@ class Action(SQLModel, table=True):
     requirement_id: int | None = Field(default=None, foreign_key="requirement.id")
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id",
                                       ondelete="SET NULL")
+    case_id: int | None = Field(default=None, foreign_key="support_case.id", index=True,
+                                ondelete="SET NULL")
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=5000)
     owner_email: str = Field(default="", max_length=254)

@@ -95,6 +95,81 @@ class ActionPriority(LabelledEnum):
     HIGH = "high"
 
 
+class CaseStatus(LabelledEnum):
+    """A support case: worked on, watched until the next contact, or done."""
+
+    OPEN = "open"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+
+class ContactKind(LabelledEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    EMAIL = "email"
+
+
+class FlagCode(LabelledEnum):
+    """Why a member needs an advisor (services/advisor/flags.py)."""
+
+    REPORTED_INJUNCTION = "reported_injunction"
+    MISSING_SUBMISSION = "missing_submission"
+    LOW_SCORE = "low_score"
+    DECLINED = "declined"
+    OVERDUE_ACTIONS = "overdue_actions"
+
+
+class SizeBand(LabelledEnum):
+    """A member's size by its number of places (Organisation.places)."""
+
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+    @classmethod
+    def of(cls, places: int) -> "SizeBand":
+        return next(band for band in cls if band.places[0] <= places <= band.places[1])
+
+    @property
+    def places(self) -> tuple[int, int]:
+        return SIZE_BAND_PLACES[self]
+
+
+SIZE_BAND_PLACES = {SizeBand.SMALL: (0, 10), SizeBand.MEDIUM: (11, 30),
+                    SizeBand.LARGE: (31, 10_000)}
+
+
+class AuditAction(LabelledEnum):
+    """The verbs an audit entry may carry (a plain string column: new ones need no migration)."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    SUBMIT = "submit"
+    REOPEN = "reopen"
+    CARRY_OVER = "carry_over"
+    IMPORT = "import"
+    LOAD = "load"
+    PASSWORD = "set_password"
+
+
+class AuditEntity(LabelledEnum):
+    """What an audit entry is about."""
+
+    ACTION = "action"
+    ANSWER = "answer"
+    CASE = "support_case"
+    CONTACT = "contact_entry"
+    ASSESSMENT = "assessment"
+    CATALOGUE_VERSION = "catalogue_version"
+    CYCLE = "cycle"
+    EVIDENCE = "evidence"
+    INJUNCTION = "injunction"
+    ORGANISATION = "organisation"
+    REFLECTION = "reflection"
+    USER = "user"
+
+
 # Per code list: members of different lists may share a value ("open"), and a StrEnum
 # member hashes like its value.
 _LABELS: dict[type, dict[str, str]] = {
@@ -124,4 +199,59 @@ _LABELS: dict[type, dict[str, str]] = {
         ActionPriority.NORMAL: N_("Normal"),
         ActionPriority.LOW: N_("Lav"),
     },
+    CaseStatus: {
+        CaseStatus.OPEN: N_("Åben"),
+        CaseStatus.MONITORING: N_("Følges"),
+        CaseStatus.CLOSED: N_("Lukket"),
+    },
+    ContactKind: {
+        ContactKind.MEETING: N_("Møde"),
+        ContactKind.CALL: N_("Telefonsamtale"),
+        ContactKind.EMAIL: N_("E-mail"),
+    },
+    FlagCode: {
+        FlagCode.REPORTED_INJUNCTION: N_("Påbud eller skærpet tilsyn"),
+        FlagCode.MISSING_SUBMISSION: N_("Mangler indsendelse"),
+        FlagCode.LOW_SCORE: N_("Lav score"),
+        FlagCode.DECLINED: N_("Fald siden sidst"),
+        FlagCode.OVERDUE_ACTIONS: N_("Handlinger over frist"),
+    },
+    SizeBand: {
+        SizeBand.SMALL: N_("Små (op til 10 pladser)"),
+        SizeBand.MEDIUM: N_("Mellemstore (11–30 pladser)"),
+        SizeBand.LARGE: N_("Store (over 30 pladser)"),
+    },
+    AuditAction: {
+        AuditAction.CREATE: N_("Oprettet"),
+        AuditAction.UPDATE: N_("Ændret"),
+        AuditAction.DELETE: N_("Slettet"),
+        AuditAction.SUBMIT: N_("Indsendt"),
+        AuditAction.REOPEN: N_("Genåbnet"),
+        AuditAction.CARRY_OVER: N_("Hentet fra sidste år"),
+        AuditAction.IMPORT: N_("Importeret"),
+        AuditAction.LOAD: N_("Indlæst"),
+        AuditAction.PASSWORD: N_("Adgangskode sat"),
+    },
+    AuditEntity: {
+        AuditEntity.ACTION: N_("Handling"),
+        AuditEntity.CASE: N_("Sag"),
+        AuditEntity.CONTACT: N_("Kontakt"),
+        AuditEntity.ANSWER: N_("Svar"),
+        AuditEntity.ASSESSMENT: N_("Selvevaluering"),
+        AuditEntity.CATALOGUE_VERSION: N_("Katalogversion"),
+        AuditEntity.CYCLE: N_("Runde"),
+        AuditEntity.EVIDENCE: N_("Dokumentation"),
+        AuditEntity.INJUNCTION: N_("Påbud og skærpet tilsyn"),
+        AuditEntity.ORGANISATION: N_("Organisation"),
+        AuditEntity.REFLECTION: N_("Refleksion"),
+        AuditEntity.USER: N_("Bruger"),
+    },
 }
+
+
+def label_of(enum: type[LabelledEnum], value: str) -> str:
+    """The label of a stored code, or the code itself when this version does not know it."""
+    try:
+        return enum(value).label
+    except ValueError:
+        return value

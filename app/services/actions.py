@@ -16,7 +16,7 @@ from app.models import Action, Assessment, CatalogueVersion, Organisation, Requi
 from app.models.base import utcnow
 from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionStatus, Role
 from app.services import audit
-from app.services.audit import AuditAction, fields_of
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -180,7 +180,7 @@ def create_action(*, session: Session, user: User, data: dict | ActionInput,
                     created_by_id=user.id)
     session.add(action)
     session.flush()
-    audit.record_fields(session, user=user, action=AuditAction.CREATE, entity="action",
+    audit.record_fields(session, user=user, action=AuditAction.CREATE, entity=AuditEntity.ACTION,
                         entity_id=action.id, organisation_id=action.organisation_id,
                         row=action, fields=ACTION_FIELDS, before={})
     session.commit()
@@ -206,7 +206,7 @@ def update_action(*, session: Session, user: User, action_id: int,
     action.version += 1
     action.updated_at = utcnow()
     session.add(action)
-    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity="action",
+    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity=AuditEntity.ACTION,
                         entity_id=action.id, organisation_id=action.organisation_id,
                         row=action, fields=ACTION_FIELDS, before=before)
     session.commit()

@@ -7,7 +7,7 @@ refuses UPDATE in the database).
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import Enum, StrEnum
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func
@@ -15,24 +15,12 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_, TIMEZONE
 from app.models import AuditEntry, User
-from app.models.vocabulary import Role
+
+# Writers of entries find the vocabulary here, beside record().
+from app.models.vocabulary import AuditAction, AuditEntity, Role  # noqa: F401
 from app.services.errors import Forbidden
 
 PAGE_SIZE = 50
-
-
-class AuditAction(StrEnum):
-    """The verbs an entry may carry (a plain string column, so new ones need no migration)."""
-
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
-    SUBMIT = "submit"
-    REOPEN = "reopen"
-    CARRY_OVER = "carry_over"
-    IMPORT = "import"
-    LOAD = "load"
-    PASSWORD = "set_password"
 
 
 def _plain(value):

@@ -12,7 +12,7 @@ from app.models import Assessment, CatalogueVersion, Cycle, User
 from app.models.vocabulary import AssessmentStatus, CycleStatus
 from app.services import audit
 from app.services.access import require_admin
-from app.services.audit import AuditAction, fields_of
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -64,7 +64,7 @@ def create_cycle(*, session: Session, user: User | None, data: dict | CycleInput
     cycle = Cycle(**values)
     session.add(cycle)
     session.flush()
-    audit.record_fields(session, user=user, action=AuditAction.CREATE, entity="cycle",
+    audit.record_fields(session, user=user, action=AuditAction.CREATE, entity=AuditEntity.CYCLE,
                         entity_id=cycle.id, row=cycle, fields=list(values), before={})
     session.commit()
     return cycle
@@ -83,7 +83,7 @@ def update_cycle(*, session: Session, user: User | None, cycle_id: int,
     for name, value in values.model_dump().items():
         setattr(cycle, name, value)
     session.add(cycle)
-    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity="cycle",
+    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity=AuditEntity.CYCLE,
                         entity_id=cycle.id, row=cycle, fields=list(before), before=before)
     session.commit()
     return cycle

@@ -12,7 +12,7 @@ from app.i18n import N_
 from app.models import OneTimeLink, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.audit import AuditAction
+from app.services.audit import AuditAction, AuditEntity
 from app.services.credentials import end_all_sessions, normalise_email
 from app.services.errors import FieldError, Invalid, LinkInvalid
 from app.services.mail import send_mail
@@ -117,7 +117,7 @@ def set_password_with_link(*, session: Session, settings: Settings, token: str,
     end_all_sessions(session=session, user_id=user.id)
     session.add_all([link, user])
     # The person acts for themselves; the trail says a password was set, never which.
-    audit.record(session, user=user, action=AuditAction.PASSWORD, entity="user",
+    audit.record(session, user=user, action=AuditAction.PASSWORD, entity=AuditEntity.USER,
                  entity_id=user.id, organisation_id=user.organisation_id,
                  changes={"password": [None, "(set)"], "link": [None, purpose.value]})
     session.commit()

@@ -20,7 +20,7 @@ from app.models import Organisation, User
 from app.models.vocabulary import Role
 from app.services import audit
 from app.services.access import require_admin
-from app.services.audit import AuditAction
+from app.services.audit import AuditAction, AuditEntity
 from app.services.errors import Conflict, FieldError, Invalid
 from app.services.links import send_invitation
 from app.services.member_import_values import (
@@ -331,12 +331,13 @@ def import_members_csv(*, session: Session, settings: Settings, content: bytes,
         session.add_all(users)
         session.flush()
         for organisation in organisations:
-            audit.record(session, user=user, action=AuditAction.IMPORT, entity="organisation",
+            audit.record(session, user=user, action=AuditAction.IMPORT,
+                         entity=AuditEntity.ORGANISATION,
                          entity_id=organisation.id, organisation_id=organisation.id,
                          changes={"name": [None, organisation.name],
                                   "cvr": [None, organisation.cvr]})
         for created in users:
-            audit.record(session, user=user, action=AuditAction.IMPORT, entity="user",
+            audit.record(session, user=user, action=AuditAction.IMPORT, entity=AuditEntity.USER,
                          entity_id=created.id, organisation_id=created.organisation_id,
                          changes={"email": [None, created.email], "role": [None, created.role]})
         session.commit()

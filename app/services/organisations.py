@@ -9,7 +9,7 @@ from app.models import Organisation, User
 from app.models.vocabulary import Region, Role, ServiceType
 from app.services import audit
 from app.services.access import require_admin
-from app.services.audit import AuditAction, fields_of
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -63,7 +63,7 @@ def create_organisation(*, session: Session, user: User | None,
 
 def _record(session: Session, user: User | None, organisation: Organisation, action: str,
             before: dict, after: dict) -> None:
-    audit.record_fields(session, user=user, action=action, entity="organisation",
+    audit.record_fields(session, user=user, action=action, entity=AuditEntity.ORGANISATION,
                         entity_id=organisation.id, organisation_id=organisation.id,
                         row=organisation, fields=list(after), before=before)
 

@@ -11,7 +11,7 @@ from app.models import Organisation, User
 from app.models.vocabulary import Role
 from app.services import audit
 from app.services.access import require_admin
-from app.services.audit import AuditAction, fields_of
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.credentials import end_all_sessions, normalise_email
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.links import send_invitation, validate_new_password
@@ -67,7 +67,7 @@ USER_FIELDS = ("email", "name", "role", "organisation_id", "active")
 
 def _record(session: Session, actor: User | None, changed: User, action: str,
             before: dict) -> None:
-    audit.record_fields(session, user=actor, action=action, entity="user",
+    audit.record_fields(session, user=actor, action=action, entity=AuditEntity.USER,
                         entity_id=changed.id, organisation_id=changed.organisation_id,
                         row=changed, fields=USER_FIELDS, before=before)
 

@@ -78,9 +78,12 @@ from app.models.vocabulary import (  # noqa: E402
     OPEN_ACTION_STATUSES,
     ActionStatus,
     AssessmentStatus,
+    AuditAction,
+    AuditEntity,
     CycleStatus,
     EvidenceKind,
     InjunctionKind,
+    label_of,
 )
 from app.web.labels import region_label, role_label, service_type_label  # noqa: E402
 
@@ -88,6 +91,9 @@ templates.env.globals.update(
     # The code lists, so templates compare with names instead of bare strings.
     AssessmentStatus=AssessmentStatus,
     ActionStatus=ActionStatus,
+    AuditAction=AuditAction,
+    AuditEntity=AuditEntity,
+    label_of=label_of,
     CycleStatus=CycleStatus,
     EvidenceKind=EvidenceKind,
     InjunctionKind=InjunctionKind,

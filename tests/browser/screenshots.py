@@ -1,11 +1,12 @@
-"""Screenshots of the login page and each role's home page, on the demo data.
+"""Screenshots of the login page, each role's home page and its other pages, on the demo data.
 
-    python -m tests.browser.screenshots OUTDIR
+    python -m tests.browser.screenshots OUTDIR [NAME_FILTER]
 
 Seeds a throw-away SQLite database with the demo data, serves it on a free port, and saves
 PNGs at desktop (1280x800) and phone (390x844) width. A script for looking, not a test.
 """
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -27,10 +28,24 @@ ACCOUNTS = [
     ("admin", "admin@example.org"),
 ]
 
+# More pages per role; "{assessment}" is the first assessment the home page links to.
+PAGES = {
+    "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results")],
+    "advisor": [],
+    "board": [],
+    "admin": [("audit", "/admin/audit")],
+}
+ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
+
 
 def _shoot(page: Page, path: Path) -> None:
     page.screenshot(path=str(path), full_page=True)
     print(path)
+    # A long page is unreadable scaled down whole: its first screen too.
+    if page.evaluate("document.body.scrollHeight") > 3 * page.viewport_size["height"]:
+        top = path.with_name(path.stem + "-top.png")
+        page.screenshot(path=str(top))
+        print(top)
 
 
 def take_screenshots(outdir: Path) -> None:
@@ -57,6 +72,12 @@ def take_screenshots(outdir: Path) -> None:
                     page.goto("/login")
                     log_in(page, email, PASSWORD)
                     _shoot(page, outdir / f"home-{role}-{size}.png")
+                    found = ASSESSMENT_LINK.search(page.content())
+                    for name, path in PAGES[role]:
+                        if "{assessment}" in path and not found:
+                            continue
+                        page.goto(path.format(assessment=found.group(1) if found else ""))
+                        _shoot(page, outdir / f"{role}-{name}-{size}.png")
                 page.goto("/docs")
                 page.wait_for_selector(".opblock", timeout=15_000)
                 _shoot(page, outdir / f"api-docs-{size}.png")

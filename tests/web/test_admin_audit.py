@@ -44,3 +44,13 @@ def test_the_csv_has_one_line_per_changed_field(admin, cast, renamed):
 def test_the_admin_navigation_links_the_trail(admin):
     assert '<a href="/admin/audit" aria-current="page">Revisionsspor</a>' in \
         admin.get("/admin/audit").text
+
+
+def test_the_page_names_actions_and_types_in_words_and_the_csv_keeps_the_codes(
+        admin, cast, renamed):
+    html = admin.get("/admin/audit").text
+    assert "<td>Ændret</td>" in html
+    assert f"<td>Organisation {cast.org_a.id}</td>" in html
+    assert '<option value="organisation">Organisation</option>' in html
+    csv = admin.get("/admin/audit.csv").text
+    assert ";update;organisation;" in csv

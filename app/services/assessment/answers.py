@@ -25,7 +25,7 @@ from app.services import audit
 from app.services.assessment.access import get_assessment_to_edit, lock_for_edit
 from app.services.assessment.scoring import AnswerState, requirement_result
 from app.services.assessment.view import in_scope_for
-from app.services.audit import AuditAction, fields_of
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.catalogue.versions import model_of
 from app.services.errors import Conflict, FieldError, Invalid
 from app.services.validation import parse_input
@@ -143,7 +143,7 @@ def save_answer(*, session: Session, user: User, assessment_id: int, indicator_k
     session.add(answer)
     session.flush()
     refresh_scores(session, assessment, [indicator.requirement_id], in_scope)
-    audit.record_fields(session, user=user, entity="answer",
+    audit.record_fields(session, user=user, entity=AuditEntity.ANSWER,
                         action=AuditAction.UPDATE if before else AuditAction.CREATE,
                         entity_id=f"{assessment.id}/{indicator.key}",
                         organisation_id=assessment.organisation_id,
@@ -222,7 +222,7 @@ def save_reflection(*, session: Session, user: User, assessment_id: int, require
     reflection.saved_at_version, reflection.updated_by_id = assessment.version, user.id
     reflection.updated_at = utcnow()
     session.add(reflection)
-    audit.record_fields(session, user=user, entity="reflection",
+    audit.record_fields(session, user=user, entity=AuditEntity.REFLECTION,
                         action=AuditAction.UPDATE if before else AuditAction.CREATE,
                         entity_id=f"{assessment.id}/{requirement.key}",
                         organisation_id=assessment.organisation_id,
@@ -250,7 +250,8 @@ def save_injunction(*, session: Session, user: User, assessment_id: int,
     assessment.injunction_description = values.description
     assessment.injunction_version = assessment.version
     session.add(assessment)
-    audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity="injunction",
+    audit.record_fields(session, user=user, action=AuditAction.UPDATE,
+                        entity=AuditEntity.INJUNCTION,
                         entity_id=assessment.id, organisation_id=assessment.organisation_id,
                         row=assessment, fields=INJUNCTION_FIELDS, before=before)
     session.commit()

@@ -10,7 +10,7 @@ from app.services import audit
 from app.services.assessment.access import lock_to_edit
 from app.services.assessment.answers import refresh_scores
 from app.services.assessment.view import indicators_in_scope
-from app.services.audit import AuditAction
+from app.services.audit import AuditAction, AuditEntity
 from app.services.catalogue.lineage import key_map
 from app.services.errors import Invalid
 
@@ -63,7 +63,7 @@ def carry_over_last_year(*, session: Session, assessment_id: int, user: User) ->
         touched.add(indicator.requirement_id)
     session.flush()
     refresh_scores(session, assessment, list(touched))
-    audit.record(session, user=user, action=AuditAction.CARRY_OVER, entity="assessment",
+    audit.record(session, user=user, action=AuditAction.CARRY_OVER, entity=AuditEntity.ASSESSMENT,
                  entity_id=assessment.id, organisation_id=assessment.organisation_id,
                  changes={"carried_over": [0, carried], "from_assessment": [None, previous.id]})
     session.commit()

@@ -29,7 +29,7 @@ from app.services.assessment.access import (
     lock_for_edit,
 )
 from app.services.assessment.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
-from app.services.audit import AuditAction, fields_of
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger("etik.evidence")
@@ -134,7 +134,8 @@ def _record(session: Session, user: User, assessment: Assessment, evidence: Evid
     if requirement_key:
         shown["requirement_id"] = requirement_key
     before, after = ({}, shown) if action == AuditAction.CREATE else (shown, {})
-    audit.record(session, user=user, action=action, entity="evidence", entity_id=evidence.id,
+    audit.record(session, user=user, action=action,
+                 entity=AuditEntity.EVIDENCE, entity_id=evidence.id,
                  organisation_id=assessment.organisation_id,
                  changes={name: [before.get(name), after.get(name)]
                           for name in (*before, *after)})

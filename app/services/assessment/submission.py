@@ -24,7 +24,7 @@ from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
 from app.services import audit
 from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
 from app.services.assessment.view import indicators_in_scope
-from app.services.audit import AuditAction
+from app.services.audit import AuditAction, AuditEntity
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
 from app.services.validation import parse_input
 
@@ -120,7 +120,7 @@ def submit(*, session: Session, user: User, assessment_id: int,
                                    submitted_by_id=user.id,
                                    snapshot=snapshot(session, assessment)))
     session.add(assessment)
-    audit.record(session, user=user, action=AuditAction.SUBMIT, entity="assessment",
+    audit.record(session, user=user, action=AuditAction.SUBMIT, entity=AuditEntity.ASSESSMENT,
                  entity_id=assessment.id, organisation_id=assessment.organisation_id,
                  changes={"status": [previous_status, assessment.status],
                           "revision": [None, number]})
@@ -174,7 +174,7 @@ def reopen(*, session: Session, user: User, assessment_id: int, reason: str) -> 
     assessment.status = AssessmentStatus.REOPENED
     assessment.version += 1
     session.add_all([latest, assessment])
-    audit.record(session, user=user, action=AuditAction.REOPEN, entity="assessment",
+    audit.record(session, user=user, action=AuditAction.REOPEN, entity=AuditEntity.ASSESSMENT,
                  entity_id=assessment.id, organisation_id=assessment.organisation_id,
                  changes={"status": [AssessmentStatus.SUBMITTED.value, assessment.status],
                           "reason": [None, reason]})

@@ -32,6 +32,9 @@ class _Identity(dict):
     def get(self, key, default=None):
         return key
 
+    def __getitem__(self, key):
+        return key
+
     def __contains__(self, key) -> bool:
         return True
 

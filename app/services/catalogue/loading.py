@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.models import CatalogueVersion, Indicator, NodeMapping, Requirement, User
 from app.services import audit
 from app.services.access import require_admin
-from app.services.audit import AuditAction
+from app.services.audit import AuditAction, AuditEntity
 from app.services.catalogue.format import AssessmentCatalogue, Catalogue
 from app.services.catalogue.validation import Problem, validate_catalogue
 from app.services.catalogue.versions import model_of
@@ -63,7 +63,8 @@ def load_catalogues(*, session: Session, root: Path, user: User | None = None) -
         stored = existing.get(ident)
         if stored is None:
             existing[ident] = _store(session, model, existing)
-            audit.record(session, user=user, action=AuditAction.LOAD, entity="catalogue_version",
+            audit.record(session, user=user, action=AuditAction.LOAD,
+                         entity=AuditEntity.CATALOGUE_VERSION,
                          entity_id=f"{model.key}/{model.version}",
                          changes={"content_hash": [None, model.content_hash()]})
             outcome = LoadOutcome.LOADED

@@ -1,0 +1,336 @@
+"""Flag rules: which members need an advisor this cycle, and why, in one sentence per reason.
+
+Every rule is a grouped SQL query over the stored requirement scores, answers, actions and
+cases of the members a filter selects, so a list costs the same number of queries for ten
+members as for five thousand. The thresholds are settings (ETIK_FLAG_*); the page that
+lists flags explains each rule in the same words as RULES below.
+
+    low_score            a requirement below the catalogue's threshold, or an indicator
+                         scored at or below ETIK_FLAG_LOW_INDICATOR (2)
+    declined             a requirement down by at least ETIK_FLAG_DECLINE (1.0) since the
+                         member's previous submitted cycle, matched by permanent key and
+                         the catalogue's mapping across versions
+    missing_submission   past the deadline without a submission, or within
+                         ETIK_FLAG_DEADLINE_DAYS (14) of it with less than
+                         ETIK_FLAG_MIN_PROGRESS (50 %) answered
+    reported_injunction  a påbud or skærpet tilsyn reported in the self-assessment, or
+                         recorded by an advisor on an open support case
+    overdue_actions      follow-up actions still open after their due date
+
+A member's severity is the sum of its reasons' points (POINTS); the most severe come first.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, func, literal, union_all
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.i18n import N_, NP_, format_day, format_score, gettext, ngettext
+from app.models import (
+    Action,
+    Answer,
+    Assessment,
+    CatalogueVersion,
+    Cycle,
+    Indicator,
+    Organisation,
+    Requirement,
+    RequirementScore,
+    SupportCase,
+    User,
+)
+from app.models.vocabulary import (
+    OPEN_ACTION_STATUSES,
+    CaseStatus,
+    FlagCode,
+    InjunctionKind,
+    label_of,
+)
+from app.services.access import require_staff
+from app.services.advisor.segments import MemberFilter
+from app.services.catalogue.lineage import key_map
+from app.services.catalogue.versions import model_of
+
+POINTS = {
+    "injunction": 4,
+    "past_deadline": 3,
+    "near_deadline": 2,
+    "low_requirement": 2,
+    "low_indicator": 1,
+    "declined": 2,
+    "overdue": 1,
+}
+
+# Severity bands for the list's badge: (lowest sum, label).
+SEVERITY_LEVELS = ((6, N_("Høj")), (3, N_("Middel")), (1, N_("Lav")))
+
+RULES = {
+    FlagCode.LOW_SCORE: N_("En fordring under katalogets grænse (%(threshold)s), eller en "
+                           "indikator scoret %(low)s eller lavere."),
+    FlagCode.DECLINED: N_("En fordring faldet mindst %(decline)s siden medlemmets forrige "
+                          "indsendte selvevaluering."),
+    FlagCode.MISSING_SUBMISSION: N_("Ikke indsendt efter fristen, eller under %(days)s dage "
+                                    "til fristen med mindre end %(percent)s %% besvaret."),
+    FlagCode.REPORTED_INJUNCTION: N_("Et påbud eller skærpet tilsyn meldt i "
+                                     "selvevalueringen eller registreret af LOS på en åben "
+                                     "sag."),
+    FlagCode.OVERDUE_ACTIONS: N_("Handlinger, der stadig er åbne efter deres frist."),
+}
+
+
+@dataclass(frozen=True)
+class FlagReason:
+    code: FlagCode
+    points: int
+    message: str | tuple[str, str]  # a Danish msgid, or (singular, plural) with `count`
+    params: dict = field(default_factory=dict)
+    requirement_key: str | None = None
+    count: int = 0
+
+    def text(self) -> str:
+        """The sentence, numbers and dates said in the reader's language."""
+        params = {name: _said(value) for name, value in self.params.items()}
+        if isinstance(self.message, tuple):
+            return ngettext(*self.message, self.count, **params)
+        return gettext(self.message, **params)
+
+
+def _said(value):
+    if isinstance(value, float):
+        return format_score(value)
+    if isinstance(value, date):
+        return format_day(value)
+    return value
+
+
+@dataclass
+class MemberFlags:
+    organisation: Organisation
+    assessment_id: int | None
+    reasons: list[FlagReason] = field(default_factory=list)
+
+    @property
+    def severity(self) -> int:
+        return sum(reason.points for reason in self.reasons)
+
+    @property
+    def level(self) -> str:
+        return next(gettext(label) for lowest, label in SEVERITY_LEVELS
+                    if self.severity >= lowest)
+
+    @property
+    def codes(self) -> list[FlagCode]:
+        return list(dict.fromkeys(reason.code for reason in self.reasons))
+
+
+@dataclass(frozen=True)
+class FlagSettings:
+    low_indicator: int = 2
+    decline: float = 1.0
+    deadline_days: int = 14
+    min_progress: float = 0.5
+
+    @classmethod
+    def of(cls, settings: Settings) -> "FlagSettings":
+        return cls(settings.flag_low_indicator, settings.flag_decline,
+                   settings.flag_deadline_days, settings.flag_min_progress)
+
+    def rule_texts(self, threshold: int) -> dict[FlagCode, str]:
+        params = {"threshold": threshold, "low": self.low_indicator,
+                  "decline": format_score(self.decline), "days": self.deadline_days,
+                  "percent": round(self.min_progress * 100)}
+        return {code: gettext(text, **params) for code, text in RULES.items()}
+
+
+def threshold_of(session: Session, cycle: Cycle) -> int:
+    return model_of(session.get(CatalogueVersion, cycle.catalogue_version_id)).scale.threshold
+
+
+def flagged_members(*, session: Session, user: User, cycle: Cycle, today: date,
+                    rules: FlagSettings, members: MemberFilter = MemberFilter(),
+                    codes: frozenset[FlagCode] = frozenset()) -> list[MemberFlags]:
+    """The members with at least one reason (of `codes`, when given), most severe first."""
+    require_staff(user)
+    where = members.where(user)
+    threshold = threshold_of(session, cycle)
+    flags: dict[int, MemberFlags] = {}
+    rows = session.exec(
+        select(Organisation, Assessment)
+        .join(Assessment, and_(col(Assessment.organisation_id) == col(Organisation.id),
+                               Assessment.cycle_id == cycle.id), isouter=True)
+        .where(where)
+    ).all()
+    for organisation, assessment in rows:
+        flags[organisation.id] = MemberFlags(organisation, assessment.id if assessment else None)
+        _missing_and_reported(flags[organisation.id], assessment, cycle, today, rules)
+    _low_scores(session, flags, cycle, where, threshold, rules)
+    _declines(session, flags, cycle, where, rules)
+    _overdue_actions(session, flags, where, today)
+    _recorded_injunctions(session, flags, where)
+    found = [member for member in flags.values() if member.reasons
+             and (not codes or codes & set(member.codes))]
+    for member in found:
+        member.reasons.sort(key=lambda reason: -reason.points)
+    return sorted(found, key=lambda m: (-m.severity, m.organisation.name.casefold()))
+
+
+def _missing_and_reported(member: MemberFlags, assessment: Assessment | None, cycle: Cycle,
+                          today: date, rules: FlagSettings) -> None:
+    submitted = assessment is not None and assessment.submitted_at is not None
+    if not submitted and today > cycle.deadline:
+        member.reasons.append(FlagReason(
+            FlagCode.MISSING_SUBMISSION, POINTS["past_deadline"],
+            N_("Ikke indsendt; fristen var %(deadline)s."), {"deadline": cycle.deadline}))
+    elif not submitted and cycle.opens_on <= today and (
+            (cycle.deadline - today).days <= rules.deadline_days):
+        progress = (assessment.answered_count / assessment.in_scope_count
+                    if assessment and assessment.in_scope_count else 0.0)
+        if progress < rules.min_progress:
+            message = (N_("Fristen er %(deadline)s, og %(percent)s %% er besvaret.")
+                       if assessment else
+                       N_("Fristen er %(deadline)s, og selvevalueringen er ikke startet."))
+            member.reasons.append(FlagReason(
+                FlagCode.MISSING_SUBMISSION, POINTS["near_deadline"], message,
+                {"deadline": cycle.deadline, "percent": round(progress * 100)}))
+    if assessment is not None and assessment.injunction_reported:
+        kind = label_of(InjunctionKind, assessment.injunction_kind).lower() or gettext(
+            "påbud eller skærpet tilsyn")
+        member.reasons.append(FlagReason(
+            FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+            N_("Har meldt %(kind)s i selvevalueringen."), {"kind": kind}))
+
+
+def _low_scores(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, where,
+                threshold: int, rules: FlagSettings) -> None:
+    submitted = and_(Assessment.cycle_id == cycle.id, col(Assessment.submitted_at).is_not(None))
+    low_requirements = session.exec(
+        select(Assessment.organisation_id, Requirement.key, Requirement.number,
+               RequirementScore.score)
+        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(submitted, where, col(RequirementScore.score) < threshold)
+        .order_by(Requirement.number)
+    ).all()
+    low = set()
+    for organisation_id, key, number, score in low_requirements:
+        low.add((organisation_id, key))
+        flags[organisation_id].reasons.append(FlagReason(
+            FlagCode.LOW_SCORE, POINTS["low_requirement"],
+            N_("Fordring %(number)s ligger på %(score)s (under %(threshold)s)."),
+            {"number": number, "score": float(score), "threshold": threshold}, key))
+    low_indicators = session.exec(
+        select(Assessment.organisation_id, Requirement.key, Indicator.ref, Answer.score)
+        .join(Assessment, col(Assessment.id) == col(Answer.assessment_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .join(Indicator, col(Indicator.id) == col(Answer.indicator_id))
+        .join(Requirement, col(Requirement.id) == col(Indicator.requirement_id))
+        .where(submitted, where, col(Answer.score).is_not(None),
+               col(Answer.score) <= rules.low_indicator)
+        .order_by(Indicator.position)
+    ).all()
+    for organisation_id, key, ref, score in low_indicators:
+        if (organisation_id, key) not in low:  # its requirement already says it
+            flags[organisation_id].reasons.append(FlagReason(
+                FlagCode.LOW_SCORE, POINTS["low_indicator"],
+                N_("Indikator %(ref)s er scoret %(score)s."), {"ref": ref, "score": score},
+                key))
+
+
+def _declines(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, where,
+              rules: FlagSettings) -> None:
+    """Each member's previous submitted cycle against this one, by permanent key."""
+    ranked = (
+        select(Assessment.id.label("assessment_id"),
+               Assessment.organisation_id.label("organisation_id"),
+               Assessment.catalogue_version_id.label("version_id"),
+               func.row_number().over(partition_by=Assessment.organisation_id,
+                                      order_by=col(Cycle.year).desc()).label("rank"))
+        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
+        .where(col(Cycle.year) < cycle.year, col(Assessment.submitted_at).is_not(None))
+        .subquery()
+    )
+    versions = session.exec(select(CatalogueVersion.id)
+                            .where(CatalogueVersion.kind == "assessment")).all()
+    pairs = [(version_id, old, new) for version_id in versions
+             for old, new in _requirement_keys(session, version_id, cycle).items()]
+    if not pairs:
+        return
+    # A small inline table (UNION ALL of literal rows): SQLite has no aliased VALUES.
+    mapping = union_all(*(
+        select(literal(version_id).label("version_id"), literal(old).label("old_key"),
+               literal(new).label("new_key"))
+        for version_id, old, new in pairs)).subquery("key_mapping")
+    previous_requirement = Requirement.__table__.alias("previous_requirement")
+    previous_score = RequirementScore.__table__.alias("previous_score")
+    rows = session.exec(
+        select(ranked.c.organisation_id, Requirement.key, Requirement.number,
+               previous_score.c.score, RequirementScore.score)
+        .select_from(ranked)
+        .join(previous_score, previous_score.c.assessment_id == ranked.c.assessment_id)
+        .join(previous_requirement,
+              previous_requirement.c.id == previous_score.c.requirement_id)
+        .join(mapping, and_(mapping.c.version_id == ranked.c.version_id,
+                            mapping.c.old_key == previous_requirement.c.key))
+        .join(Assessment, and_(col(Assessment.organisation_id) == ranked.c.organisation_id,
+                               Assessment.cycle_id == cycle.id,
+                               col(Assessment.submitted_at).is_not(None)))
+        .join(Requirement, and_(col(Requirement.catalogue_version_id)
+                                == col(Assessment.catalogue_version_id),
+                                col(Requirement.key) == mapping.c.new_key))
+        .join(RequirementScore, and_(col(RequirementScore.assessment_id) == col(Assessment.id),
+                                     col(RequirementScore.requirement_id)
+                                     == col(Requirement.id)))
+        .join(Organisation, col(Organisation.id) == ranked.c.organisation_id)
+        .where(ranked.c.rank == 1, where,
+               col(RequirementScore.score) <= previous_score.c.score - rules.decline)
+        .order_by(Requirement.number)
+    ).all()
+    for organisation_id, key, number, before, after in rows:
+        flags[organisation_id].reasons.append(FlagReason(
+            FlagCode.DECLINED, POINTS["declined"],
+            N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),
+            {"number": number, "before": float(before), "after": float(after)}, key))
+
+
+def _requirement_keys(session: Session, version_id: int, cycle: Cycle) -> dict[str, str]:
+    """old requirement key -> this cycle's key, for an older version's requirements."""
+    keys = session.exec(select(Requirement.key)
+                        .where(Requirement.catalogue_version_id == version_id)).all()
+    mapping = key_map(session, version_id, cycle.catalogue_version_id)
+    return {key: mapping[key] for key in keys if key in mapping}
+
+
+def _overdue_actions(session: Session, flags: dict[int, MemberFlags], where,
+                     today: date) -> None:
+    rows = session.exec(
+        select(Action.organisation_id, func.count())
+        .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
+        .where(where, col(Action.status).in_(OPEN_ACTION_STATUSES),
+               col(Action.due_on) < today)
+        .group_by(Action.organisation_id)
+    ).all()
+    for organisation_id, count in rows:
+        flags[organisation_id].reasons.append(FlagReason(
+            FlagCode.OVERDUE_ACTIONS, POINTS["overdue"],
+            NP_("%(num)s handling er over fristen.", "%(num)s handlinger er over fristen."),
+            count=count))
+
+
+def _recorded_injunctions(session: Session, flags: dict[int, MemberFlags], where) -> None:
+    rows = session.exec(
+        select(SupportCase.organisation_id, SupportCase.injunction_kind,
+               SupportCase.opened_on)
+        .join(Organisation, col(Organisation.id) == col(SupportCase.organisation_id))
+        .where(where, SupportCase.status != CaseStatus.CLOSED,
+               SupportCase.injunction_kind != "")
+        .order_by(SupportCase.opened_on)
+    ).all()
+    for organisation_id, kind, opened_on in rows:
+        flags[organisation_id].reasons.append(FlagReason(
+            FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+            N_("LOS har registreret %(kind)s %(opened_on)s."),
+            {"kind": label_of(InjunctionKind, kind).lower(), "opened_on": opened_on}))
+

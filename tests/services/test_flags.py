@@ -1,0 +1,239 @@
+"""Flag rules: each reason, its edge cases, its sentence, and the order of the list."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from app.clock import today
+from app.models import (
+    Action,
+    Assessment,
+    CatalogueVersion,
+    Cycle,
+    NodeMapping,
+    Requirement,
+    RequirementScore,
+    SupportCase,
+)
+from app.models.base import utcnow
+from app.models.vocabulary import FlagCode, Region, Role, ServiceType, SizeBand
+from app.services.advisor.flags import FlagSettings, flagged_members
+from app.services.advisor.segments import EVERYONE, UNASSIGNED, MemberFilter
+from app.services.assessment.answers import save_injunction
+from app.services.errors import Forbidden
+from tests.conftest import make_organisation
+from tests.services.test_results import fill_in, past_cycle
+
+RULES = FlagSettings()
+
+
+def flags(session, user, cycle, on=None, **kwargs):
+    return flagged_members(session=session, user=user, cycle=cycle, today=on or today(),
+                           rules=RULES, **kwargs)
+
+
+def reasons_of(found, organisation):
+    member = next((m for m in found if m.organisation.id == organisation.id), None)
+    return [(r.code, r.text()) for r in member.reasons] if member else []
+
+
+def test_a_healthy_member_has_no_flags(session, cast, open_cycle):
+    fill_in(session, cast.org_a, open_cycle, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == []
+
+
+def test_a_requirement_below_the_threshold_is_low_and_says_its_score(session, cast, open_cycle):
+    fill_in(session, cast.org_a, open_cycle, {6: 2}, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == [
+        (FlagCode.LOW_SCORE, "Fordring 6 ligger på 2,0 (under 3).")]
+
+
+def test_a_low_indicator_in_a_requirement_that_is_not_low_is_named(session, cast, open_cycle):
+    assessment = fill_in(session, cast.org_a, open_cycle, submitted=False, user=cast.alice)
+    from app.services.assessment.answers import save_answer
+    from app.services.assessment.submission import submit
+    from app.services.assessment.view import in_scope_for
+
+    in_scope = in_scope_for(session, assessment)
+    # In the requirement with most indicators one 1 among 4s keeps the mean at 3 or more.
+    sizes = {}
+    for indicator in in_scope:
+        sizes.setdefault(indicator.requirement_id, []).append(indicator)
+    first = max(sizes.values(), key=len)[0]
+    assert len(max(sizes.values(), key=len)) >= 3
+    saved, _ = save_answer(session=session, assessment_id=assessment.id, indicator_key=first.key,
+                           user=cast.alice, data={"score": 1, "comment": "Svært",
+                                                  "version": assessment.version})
+    submit(session=session, assessment_id=assessment.id, user=cast.alice, version=saved.version)
+    found = reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a)
+    assert (FlagCode.LOW_SCORE, f"Indikator {first.ref} er scoret 1.") in found
+
+
+def test_not_relevant_never_counts_as_low(session, cast, open_cycle):
+    fill_in(session, cast.org_a, open_cycle, {2: None}, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == []
+
+
+def test_a_draft_is_not_judged_on_its_scores_before_it_is_submitted(session, cast, open_cycle):
+    fill_in(session, cast.org_a, open_cycle, {6: 1}, submitted=False, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == []
+
+
+def test_a_fall_of_one_since_the_previous_submission_is_a_decline(session, cast, catalogue,
+                                                                 open_cycle):
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 2), {6: 5})  # older: ignored
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {6: 4, 7: 4})
+    fill_in(session, cast.org_a, open_cycle, {6: 3, 7: 4}, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == [
+        (FlagCode.DECLINED, "Fordring 6 faldt fra 4,0 til 3,0.")]
+
+
+def test_a_first_cycle_has_no_decline(session, cast, open_cycle):
+    fill_in(session, cast.org_a, open_cycle, {6: 3}, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == []
+
+
+def test_a_decline_follows_a_renumbered_requirement_across_catalogue_versions(
+        session, cast, catalogue):
+    old = session.exec(select(Requirement).where(
+        Requirement.catalogue_version_id == catalogue.id).order_by(Requirement.number)).all()
+    newer = CatalogueVersion(key=catalogue.key, version="2099", kind="assessment",
+                             title="Ny", status="draft", published_on=date(2099, 1, 1),
+                             content_hash="y" * 64, document=catalogue.document,
+                             supersedes_id=catalogue.id)
+    session.add(newer)
+    session.flush()
+    moved = {}
+    for position, requirement in enumerate(reversed(old), start=1):  # numbers reversed
+        moved[requirement.key] = Requirement(catalogue_version_id=newer.id, key=requirement.key,
+                                             number=position, title=requirement.title)
+        session.add(NodeMapping(from_version_id=catalogue.id, from_key=requirement.key,
+                                to_version_id=newer.id, to_key=requirement.key,
+                                relation="equal"))
+    session.add_all(moved.values())
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {1: 5})
+    this_year = Cycle(year=today().year, catalogue_version_id=newer.id,
+                      opens_on=today() - timedelta(days=5), deadline=today() + timedelta(days=60))
+    session.add(this_year)
+    session.flush()
+    current = Assessment(organisation_id=cast.org_a.id, cycle_id=this_year.id,
+                         catalogue_version_id=newer.id, submitted_at=utcnow(), status="submitted")
+    session.add(current)
+    session.flush()
+    session.add(RequirementScore(assessment_id=current.id,
+                                 requirement_id=moved[old[0].key].id, score=3.5))
+    session.commit()
+    assert reasons_of(flags(session, cast.advisor, this_year), cast.org_a) == [
+        (FlagCode.DECLINED, "Fordring 10 faldt fra 5,0 til 3,5.")]
+
+
+def test_past_the_deadline_without_a_submission_is_missing(session, cast, open_cycle):
+    after = open_cycle.deadline + timedelta(days=1)
+    found = flags(session, cast.advisor, open_cycle, on=after)
+    text = f"Ikke indsendt; fristen var {open_cycle.deadline.day}."
+    assert reasons_of(found, cast.org_a)[0][0] == FlagCode.MISSING_SUBMISSION
+    assert reasons_of(found, cast.org_a)[0][1].startswith(text)
+
+
+def test_near_the_deadline_and_far_from_done_is_missing_but_far_from_it_is_not(
+        session, cast, open_cycle):
+    fill_in(session, cast.org_a, open_cycle, submitted=False, default=None, user=cast.alice)
+    near = open_cycle.deadline - timedelta(days=RULES.deadline_days)
+    assert reasons_of(flags(session, cast.advisor, open_cycle, on=near - timedelta(days=1)),
+                      cast.org_b) == []
+    found = reasons_of(flags(session, cast.advisor, open_cycle, on=near), cast.org_b)
+    assert found == [(FlagCode.MISSING_SUBMISSION, found[0][1])]
+    assert found[0][1].endswith("og selvevalueringen er ikke startet.")
+    # Alice's organisation has answered everything ("not relevant" counts as answered).
+    assert reasons_of(flags(session, cast.advisor, open_cycle, on=near), cast.org_a) == []
+
+
+def test_a_reported_injunction_is_flagged_with_its_kind(session, cast, open_cycle):
+    assessment = fill_in(session, cast.org_a, open_cycle, submitted=False, user=cast.alice)
+    save_injunction(session=session, assessment_id=assessment.id, user=cast.alice, data={
+        "reported": True, "kind": "paabud", "description": "Medicinhåndtering",
+        "version": assessment.version})
+    assert (FlagCode.REPORTED_INJUNCTION, "Har meldt påbud i selvevalueringen.") in reasons_of(
+        flags(session, cast.advisor, open_cycle), cast.org_a)
+
+
+def test_an_injunction_recorded_on_an_open_case_is_flagged_until_the_case_closes(
+        session, cast, open_cycle):
+    case = SupportCase(organisation_id=cast.org_b.id, opened_on=today(), reason="Påbud",
+                       injunction_kind="skaerpet_tilsyn")
+    session.add(case)
+    session.commit()
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_b)[0][0] == (
+        FlagCode.REPORTED_INJUNCTION)
+    case.status = "closed"
+    session.add(case)
+    session.commit()
+    assert FlagCode.REPORTED_INJUNCTION not in {
+        code for code, _ in reasons_of(flags(session, cast.advisor, open_cycle), cast.org_b)}
+
+
+def test_open_actions_past_their_due_date_are_counted(session, cast, open_cycle):
+    yesterday = today() - timedelta(days=1)
+    session.add_all([
+        Action(organisation_id=cast.org_a.id, title="A", due_on=yesterday),
+        Action(organisation_id=cast.org_a.id, title="B", due_on=yesterday, status="in_progress"),
+        Action(organisation_id=cast.org_a.id, title="C", due_on=yesterday, status="done"),
+        Action(organisation_id=cast.org_a.id, title="D", due_on=today()),
+    ])
+    session.commit()
+    fill_in(session, cast.org_a, open_cycle, user=cast.alice)
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == [
+        (FlagCode.OVERDUE_ACTIONS, "2 handlinger er over fristen.")]
+
+
+def test_the_most_severe_member_comes_first_and_a_reason_filter_narrows(session, cast,
+                                                                       open_cycle):
+    fill_in(session, cast.org_a, open_cycle, {6: 2}, user=cast.alice)  # 2 points
+    fill_in(session, cast.org_b, open_cycle, {6: 2, 7: 2}, user=cast.bob)  # 4 points
+    found = flags(session, cast.advisor, open_cycle)
+    assert [m.organisation.id for m in found][:2] == [cast.org_b.id, cast.org_a.id]
+    assert found[0].severity == 4 and found[0].level == "Middel"
+    assert flags(session, cast.advisor, open_cycle,
+                 codes=frozenset({FlagCode.DECLINED})) == []
+
+
+def test_the_advisor_filter_shows_mine_and_unassigned_by_default(session, cast, factory,
+                                                                open_cycle):
+    other = factory.user(Role.ADVISOR)
+    cast.org_a.advisor_id = other.id
+    session.add(cast.org_a)
+    session.commit()
+    after = open_cycle.deadline + timedelta(days=1)
+    mine = {m.organisation.id for m in flags(session, cast.advisor, open_cycle, on=after)}
+    assert cast.org_b.id in mine and cast.org_a.id not in mine
+    everyone = flags(session, cast.advisor, open_cycle, on=after,
+                     members=MemberFilter(advisor=EVERYONE))
+    assert {cast.org_a.id, cast.org_b.id} <= {m.organisation.id for m in everyone}
+    theirs = flags(session, cast.advisor, open_cycle, on=after,
+                   members=MemberFilter(advisor=str(other.id)))
+    assert [m.organisation.id for m in theirs] == [cast.org_a.id]
+    unassigned = flags(session, cast.advisor, open_cycle, on=after,
+                       members=MemberFilter(advisor=UNASSIGNED))
+    assert cast.org_a.id not in {m.organisation.id for m in unassigned}
+
+
+@pytest.mark.parametrize("segment, matching, other", [
+    ({"service_type": ServiceType.KOSTSKOLE}, {"service_type": ServiceType.KOSTSKOLE}, {}),
+    ({"region": Region.NORDJYLLAND}, {"region": Region.NORDJYLLAND}, {}),
+    ({"size": SizeBand.LARGE}, {"places": 31}, {"places": 30}),
+])
+def test_segment_filters_keep_only_matching_members(session, cast, open_cycle, segment,
+                                                    matching, other):
+    wanted = make_organisation(session, **matching)
+    unwanted = make_organisation(session, **other)
+    after = open_cycle.deadline + timedelta(days=1)
+    found = {m.organisation.id for m in flags(session, cast.advisor, open_cycle, on=after,
+                                              members=MemberFilter(EVERYONE, **segment))}
+    assert wanted.id in found and unwanted.id not in found
+
+
+@pytest.mark.parametrize("role", ["alice", "board"])
+def test_only_staff_see_flags(session, cast, open_cycle, role):
+    with pytest.raises(Forbidden):
+        flags(session, getattr(cast, role), open_cycle)
