@@ -1,7 +1,8 @@
 """HTML routes for people: Jinja2 pages with HTMX, a package per audience.
 
 Pages every role shares sit here; `member/` holds the self-assessment, its results and
-the action plan; `admin/` the LOS administration. Route modules never import each other:
+the action plan; `advisor/` LOS advisors' work with members; `admin/` the LOS
+administration. Route modules never import each other:
 what two pages share lives in a view module (`*_view.py`, `view.py`) or in `forms.py` and
 `listing.py`.
 """
@@ -9,6 +10,7 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 from app.web import account, api_docs, catalogues, home
 from app.web.admin import audit, cycles, member_import, organisations, outbox, users
 from app.web.admin import catalogues as admin_catalogues
+from app.web.advisor import dossier, flags
 from app.web.member import actions, answers, evidence, form, injunction, results, submit
 
 web_routers = [
@@ -16,6 +18,8 @@ web_routers = [
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
     outbox.router, audit.router, cycles.router,
+    # LOS advisors
+    flags.router, dossier.router,
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, evidence.router,
     results.router, actions.router,

@@ -24,13 +24,16 @@ _environment = Environment(
 templates = Jinja2Blocks(env=_environment)
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda message: i18n.gettext(message),
-    lambda singular, plural, n: i18n.ngettext(singular, plural, n),
+    # Unformatted: Jinja's newstyle gettext fills in %(num)s and the other variables.
+    lambda singular, plural, n: i18n.translations(i18n.current_language.get()).ngettext(
+        singular, plural, n),
     newstyle=True,
 )
 templates.env.globals.update(
     format_day=i18n.format_day,
     format_moment=i18n.format_moment,
     format_number=i18n.format_number,
+    format_score=i18n.format_score,
     tr=i18n.localised,
 )
 
@@ -80,6 +83,8 @@ from app.models.vocabulary import (  # noqa: E402
     AssessmentStatus,
     AuditAction,
     AuditEntity,
+    CaseStatus,
+    ContactKind,
     CycleStatus,
     EvidenceKind,
     InjunctionKind,
@@ -97,9 +102,12 @@ templates.env.globals.update(
     CycleStatus=CycleStatus,
     EvidenceKind=EvidenceKind,
     InjunctionKind=InjunctionKind,
+    CaseStatus=CaseStatus,
+    ContactKind=ContactKind,
     OPEN_ACTION_STATUSES=OPEN_ACTION_STATUSES,
     service_type_label=service_type_label,
     region_label=region_label,
     role_label=role_label,
 )
-templates.env.filters.update(service_type=service_type_label, region=region_label, role=role_label)
+templates.env.filters.update(service_type=service_type_label, region=region_label, role=role_label,
+                             label=lambda value, enum: label_of(enum, value))

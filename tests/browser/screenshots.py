@@ -31,7 +31,7 @@ ACCOUNTS = [
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
     "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results")],
-    "advisor": [],
+    "advisor": [("flags", "/advisor/flags")],
     "board": [],
     "admin": [("audit", "/admin/audit")],
 }

@@ -29,6 +29,7 @@ from app.models import (
     Assessment,
     AssessmentRevision,
     CatalogueVersion,
+    ContactEntry,
     Cycle,
     Evidence,
     Indicator,
@@ -38,6 +39,7 @@ from app.models import (
     Reflection,
     Requirement,
     RequirementScore,
+    SupportCase,
     UserSession,
 )
 from app.models.vocabulary import Role
@@ -195,9 +197,20 @@ def filled(session, factory, evidence_dir):
         AssessmentRevision(assessment_id=assessment.id, number=1, submitted_at=MOMENT,
                            submitted_by_id=member.id,
                            snapshot={"answers": [{"score": 2, "comment": "ø"}], "mean": 0.1}),
+    ])
+    session.commit()
+    case = SupportCase(organisation_id=organisation.id, opened_on=date(2026, 5, 1),
+                       reason="Påbud «medicin»", injunction_kind="paabud",
+                       opened_by_id=advisor.id)
+    session.add(case)
+    session.commit()
+    session.add_all([
         Action(organisation_id=organisation.id, requirement_id=requirement.id,
-               assessment_id=assessment.id, title="Skriv rutine", due_on=date(2026, 6, 1),
-               created_by_id=advisor.id),
+               assessment_id=assessment.id, case_id=case.id, title="Skriv rutine",
+               due_on=date(2026, 6, 1), created_by_id=advisor.id),
+        ContactEntry(organisation_id=organisation.id, case_id=case.id, kind="call",
+                     happened_on=date(2026, 5, 2), by_id=advisor.id, by_name="Åse",
+                     note="Ring igen 👋", next_step="Møde"),
     ])
     session.commit()
 

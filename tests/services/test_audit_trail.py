@@ -16,6 +16,7 @@ from app.config import PROJECT_ROOT
 from app.models import Action, AuditEntry, Evidence, User
 from app.models.vocabulary import Role
 from app.services import actions, cycles, links, member_import, organisations, users
+from app.services.advisor import support
 from app.services.assessment import answers, carry_over, evidence, submission
 from app.services.assessment.start import start_assessment
 from app.services.catalogue import loading as catalogue_loading
@@ -236,7 +237,32 @@ def _import_members(w):
     return w.cast.admin
 
 
+def _open_case(w):
+    support.open_case(session=w.session, user=w.cast.advisor, organisation_id=w.cast.org_a.id,
+                      today=today(), data={"reason": "Påbud"})
+    return w.cast.advisor
+
+
+def _update_case(w):
+    case = support.open_case(session=w.session, user=w.cast.advisor,
+                             organisation_id=w.cast.org_a.id, today=today(),
+                             data={"reason": "Påbud"})
+    support.update_case(session=w.session, user=w.cast.admin, organisation_id=w.cast.org_a.id,
+                        case_id=case.id, today=today(),
+                        data={"status": "monitoring", "version": case.version})
+    return w.cast.admin
+
+
+def _add_contact(w):
+    support.add_contact(session=w.session, user=w.cast.advisor, organisation_id=w.cast.org_a.id,
+                        data={"kind": "call", "happened_on": today(), "note": "Samtale"})
+    return w.cast.advisor
+
+
 WRITES = {
+    "advisor.support.open_case": _open_case,
+    "advisor.support.update_case": _update_case,
+    "advisor.support.add_contact": _add_contact,
     "assessment.answers.save_answer": _answer,
     "assessment.answers.save_reflection": _reflection,
     "assessment.answers.save_injunction": _injunction,

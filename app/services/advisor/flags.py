@@ -63,8 +63,18 @@ POINTS = {
     "overdue": 1,
 }
 
-# Severity bands for the list's badge: (lowest sum, label).
-SEVERITY_LEVELS = ((6, N_("Høj")), (3, N_("Middel")), (1, N_("Lav")))
+POINT_LABELS = {
+    "injunction": N_("påbud eller skærpet tilsyn"),
+    "past_deadline": N_("ikke indsendt efter fristen"),
+    "near_deadline": N_("tæt på fristen og langt fra færdig"),
+    "low_requirement": N_("en fordring under grænsen"),
+    "declined": N_("en fordring, der er faldet"),
+    "low_indicator": N_("en lav indikator"),
+    "overdue": N_("handlinger over frist"),
+}
+
+# Severity bands for the list's badge: (lowest sum, key, label).
+SEVERITY_LEVELS = ((6, "high", N_("Høj")), (3, "medium", N_("Middel")), (1, "low", N_("Lav")))
 
 RULES = {
     FlagCode.LOW_SCORE: N_("En fordring under katalogets grænse (%(threshold)s), eller en "
@@ -116,8 +126,12 @@ class MemberFlags:
         return sum(reason.points for reason in self.reasons)
 
     @property
+    def level_key(self) -> str:
+        return next(key for lowest, key, _ in SEVERITY_LEVELS if self.severity >= lowest)
+
+    @property
     def level(self) -> str:
-        return next(gettext(label) for lowest, label in SEVERITY_LEVELS
+        return next(gettext(label) for lowest, _, label in SEVERITY_LEVELS
                     if self.severity >= lowest)
 
     @property
@@ -142,6 +156,15 @@ class FlagSettings:
                   "decline": format_score(self.decline), "days": self.deadline_days,
                   "percent": round(self.min_progress * 100)}
         return {code: gettext(text, **params) for code, text in RULES.items()}
+
+
+def points_explained() -> list[tuple[str, int]]:
+    """(what, points) for the page that explains the severity."""
+    return [(gettext(POINT_LABELS[name]), points) for name, points in POINTS.items()]
+
+
+def severity_bands() -> list[tuple[str, int]]:
+    return [(gettext(label), lowest) for lowest, _, label in SEVERITY_LEVELS]
 
 
 def threshold_of(session: Session, cycle: Cycle) -> int:

@@ -1,7 +1,5 @@
 """Admin: the audit trail – who changed what and when, filtered, 50 at a time, or as CSV."""
 
-import csv
-import io
 from datetime import date
 from typing import Annotated
 
@@ -12,6 +10,7 @@ from app.auth.deps import SessionDep, WebAdmin
 from app.i18n import format_moment
 from app.services.audit import AuditFilter, audit_entities, list_audit
 from app.services.organisations import organisation_choices
+from app.web.exports import csv_response
 from app.web.listing import PAGE_SIZE, PageNumber, Pagination
 from app.web.templating import render
 
@@ -58,20 +57,13 @@ def audit_csv(admin: WebAdmin, session: SessionDep, organisation_id: Organisatio
     """The same filter as the page, every matching row, newest first."""
     found = list_audit(session=session, user=admin, limit=CSV_LIMIT,
                        wanted=_filter(organisation_id, user_id, entity, since, until))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")  # Danish Excel opens semicolons as columns
-    writer.writerow(["tidspunkt", "bruger", "handling", "type", "id", "organisation_id",
-                     "felt", "før", "efter"])
-    for e in found.entries:
-        for field, (before, after) in (e.changes or {"": [None, None]}).items():
-            writer.writerow([format_moment(e.at), e.user_email or "(kommandolinje)", e.action,
-                             e.entity, e.entity_id, e.organisation_id or "", field,
-                             _cell(before), _cell(after)])
-    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="revisionsspor.csv"'})
+    rows = ([format_moment(e.at), e.user_email or "(kommandolinje)", e.action, e.entity,
+             e.entity_id, e.organisation_id or "", field, _text(before), _text(after)]
+            for e in found.entries
+            for field, (before, after) in (e.changes or {"": [None, None]}).items())
+    return csv_response("revisionsspor.csv", ["tidspunkt", "bruger", "handling", "type", "id",
+                                              "organisation_id", "felt", "før", "efter"], rows)
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting like a formula would run in Excel: make it plain text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _text(value) -> str:
+    return "" if value is None else str(value)

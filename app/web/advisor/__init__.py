@@ -1,0 +1,1 @@
+"""LOS advisors' pages: flagged members, the gap heatmap, the member dossier."""

@@ -1,0 +1,110 @@
+"""The flagged members: who needs an advisor this cycle and why, most severe first.
+
+Filters live in the URL; htmx swaps the results block when one changes, and without
+JavaScript the "Vis" button loads the same URL. CSV and Excel give exactly the filtered list.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from app.auth.deps import SessionDep, SettingsDep, WebAdvisor
+from app.clock import TodayDep
+from app.config import Settings
+from app.i18n import N_, gettext
+from app.models import User
+from app.models.vocabulary import FlagCode
+from app.services.advisor.flags import (
+    FlagSettings,
+    MemberFlags,
+    flagged_members,
+    points_explained,
+    severity_bands,
+    threshold_of,
+)
+from app.services.errors import FieldError, Invalid
+from app.services.organisations import active_advisors
+from app.web.advisor.member_filters import ListQuery, ListQueryDep, choices, chosen_cycle
+from app.web.exports import csv_response, xlsx_response
+from app.web.labels import region_label, service_type_label
+from app.web.listing import PAGE_SIZE, PageNumber, Pagination
+from app.web.templating import render
+
+router = APIRouter(prefix="/advisor/flags")
+
+Reason = Annotated[str, Query(max_length=40)]
+
+
+def _reason(value: str) -> FlagCode | None:
+    try:
+        return FlagCode(value) if value else None
+    except ValueError:
+        raise Invalid(N_("Filteret kan ikke bruges: %(fields)s"),
+                      [FieldError("reason", N_("Vælg en af mulighederne."))],
+                      params={"fields": "reason"}) from None
+
+
+def _flagged(session: Session, settings: Settings, user: User, query: ListQuery,
+             reason: FlagCode | None, today: date):
+    cycle = chosen_cycle(session, query, today)
+    if cycle is None:
+        return None, []
+    found = flagged_members(session=session, user=user, cycle=cycle, today=today,
+                            rules=FlagSettings.of(settings), members=query.members(user),
+                            codes=frozenset({reason}) if reason else frozenset())
+    return cycle, found
+
+
+@router.get("")
+def flags_page(request: Request, user: WebAdvisor, session: SessionDep, settings: SettingsDep,
+               today: TodayDep, query: ListQueryDep, reason: Reason = "",
+               page: PageNumber = 1) -> Response:
+    code = _reason(reason)
+    cycle, found = _flagged(session, settings, user, query, code, today)
+    filters = {**query.params(), "reason": reason}
+    pagination = Pagination(request.url.path, page, filters).with_total(len(found))
+    rules = FlagSettings.of(settings)
+    return render(request, "advisor/flags.html", {
+        "cycle": cycle, "members": found[pagination.offset:pagination.offset + PAGE_SIZE],
+        "total": len(found), "pagination": pagination, "query": query, "reason": reason,
+        "reasons": list(FlagCode), **choices(session, user),
+        "advisor_names": {a.id: a.name for a in active_advisors(session=session)},
+        "rule_texts": rules.rule_texts(threshold_of(session, cycle)) if cycle else {},
+        "points_explained": points_explained(), "severity_bands": severity_bands(),
+        "csv_url": Pagination(f"{request.url.path}.csv", 1, filters).url(1),
+        "xlsx_url": Pagination(f"{request.url.path}.xlsx", 1, filters).url(1),
+    }, block="results")
+
+
+def _table(session: Session, found: list[MemberFlags]) -> tuple[list[str], list[list]]:
+    names = {a.id: a.name for a in active_advisors(session=session)}
+    header = [gettext("Medlem"), gettext("Alvor"), gettext("Point"), gettext("Årsager"),
+              gettext("Konsulent"), gettext("Tilbudstype"), gettext("Region"),
+              gettext("Pladser")]
+    rows = [[m.organisation.name, m.level, m.severity,
+             " ".join(reason.text() for reason in m.reasons),
+             names.get(m.organisation.advisor_id, gettext("Ikke tildelt")),
+             service_type_label(m.organisation.service_type),
+             region_label(m.organisation.region), m.organisation.places] for m in found]
+    return header, rows
+
+
+def _filename(cycle, extension: str) -> str:
+    return f"flag-{cycle.year if cycle else 'ingen-runde'}.{extension}"
+
+
+@router.get(".csv")
+def flags_csv(user: WebAdvisor, session: SessionDep, settings: SettingsDep, today: TodayDep,
+              query: ListQueryDep, reason: Reason = "") -> Response:
+    cycle, found = _flagged(session, settings, user, query, _reason(reason), today)
+    return csv_response(_filename(cycle, "csv"), *_table(session, found))
+
+
+@router.get(".xlsx")
+def flags_xlsx(user: WebAdvisor, session: SessionDep, settings: SettingsDep, today: TodayDep,
+               query: ListQueryDep, reason: Reason = "") -> Response:
+    cycle, found = _flagged(session, settings, user, query, _reason(reason), today)
+    return xlsx_response(_filename(cycle, "xlsx"), gettext("Flag"), *_table(session, found))
