@@ -13,6 +13,8 @@ ADVISOR_RULES: list[Rule] = [
     ("GET", "/advisor/flags.csv", STAFF),
     ("GET", "/advisor/flags.xlsx", STAFF),
     ("GET", "/api/v1/flags", STAFF),
+    # The gap heatmap (app/web/advisor/heatmap.py)
+    ("GET", "/advisor/heatmap", STAFF),
     # The member dossier, its contact log and cases (app/web/advisor/dossier.py)
     ("GET", "/advisor/members/{org_a}", STAFF),
     ("POST", "/advisor/members/{org_a}/contacts", STAFF),

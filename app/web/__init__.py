@@ -10,7 +10,7 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 from app.web import account, api_docs, catalogues, home
 from app.web.admin import audit, cycles, member_import, organisations, outbox, users
 from app.web.admin import catalogues as admin_catalogues
-from app.web.advisor import dossier, flags
+from app.web.advisor import dossier, flags, heatmap
 from app.web.member import actions, answers, evidence, form, injunction, results, submit
 
 web_routers = [
@@ -19,7 +19,7 @@ web_routers = [
     admin_catalogues.router, member_import.router, organisations.router, users.router,
     outbox.router, audit.router, cycles.router,
     # LOS advisors
-    flags.router, dossier.router,
+    flags.router, heatmap.router, dossier.router,
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, evidence.router,
     results.router, actions.router,

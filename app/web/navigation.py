@@ -17,11 +17,12 @@ class NavItem:
 _MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.MEMBER: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
     Role.ADVISOR: [(N_("Forside"), "/"), (N_("Flag"), "/advisor/flags"),
-                   (N_("Kataloget"), "/catalogues")],
+                   (N_("Scorer"), "/advisor/heatmap"), (N_("Kataloget"), "/catalogues")],
     Role.BOARD: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
     Role.ADMIN: [
         (N_("Forside"), "/"),
         (N_("Flag"), "/advisor/flags"),
+        (N_("Scorer"), "/advisor/heatmap"),
         (N_("Medlemmer"), "/admin/organisations"),
         (N_("Brugere"), "/admin/users"),
         (N_("Kataloger"), "/admin/catalogues"),

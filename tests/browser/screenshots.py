@@ -31,11 +31,13 @@ ACCOUNTS = [
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
     "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results")],
-    "advisor": [("flags", "/advisor/flags")],
+    "advisor": [("flags", "/advisor/flags"), ("dossier", "{member}"),
+                ("heatmap", "/advisor/heatmap?sort=6")],
     "board": [],
     "admin": [("audit", "/admin/audit")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
+MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
 
 
 def _shoot(page: Page, path: Path) -> None:
@@ -76,6 +78,11 @@ def take_screenshots(outdir: Path) -> None:
                     for name, path in PAGES[role]:
                         if "{assessment}" in path and not found:
                             continue
+                        if "{member}" in path:  # the first member of the page before
+                            member = MEMBER_LINK.search(page.content())
+                            if not member:
+                                continue
+                            path = member.group(1)
                         page.goto(path.format(assessment=found.group(1) if found else ""))
                         _shoot(page, outdir / f"{role}-{name}-{size}.png")
                 page.goto("/docs")

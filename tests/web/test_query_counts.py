@@ -8,8 +8,8 @@ from app.main import create_app
 from app.models.vocabulary import Role
 
 
-def _queries(client, path: str) -> int:
-    response = client.get(path)
+def _queries(client, path: str, headers: dict | None = None) -> int:
+    response = client.get(path, headers=headers or {})
     assert response.status_code == 200, (path, response.status_code)
     return int(response.headers["x-query-count"])
 
@@ -46,3 +46,18 @@ def test_the_query_count_header_is_not_sent_in_production(app, client):
         response = prod_client.get("/login")
     assert "x-query-count" not in response.headers
     assert "x-query-count" in client.get("/login").headers
+
+
+@pytest.mark.parametrize("path", ["/advisor/flags", "/advisor/heatmap", "/advisor/heatmap?sort=3",
+                                  "/api/v1/flags"])
+def test_advisor_pages_cost_the_same_queries_for_ten_and_a_thousand_members(
+        path, login, cast, session, open_cycle):
+    from tests.conftest import api_token
+    from tests.web.advisor_pages import bulk_members
+
+    client = login(cast.advisor)
+    headers = api_token(client, cast.advisor.email) if path.startswith("/api/") else None
+    bulk_members(session, open_cycle, 10)
+    few = _queries(client, path, headers)
+    bulk_members(session, open_cycle, 990, seed=2)
+    assert _queries(client, path, headers) == few

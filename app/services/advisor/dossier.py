@@ -28,7 +28,7 @@ from app.services.advisor.support import get_member, list_cases, list_contacts
 from app.services.audit import AuditFilter, list_audit
 from app.services.catalogue.lineage import key_map
 
-AUDIT_SHOWN = 30
+AUDIT_SHOWN = 15
 
 
 @dataclass(frozen=True)
