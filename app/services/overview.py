@@ -37,14 +37,6 @@ def admin_overview(*, session: Session) -> AdminOverview:
                          pending, outbox)
 
 
-def organisations_for_advisor(*, session: Session, advisor: User) -> list[Organisation]:
-    return list(session.exec(
-        select(Organisation)
-        .where(Organisation.advisor_id == advisor.id, col(Organisation.active))
-        .order_by(Organisation.name)
-    ))
-
-
 def organisation_of(*, session: Session, user: User) -> Organisation | None:
     return session.get(Organisation, user.organisation_id) if user.organisation_id else None
 

@@ -7,6 +7,9 @@ from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.clock import TodayDep
 from app.models.vocabulary import Role
 from app.services import overview
+from app.services.advisor.flags import FlagSettings
+from app.services.advisor.home import advisor_home
+from app.services.cycles import current_cycle
 from app.web.labels import service_type_label
 from app.web.member.home_view import member_home
 from app.web.templating import render
@@ -21,8 +24,9 @@ def home(request: Request, user: WebUser, session: SessionDep, settings: Setting
     if role is Role.ADMIN:
         context = {"overview": overview.admin_overview(session=session)}
     elif role is Role.ADVISOR:
-        context = {"organisations": overview.organisations_for_advisor(session=session,
-                                                                       advisor=user)}
+        cycle = current_cycle(session=session, today=today)
+        context = {"home": advisor_home(session=session, user=user, cycle=cycle, today=today,
+                                        rules=FlagSettings.of(settings)), "today": today}
     elif role is Role.BOARD:
         groups = overview.members_by_service_type(session=session,
                                                   minimum=settings.anonymity_minimum)
