@@ -108,6 +108,13 @@ def format_score(value: float | None, signed: bool = False) -> str:
     return ("+" if value > 0 else "−") + text
 
 
+def possessive(name: str) -> str:
+    """"Egebos" in Danish ("Æblehaven Hus'" after s, x or z); "Egebo's" in English."""
+    if current_language.get() == DEFAULT_LANGUAGE:
+        return name + ("'" if name[-1:].lower() in "sxz" else "s")
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def localised(node, field: str):
     """A catalogue node's text in the current language, falling back to Danish."""
     language = current_language.get()

@@ -192,6 +192,9 @@ def results_context(page: ResultsPage, *, form: ActionForm | None = None,
         "summary": summary(page),
         "form": form, "action_message": message, "today": page.today,
         "can_plan": page.user.role in (Role.MEMBER, Role.ADVISOR, Role.ADMIN),
+        # LOS staff read about the member ("Egebos scorer"), members about themselves.
+        "staff": page.user.role in (Role.ADVISOR, Role.ADMIN),
+        "whose": i18n.possessive(view.organisation.name),
         **labels(),
     }
 
