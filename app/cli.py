@@ -21,10 +21,12 @@ cli = typer.Typer(cls=UserErrorsGroup, help="etik – LOS' etiske selvevaluering
 db_cli = typer.Typer(help="Database migrations", no_args_is_help=True)
 user_cli = typer.Typer(help="Users", no_args_is_help=True)
 members_cli = typer.Typer(help="Member organisations", no_args_is_help=True)
+notices_cli = typer.Typer(help="Notice emails", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(members_cli, name="members")
 cli.add_typer(catalogue_cli, name="catalogue")
+cli.add_typer(notices_cli, name="notices")
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -208,6 +210,20 @@ def restore(
                                evidence_dir=get_settings().var_dir / "evidence")
     typer.echo(" ".join(filter(None, [f"Restored {summary.describe()} from {file}.",
                                       summary.warning])))
+
+
+@notices_cli.command("send")
+def notices_send() -> None:
+    """Send the notices that are due: owners of newly assigned actions and of actions due
+    soon, and each advisor's daily digest. Safe to run every hour: nothing goes out twice."""
+    from app.clock import today
+    from app.services.advisor.notices import send_due_notices
+
+    with session_scope(_engine()) as session:
+        summary = send_due_notices(session=session, settings=get_settings(), today=today())
+    sent = summary.sent
+    typer.echo(f"Sent {summary.total} notices: {sent['assigned']} assigned, "
+               f"{sent['due_soon']} due soon, {sent['digest']} digests.")
 
 
 def main() -> None:

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     flag_decline: float = Field(default=1.0, gt=0, le=4)
     flag_deadline_days: int = Field(default=14, ge=0, le=365)
     flag_min_progress: float = Field(default=0.5, ge=0, le=1)
+    # `etik notices send` reminds an action's owner this many days before it is due.
+    notice_due_days: int = Field(default=3, ge=0, le=60)
 
     log_level: str = "INFO"
 

@@ -14,7 +14,7 @@ from app.models.audit import AuditEntry
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
-from app.models.support import ContactEntry, SupportCase
+from app.models.support import ContactEntry, NoticeSent, SupportCase
 from app.models.users import ApiToken, LoginAttempt, OneTimeLink, User, UserSession
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Indicator",
     "LoginAttempt",
     "NodeMapping",
+    "NoticeSent",
     "OneTimeLink",
     "Organisation",
     "OutboxMessage",

@@ -5,6 +5,7 @@ Both are internal to LOS: members never see them (services/advisor/ checks the r
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.db import metadata  # noqa: F401
@@ -48,4 +49,21 @@ class ContactEntry(SQLModel, table=True):
     by_name: str = Field(default="", max_length=200)  # kept if the user is deleted
     note: str = Field(max_length=5000)
     next_step: str = Field(default="", max_length=1000)
+    created_at: datetime = timestamp_field()
+
+
+class NoticeSent(SQLModel, table=True):
+    """One notice email claimed before it is sent: the unique key makes sending once-only.
+
+    Keys name what the notice is about, e.g. "assigned:17:ea@egebo.dk" or
+    "digest:4:2026-12-01", so a cron job that runs every hour sends nothing twice.
+    """
+
+    __tablename__ = "notice_sent"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    recipient: str = Field(max_length=254)
+    # What a digest reported, so the next one says only what is new.
+    payload: dict = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = timestamp_field()

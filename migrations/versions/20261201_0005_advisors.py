@@ -1,4 +1,4 @@
-"""advisors: support cases, contact log, actions linked to a case
+"""advisors: support cases, contact log, actions linked to a case, notices sent once
 
 Revision ID: 0005_advisors
 Revises: 0004_audit
@@ -63,6 +63,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contact_entry_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_entry_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('notice_sent',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('created_at', app.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_sent')),
+    sa.UniqueConstraint('key', name=op.f('uq_notice_sent_key'))
+    )
     with op.batch_alter_table('action', schema=None) as batch_op:
         batch_op.add_column(sa.Column('case_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_action_case_id'), ['case_id'], unique=False)
@@ -82,6 +91,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contact_entry_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_contact_entry_case_id'))
 
+    op.drop_table('notice_sent')
     op.drop_table('contact_entry')
     with op.batch_alter_table('support_case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_support_case_status'))

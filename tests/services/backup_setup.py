@@ -34,6 +34,7 @@ from app.models import (
     Evidence,
     Indicator,
     LoginAttempt,
+    NoticeSent,
     OneTimeLink,
     OutboxMessage,
     Reflection,
@@ -168,6 +169,8 @@ def filled(session, factory, evidence_dir):
         LoginAttempt(email="nogen@test.example", client="203.0.113.9", attempted_at=MOMENT),
         OutboxMessage(recipient=member.email, subject="Velkommen", body="Hej 👋\nfø",
                       sent_at=MOMENT, error=""),
+        NoticeSent(key="digest:1:2026-03-14", recipient="a@test.example",
+                   payload={"7": ["low_score"]}),
     ])
     cycle = Cycle(year=2026, catalogue_version_id=catalogue.id, opens_on=date(2026, 2, 1),
                   deadline=date(2026, 4, 30))

@@ -1,0 +1,138 @@
+"""Notices by email: an action's owner when assigned and before it is due; each advisor's digest.
+
+`etik notices send` calls send_due_notices, safe to run from cron every hour: each notice
+is first claimed by inserting its key into notice_sent (unique), and only the run whose
+claim commits sends it. A crash between claim and send loses that one notice rather than
+ever sending it twice. Every message also lands in the outbox (services/mail.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.i18n import N_, format_day, gettext, ngettext
+from app.models import Action, NoticeSent, Organisation, User
+from app.models.vocabulary import OPEN_ACTION_STATUSES, Role
+from app.services.advisor.flags import FlagSettings, flagged_members
+from app.services.advisor.segments import MemberFilter
+from app.services.cycles import current_cycle
+from app.services.mail import send_mail
+
+
+@dataclass
+class NoticeSummary:
+    sent: dict[str, int] = field(default_factory=lambda: {"assigned": 0, "due_soon": 0,
+                                                          "digest": 0})
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+
+def send_due_notices(*, session: Session, settings: Settings, today: date) -> NoticeSummary:
+    summary = NoticeSummary()
+    actions = session.exec(
+        select(Action, Organisation.name)
+        .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
+        .where(col(Action.status).in_(OPEN_ACTION_STATUSES), Action.owner_email != "")
+        .order_by(Action.id)
+    ).all()
+    soon = today + timedelta(days=settings.notice_due_days)
+    for action, organisation_name in actions:
+        url = f"{settings.base_url.rstrip('/')}/assessments/{action.assessment_id}/results" \
+              f"#action-{action.id}" if action.assessment_id else settings.base_url
+        if _claim(session, f"assigned:{action.id}:{action.owner_email}", action.owner_email):
+            _send(session, settings, action.owner_email,
+                  gettext("Du er ansvarlig for en handling: %(title)s", title=action.title),
+                  gettext("Du er sat som ansvarlig for handlingen »%(title)s« hos %(member)s."
+                          "\n\nFrist: %(due)s\n\nSe handlingen: %(url)s",
+                          title=action.title, member=organisation_name, url=url,
+                          due=format_day(action.due_on) if action.due_on else "–"))
+            summary.sent["assigned"] += 1
+        if action.due_on and today <= action.due_on <= soon and _claim(
+                session, f"due_soon:{action.id}:{action.due_on.isoformat()}",
+                action.owner_email):
+            _send(session, settings, action.owner_email,
+                  gettext("Frist %(due)s: %(title)s", due=format_day(action.due_on),
+                          title=action.title),
+                  gettext("Handlingen »%(title)s« hos %(member)s har frist %(due)s."
+                          "\n\nSe handlingen: %(url)s", title=action.title,
+                          member=organisation_name, due=format_day(action.due_on), url=url))
+            summary.sent["due_soon"] += 1
+    summary.sent["digest"] = _digests(session, settings, today)
+    return summary
+
+
+def _digests(session: Session, settings: Settings, today: date) -> int:
+    """Each advisor, once a day: flags new since their last digest, and late actions."""
+    cycle = current_cycle(session=session, today=today)
+    sent = 0
+    advisors = session.exec(select(User).where(User.role == Role.ADVISOR, col(User.active))
+                            .order_by(User.id)).all()
+    for advisor in advisors:
+        key = f"digest:{advisor.id}:{today.isoformat()}"
+        if session.exec(select(NoticeSent.id).where(NoticeSent.key == key)).first():
+            continue
+        flagged = flagged_members(session=session, user=advisor, cycle=cycle, today=today,
+                                  rules=FlagSettings.of(settings),
+                                  members=MemberFilter()) if cycle else []
+        now = {str(m.organisation.id): sorted(m.codes) for m in flagged}
+        before = _last_digest(session, advisor)
+        new = [m for m in flagged
+               if set(now[str(m.organisation.id)]) - set(before.get(str(m.organisation.id), []))]
+        late = session.exec(
+            select(Action, Organisation.name)
+            .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
+            .where(MemberFilter().where(advisor), col(Action.status).in_(OPEN_ACTION_STATUSES),
+                   col(Action.due_on) < today).order_by(Action.due_on)).all()
+        if not new and not late:
+            continue
+        if not _claim(session, key, advisor.email, payload=now):
+            continue
+        lines = [gettext("Nye flag:")] if new else []
+        lines += [f"- {m.organisation.name}: " + " ".join(r.text() for r in m.reasons)
+                  for m in new]
+        if late:
+            lines += ["", gettext("Handlinger over frist:")]
+            lines += [f"- {name}: {action.title} ({format_day(action.due_on)})"
+                      for action, name in late]
+        lines += ["", f"{settings.base_url.rstrip('/')}/advisor/flags"]
+        _send(session, settings, advisor.email,
+              ngettext("etik: %(num)s medlem med nye flag", "etik: %(num)s medlemmer med nye flag",
+                       len(new)) + " · " + ngettext("%(num)s handling over frist",
+                                                    "%(num)s handlinger over frist", len(late)),
+              "\n".join(lines))
+        sent += 1
+    return sent
+
+
+def _last_digest(session: Session, advisor: User) -> dict:
+    row = session.exec(select(NoticeSent).where(
+        col(NoticeSent.key).startswith(f"digest:{advisor.id}:"))
+        .order_by(col(NoticeSent.id).desc())).first()
+    return row.payload if row else {}
+
+
+def _claim(session: Session, key: str, recipient: str, payload: dict | None = None) -> bool:
+    """True for the one run that records the notice first."""
+    if session.exec(select(NoticeSent.id).where(NoticeSent.key == key)).first():
+        return False
+    session.add(NoticeSent(key=key, recipient=recipient, payload=payload or {}))
+    try:
+        session.commit()
+    except IntegrityError:  # another run claimed it between our check and our insert
+        session.rollback()
+        return False
+    return True
+
+
+def _send(session: Session, settings: Settings, recipient: str, subject: str,
+          body: str) -> None:
+    send_mail(session=session, settings=settings, recipient=recipient, subject=subject,
+              body=body + "\n\n" + gettext(FOOTER))
+
+
+FOOTER = N_("Sendt af etik, LOS' etiske selvevaluering.")
