@@ -150,6 +150,9 @@ RULES += [
     ("GET", "/api/v1/audit", ADMIN),
     ("GET", "/admin/audit", ADMIN),
     ("GET", "/admin/audit.csv", ADMIN),
+    # Advisors' members, assigned in bulk (app/web/admin/assignments.py)
+    ("GET", "/admin/assignments", ADMIN),
+    ("POST", "/admin/assignments", ADMIN),
     # Annual cycles (app/web/admin/cycles.py)
     ("GET", "/admin/cycles", ADMIN),
     ("POST", "/admin/cycles", ADMIN),

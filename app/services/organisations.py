@@ -39,7 +39,7 @@ class OrganisationInput(BaseModel):
         return None if value in ("", None) else value
 
 
-def _check_advisor(session: Session, advisor_id: int | None) -> None:
+def check_advisor(session: Session, advisor_id: int | None) -> None:
     if advisor_id is None:
         return
     advisor = session.get(User, advisor_id)
@@ -52,7 +52,7 @@ def create_organisation(*, session: Session, user: User | None,
                         data: dict | OrganisationInput) -> Organisation:
     require_admin(user)
     values = parse_input(OrganisationInput, data)
-    _check_advisor(session, values.advisor_id)
+    check_advisor(session, values.advisor_id)
     organisation = Organisation(**values.model_dump())
     session.add(organisation)
     session.flush()
@@ -80,7 +80,7 @@ def update_organisation(*, session: Session, user: User | None, organisation_id:
     require_admin(user)
     organisation = get_organisation(session=session, organisation_id=organisation_id)
     values = parse_input(OrganisationInput, data)
-    _check_advisor(session, values.advisor_id)
+    check_advisor(session, values.advisor_id)
     before = fields_of(organisation, list(values.model_dump()))
     for name, value in values.model_dump().items():
         setattr(organisation, name, value)

@@ -8,7 +8,15 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 """
 
 from app.web import account, api_docs, catalogues, home
-from app.web.admin import audit, cycles, member_import, organisations, outbox, users
+from app.web.admin import (
+    assignments,
+    audit,
+    cycles,
+    member_import,
+    organisations,
+    outbox,
+    users,
+)
 from app.web.admin import catalogues as admin_catalogues
 from app.web.advisor import dossier, flags, heatmap
 from app.web.member import actions, answers, evidence, form, injunction, results, submit
@@ -17,7 +25,7 @@ web_routers = [
     account.router, home.router, api_docs.router, catalogues.router,
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
-    outbox.router, audit.router, cycles.router,
+    outbox.router, audit.router, cycles.router, assignments.router,
     # LOS advisors
     flags.router, heatmap.router, dossier.router,
     # The member's self-assessment

@@ -25,6 +25,7 @@ _MENUS: dict[Role, list[tuple[str, str]]] = {
         (N_("Scorer"), "/advisor/heatmap"),
         (N_("Medlemmer"), "/admin/organisations"),
         (N_("Brugere"), "/admin/users"),
+        (N_("Konsulenter"), "/admin/assignments"),
         (N_("Kataloger"), "/admin/catalogues"),
         (N_("Runder"), "/admin/cycles"),
         (N_("Udbakke"), "/admin/outbox"),

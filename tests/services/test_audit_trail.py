@@ -15,7 +15,15 @@ from app.clock import today
 from app.config import PROJECT_ROOT
 from app.models import Action, AuditEntry, Evidence, User
 from app.models.vocabulary import Role
-from app.services import actions, cycles, links, member_import, organisations, users
+from app.services import (
+    actions,
+    assignments,
+    cycles,
+    links,
+    member_import,
+    organisations,
+    users,
+)
 from app.services.advisor import support
 from app.services.assessment import answers, carry_over, evidence, submission
 from app.services.assessment.start import start_assessment
@@ -259,7 +267,14 @@ def _add_contact(w):
     return w.cast.advisor
 
 
+def _assign(w):
+    assignments.assign_advisor(session=w.session, user=w.cast.admin,
+                               data={"advisor_id": w.cast.advisor.id})
+    return w.cast.admin
+
+
 WRITES = {
+    "assignments.assign_advisor": _assign,
     "advisor.support.open_case": _open_case,
     "advisor.support.update_case": _update_case,
     "advisor.support.add_contact": _add_contact,
