@@ -39,6 +39,7 @@ from app.services.assessment.view import indicators_in_scope
 from app.services.catalogue.loading import load_catalogues
 from app.services.catalogue.versions import latest_assessment_catalogue
 from app.services.cycles import create_cycle
+from app.services.demo_support import add_support_story
 from app.services.errors import Invalid
 
 DEMO_DOMAIN = "example.org"
@@ -108,6 +109,7 @@ class DemoSummary:
     users: list[tuple[str, str]]  # (email, role)
     cycles: list[int] = field(default_factory=list)  # years
     states: dict[str, int] = field(default_factory=dict)  # this year's state -> members
+    cases: int = 0  # support cases the advisors have
 
 
 def demo_is_loaded(session: Session) -> bool:
@@ -136,6 +138,9 @@ def load_demo(*, session: Session, password: str, members: int = 40, years: int 
     for number, member in enumerate(people, start=1):
         story.member(number, member, cycles)
     summary.states = story.state_counts
+    organisations = [session.get(Organisation, member.organisation_id) for member in people]
+    summary.cases = add_support_story(session=session, today=today, advisor=staff["advisor"],
+                                      cycle=cycles[-1], members=organisations)
     return summary
 
 

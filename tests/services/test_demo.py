@@ -197,3 +197,28 @@ def test_the_demo_logins_use_the_demo_password(demo):
     admin = demo.exec(select(User).where(User.email == "admin@example.org")).one()
     assert verify_password(PASSWORD, member.password_hash)[0]
     assert admin.password_hash == member.password_hash  # hashed once, on purpose
+
+
+def test_advisors_have_open_monitored_and_closed_cases_with_contacts(demo):
+    from app.models import ContactEntry, SupportCase
+
+    cases = demo.exec(select(SupportCase)).all()
+    assert {"open", "monitoring", "closed"} <= {c.status for c in cases}
+    assert any(c.injunction_kind == "paabud" for c in cases)
+    assert all(c.outcome for c in cases if c.status == "closed")
+    assert demo.exec(select(ContactEntry)).all()
+
+
+def test_the_demo_shows_every_flag_reason_in_one_cycle_or_another(demo):
+    from app.models.vocabulary import FlagCode, Role
+    from app.services.advisor.flags import FlagSettings, flagged_members
+    from app.services.advisor.segments import MemberFilter
+
+    admin = demo.exec(select(User).where(User.role == Role.ADMIN)).first()
+    cycles = {c.year: c for c in demo.exec(select(Cycle))}
+    codes = set()
+    for cycle in cycles.values():
+        for member in flagged_members(session=demo, user=admin, cycle=cycle, today=TODAY,
+                                      rules=FlagSettings(), members=MemberFilter("")):
+            codes |= set(member.codes)
+    assert codes == set(FlagCode)
