@@ -30,6 +30,7 @@ def test_the_dossier_sets_every_cycle_side_by_side(advisor, cast, history, open_
     assert "6. Kompetencer" in html
     assert "4,0" in html and "2,0" in html
     assert "Alice Medlem" in html  # whom to contact
+    assert f'href="/assessments/{history.id}/report"' in html  # comments and evidence
     assert f'href="/assessments/{history.id}/history#reopen-heading"' in html
 
 
