@@ -20,6 +20,7 @@ ADVISOR_RULES: list[Rule] = [
     ("POST", "/advisor/members/{org_a}/contacts", STAFF),
     ("POST", "/advisor/members/{org_a}/cases", STAFF),
     ("POST", "/advisor/members/{org_a}/cases/{case}", STAFF),
+    ("POST", "/advisor/members/{org_a}/actions", STAFF),
     # The same, JSON (app/api/support.py)
     ("GET", "/api/v1/organisations/{org_a}/cases", STAFF),
     ("POST", "/api/v1/organisations/{org_a}/cases", STAFF),

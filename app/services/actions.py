@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Action, Assessment, CatalogueVersion, Organisation, Requirement, User
+from app.models import (
+    Action,
+    Assessment,
+    CatalogueVersion,
+    Organisation,
+    Requirement,
+    SupportCase,
+    User,
+)
 from app.models.base import utcnow
 from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionStatus, Role
 from app.services import audit
@@ -21,7 +29,7 @@ from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFou
 from app.services.validation import parse_input
 
 ACTION_FIELDS = ("title", "description", "owner_email", "due_on", "priority", "status",
-                 "comment", "requirement_id", "assessment_id")
+                 "comment", "requirement_id", "assessment_id", "case_id")
 NOT_FOUND = N_("Handlingen findes ikke.")
 NOT_SAVED = N_("Handlingen blev ikke gemt. Ret det markerede.")
 CONFLICT = N_("En anden har ændret handlingen, efter du åbnede siden. Se den nye udgave, og "
@@ -55,8 +63,10 @@ class ActionInput(BaseModel):
     owner_email: str = Field(default="", max_length=254)
     due_on: date | None = None
     priority: ActionPriority = ActionPriority.NORMAL
+    case_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
+                                description="A support case it follows up (LOS staff only)")
 
-    @field_validator("requirement_id", "assessment_id", "due_on", mode="before")
+    @field_validator("requirement_id", "assessment_id", "due_on", "case_id", mode="before")
     @classmethod
     def _blank_is_none(cls, value):
         return _blank_to_none(value)
@@ -166,6 +176,17 @@ def _latest_version(session: Session, organisation_id: int) -> int | None:
         col(CatalogueVersion.published_on).desc(), col(CatalogueVersion.id).desc())).first()
 
 
+def _check_case(session: Session, user: User, values: ActionInput) -> None:
+    """Cases are LOS' own: only staff link an action to one, of the same member."""
+    if values.case_id is None:
+        return
+    case = session.get(SupportCase, values.case_id)
+    if user.role not in (Role.ADVISOR, Role.ADMIN) or case is None or (
+            case.organisation_id != values.organisation_id):
+        raise Invalid(NOT_SAVED, [FieldError("case_id", N_("Sagen findes ikke hos dette "
+                                                           "medlem."))])
+
+
 def create_action(*, session: Session, user: User, data: dict | ActionInput,
                   today: date) -> Action:
     values = parse_input(ActionInput, data, NOT_SAVED)
@@ -175,6 +196,7 @@ def create_action(*, session: Session, user: User, data: dict | ActionInput,
     if values.due_on is not None and values.due_on < today:
         raise Invalid(NOT_SAVED, [FieldError("due_on", N_("Fristen ligger før i dag."))])
     requirement_id, assessment_id = _requirement(session, values)
+    _check_case(session, user, values)
     action = Action(**values.model_dump(exclude={"requirement_id", "assessment_id"}),
                     requirement_id=requirement_id, assessment_id=assessment_id,
                     created_by_id=user.id)

@@ -32,7 +32,7 @@ def test_from_a_gap_in_the_heatmap_the_advisor_plans_an_action_the_member_sees(
     page.wait_for_url(re.compile(r"sort=1"))  # htmx pushed the sort into the address
     page.locator("table.heatmap tbody th a").first.click()
     expect(page.get_by_role("heading", name="Alfa Opholdssted")).to_be_visible()
-    page.get_by_role("link", name="Opret en handling").click()
+    page.get_by_role("link", name="Se resultatet").click()
     gap_block = page.locator("#gap-1")
     gap_block.get_by_text("Tilføj handling").click()
     gap_block.get_by_label("Hvad vil I gøre?").fill("Skoleplan for hvert barn")

@@ -107,3 +107,41 @@ def test_members_never_see_the_contact_log_or_cases(advisor, login, cast, histor
                  f"/assessments/{history.id}/submit"):
         page = alice.get(path).text
         assert "Intern note" not in page and "Intern sag" not in page, path
+
+
+def test_an_action_is_planned_from_a_case_and_linked_to_it(advisor, cast, session, history):
+    from app.models import Action
+
+    base = f"/advisor/members/{cast.org_a.id}"
+    _post(advisor, f"{base}/cases", reason="Påbud om medicin")
+    case = session.exec(select(SupportCase)).one()
+    html = advisor.get(f"{base}?case={case.id}").text
+    assert f'<option value="{case.id}" selected>' in html
+    response = _post(advisor, f"{base}/actions", title="Ny medicininstruks",
+                     requirement_id="efk.sundhed", owner_email="leder@alfa.example",
+                     due_on="", case_id=str(case.id))
+    assert response.status_code == 303
+    action = session.exec(select(Action).where(Action.title == "Ny medicininstruks")).one()
+    assert action.case_id == case.id and action.requirement_id is not None
+    assert "Ny medicininstruks" in advisor.get(base).text
+
+
+def test_an_action_without_a_title_is_refused_and_keeps_the_rest(advisor, cast, history):
+    response = _post(advisor, f"/advisor/members/{cast.org_a.id}/actions", title="",
+                     owner_email="leder@alfa.example", due_on="", requirement_id="", case_id="")
+    assert response.status_code == 422
+    assert 'value="leder@alfa.example"' in response.text
+
+
+def test_a_member_cannot_link_an_action_to_a_case(client, cast, session, history):
+    from tests.conftest import api_token
+
+    case = SupportCase(organisation_id=cast.org_a.id, opened_on=history.created_at.date(),
+                       reason="Intern")
+    session.add(case)
+    session.commit()
+    response = client.post("/api/v1/actions", json={
+        "organisation_id": cast.org_a.id, "title": "Forsøg", "case_id": case.id},
+        headers=api_token(client, cast.alice.email))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "case_id"]

@@ -14,6 +14,7 @@ from app.auth.deps import SessionDep, WebAdvisor
 from app.clock import TodayDep
 from app.models import User
 from app.models.vocabulary import CaseStatus, ContactKind, InjunctionKind
+from app.services.actions import create_action
 from app.services.advisor import support
 from app.services.advisor.dossier import load_dossier
 from app.services.errors import Conflict, Invalid
@@ -25,6 +26,7 @@ router = APIRouter(prefix="/advisor/members/{organisation_id}")
 CONTACT_FIELDS = ("kind", "happened_on", "note", "next_step", "case_id")
 CASE_FIELDS = ("reason", "injunction_kind", "next_contact_on")
 CASE_UPDATE_FIELDS = ("status", "next_contact_on", "outcome", "version")
+ACTION_FIELDS = ("title", "requirement_id", "owner_email", "due_on", "case_id")
 
 
 def _page(request: Request, session: Session, user: User, organisation_id: int,
@@ -40,6 +42,8 @@ def _page(request: Request, session: Session, user: User, organisation_id: int,
             "kind": ContactKind.CALL, "happened_on": today.isoformat()}, "errors": {}},
         "case_form": forms.get("case_form") or {"values": {}, "errors": {}},
         "case_update": forms.get("case_update"),
+        "action_form": forms.get("action_form") or {
+            "values": {"case_id": request.query_params.get("case", "")}, "errors": {}},
     }, status_code=status_code)
 
 
@@ -101,3 +105,20 @@ def update_case(request: Request, organisation_id: int, case_id: int, user: WebA
                                           conflict=isinstance(exc, Conflict)))
     return RedirectResponse(f"/advisor/members/{organisation_id}?saved=case-{case_id}"
                             f"#case-{case_id}", status_code=303)
+
+
+@router.post("/actions")
+def add_action(request: Request, organisation_id: int, user: WebAdvisor, session: SessionDep,
+               today: TodayDep, form: FormDep) -> Response:
+    """A follow-up action for the member, from a case or on its own."""
+    values = texts_of(form, ACTION_FIELDS)
+    support.get_member(session=session, user=user, organisation_id=organisation_id)
+    try:
+        create_action(session=session, user=user, today=today, data={
+            **values, "organisation_id": organisation_id})
+    except Invalid as exc:
+        session.rollback()
+        return _page(request, session, user, organisation_id, today,
+                     status_code=refusal_status(exc), action_form=_refused(exc, values))
+    return RedirectResponse(f"/advisor/members/{organisation_id}?saved=action#actions",
+                            status_code=303)
