@@ -67,7 +67,10 @@ def test_a_low_indicator_in_a_requirement_that_is_not_low_is_named(session, cast
                                                   "version": assessment.version})
     submit(session=session, assessment_id=assessment.id, user=cast.alice, version=saved.version)
     found = reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a)
-    assert (FlagCode.LOW_SCORE, f"Indikator {first.ref} er scoret 1.") in found
+    number = next(r.number for r in session.exec(select(Requirement))
+                  if r.id == first.requirement_id)
+    assert (FlagCode.LOW_SCORE,
+            f"Fordring {number}: indikator {first.ref} er scoret 2 eller lavere.") in found
 
 
 def test_not_relevant_never_counts_as_low(session, cast, open_cycle):

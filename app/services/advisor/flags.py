@@ -32,7 +32,6 @@ from app.models import (
     Action,
     Answer,
     Assessment,
-    CatalogueVersion,
     Cycle,
     Indicator,
     Organisation,
@@ -51,7 +50,7 @@ from app.models.vocabulary import (
 from app.services.access import require_staff
 from app.services.advisor.segments import MemberFilter
 from app.services.catalogue.lineage import key_map
-from app.services.catalogue.versions import model_of
+from app.services.catalogue.versions import model_of_version
 
 POINTS = {
     "injunction": 4,
@@ -181,7 +180,7 @@ def severity_bands() -> list[tuple[str, int]]:
 
 
 def threshold_of(session: Session, cycle: Cycle) -> int:
-    return model_of(session.get(CatalogueVersion, cycle.catalogue_version_id)).scale.threshold
+    return model_of_version(session, cycle.catalogue_version_id).scale.threshold
 
 
 def flagged_members(*, session: Session, user: User, cycle: Cycle, today: date,
@@ -192,7 +191,8 @@ def flagged_members(*, session: Session, user: User, cycle: Cycle, today: date,
     where = members.where(user)
     threshold = threshold_of(session, cycle)
     flags: dict[int, MemberFlags] = {}
-    rows = session.exec(
+    rows = _rows(
+        session,
         select(Organisation.id, Organisation.name, Organisation.service_type,
                Organisation.region, Organisation.places, Organisation.advisor_id,
                Assessment.id, Assessment.submitted_at, Assessment.answered_count,
@@ -200,8 +200,7 @@ def flagged_members(*, session: Session, user: User, cycle: Cycle, today: date,
                Assessment.injunction_kind)
         .join(Assessment, and_(col(Assessment.organisation_id) == col(Organisation.id),
                                Assessment.cycle_id == cycle.id), isouter=True)
-        .where(where)
-    ).all()
+        .where(where))
     for row in rows:
         member = MemberFlags(Member(*row[:6]), row[6])
         flags[member.organisation.id] = member
@@ -259,38 +258,51 @@ def _missing_and_reported(member: MemberFlags, state: _AssessmentState, cycle: C
 def _low_scores(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, where,
                 threshold: int, rules: FlagSettings) -> None:
     submitted = and_(Assessment.cycle_id == cycle.id, col(Assessment.submitted_at).is_not(None))
-    low_requirements = session.exec(
+    low_requirements = _rows(
+        session,
         select(Assessment.organisation_id, Requirement.key, Requirement.number,
                RequirementScore.score)
+        .select_from(RequirementScore)
         .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
         .where(submitted, where, col(RequirementScore.score) < threshold)
-        .order_by(Requirement.number)
-    ).all()
-    low = set()
+        .order_by(Requirement.number))
     for organisation_id, key, number, score in low_requirements:
-        low.add((organisation_id, key))
         flags[organisation_id].reasons.append(FlagReason(
             FlagCode.LOW_SCORE, POINTS["low_requirement"],
             N_("Fordring %(number)s ligger på %(score)s (under %(threshold)s)."),
             {"number": number, "score": float(score), "threshold": threshold}, key))
-    low_indicators = session.exec(
-        select(Assessment.organisation_id, Requirement.key, Indicator.ref, Answer.score)
+    # Low indicators in a requirement that is not low itself, one reason per requirement.
+    low_indicators = _rows(
+        session,
+        select(Assessment.organisation_id, Requirement.key, Requirement.number,
+               func.count(), func.aggregate_strings(Indicator.ref, ", "))
+        .select_from(Answer)
         .join(Assessment, col(Assessment.id) == col(Answer.assessment_id))
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .join(Indicator, col(Indicator.id) == col(Answer.indicator_id))
         .join(Requirement, col(Requirement.id) == col(Indicator.requirement_id))
+        .join(RequirementScore, and_(
+            col(RequirementScore.assessment_id) == col(Assessment.id),
+            col(RequirementScore.requirement_id) == col(Requirement.id)))
         .where(submitted, where, col(Answer.score).is_not(None),
-               col(Answer.score) <= rules.low_indicator)
-        .order_by(Indicator.position)
-    ).all()
-    for organisation_id, key, ref, score in low_indicators:
-        if (organisation_id, key) not in low:  # its requirement already says it
-            flags[organisation_id].reasons.append(FlagReason(
-                FlagCode.LOW_SCORE, POINTS["low_indicator"],
-                N_("Indikator %(ref)s er scoret %(score)s."), {"ref": ref, "score": score},
-                key))
+               col(Answer.score) <= rules.low_indicator,
+               col(RequirementScore.score) >= threshold)
+        .group_by(Assessment.organisation_id, Requirement.key, Requirement.number)
+        .order_by(Requirement.number))
+    for organisation_id, key, number, count, refs in low_indicators:
+        flags[organisation_id].reasons.append(FlagReason(
+            FlagCode.LOW_SCORE, POINTS["low_indicator"],
+            NP_("Fordring %(number)s: indikator %(refs)s er scoret %(low)s eller lavere.",
+                "Fordring %(number)s: indikatorerne %(refs)s er scoret %(low)s eller lavere."),
+            {"number": number, "refs": ", ".join(sorted(refs.split(", "))),
+             "low": rules.low_indicator}, key, count=count))
+
+
+def _rows(session: Session, statement) -> list:
+    """Plain rows through the connection: ORM row processing costs more than the query."""
+    return session.connection().execute(statement).all()
 
 
 def _declines(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, where,
@@ -357,7 +369,7 @@ def _declines(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, whe
                    where,
                    col(RequirementScore.score) <= previous_score.c.score - rules.decline)
             .order_by(Requirement.number))
-        for organisation_id, key, number, before, after in session.exec(statement).all():
+        for organisation_id, key, number, before, after in _rows(session, statement):
             flags[organisation_id].reasons.append(FlagReason(
                 FlagCode.DECLINED, POINTS["declined"],
                 N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),

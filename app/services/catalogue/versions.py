@@ -39,6 +39,15 @@ def model_of(row: CatalogueVersion) -> Catalogue:
     return model
 
 
+def model_of_version(session: Session, version_id: int) -> Catalogue:
+    """model_of() by id, reading the large document column only the first time: a stored
+    version never changes, so its parsed model can be kept by (id, content hash)."""
+    content_hash = session.exec(select(CatalogueVersion.content_hash)
+                                .where(CatalogueVersion.id == version_id)).one()
+    model = _parsed.get((version_id, content_hash))
+    return model if model is not None else model_of(session.get(CatalogueVersion, version_id))
+
+
 def list_versions(*, session: Session) -> list[VersionSummary]:
     counts = dict(session.exec(
         select(Requirement.catalogue_version_id, func.count())
