@@ -215,7 +215,8 @@ def restore(
 @notices_cli.command("send")
 def notices_send() -> None:
     """Send the notices that are due: owners of newly assigned actions and of actions due
-    soon, and each advisor's daily digest. Safe to run every hour: nothing goes out twice."""
+    soon, members not yet submitted before the deadline, and each advisor's daily digest.
+    Safe to run every hour: nothing goes out twice."""
     from app.clock import today
     from app.services.advisor.notices import send_due_notices
 
@@ -223,7 +224,8 @@ def notices_send() -> None:
         summary = send_due_notices(session=session, settings=get_settings(), today=today())
     sent = summary.sent
     typer.echo(f"Sent {summary.total} notices: {sent['assigned']} assigned, "
-               f"{sent['due_soon']} due soon, {sent['digest']} digests.")
+               f"{sent['due_soon']} due soon, {sent['deadline']} deadline reminders, "
+               f"{sent['digest']} digests.")
 
 
 def main() -> None:

@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     flag_min_progress: float = Field(default=0.5, ge=0, le=1)
     # `etik notices send` reminds an action's owner this many days before it is due.
     notice_due_days: int = Field(default=3, ge=0, le=60)
+    # ...and reminds members that have not submitted this many days before the deadline.
+    reminder_days: list[int] = Field(default=[14, 3])
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _reminder_days_from_text(cls, value):
+        # ETIK_REMINDER_DAYS=14,3 (pydantic-settings would want JSON for a list).
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
 
     log_level: str = "INFO"
 

@@ -1,4 +1,5 @@
-"""Notices by email: an action's owner when assigned and before it is due; each advisor's digest.
+"""Notices by email: an action's owner when assigned and before it is due; members that have
+not submitted, before the deadline; each advisor's digest.
 
 `etik notices send` calls send_due_notices, safe to run from cron every hour: each notice
 is first claimed by inserting its key into notice_sent (unique), and only the run whose
@@ -9,12 +10,13 @@ ever sending it twice. Every message also lands in the outbox (services/mail.py)
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import and_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.i18n import N_, format_day, gettext, ngettext
-from app.models import Action, NoticeSent, Organisation, User
+from app.i18n import N_, format_day, gettext, ngettext, possessive
+from app.models import Action, Assessment, NoticeSent, Organisation, User
 from app.models.vocabulary import OPEN_ACTION_STATUSES, Role
 from app.services.advisor.flags import FlagSettings, flagged_members
 from app.services.advisor.segments import MemberFilter
@@ -25,7 +27,7 @@ from app.services.mail import send_mail
 @dataclass
 class NoticeSummary:
     sent: dict[str, int] = field(default_factory=lambda: {"assigned": 0, "due_soon": 0,
-                                                          "digest": 0})
+                                                          "deadline": 0, "digest": 0})
 
     @property
     def total(self) -> int:
@@ -62,8 +64,45 @@ def send_due_notices(*, session: Session, settings: Settings, today: date) -> No
                           "\n\nSe handlingen: %(url)s", title=action.title,
                           member=organisation_name, due=format_day(action.due_on), url=url))
             summary.sent["due_soon"] += 1
+    summary.sent["deadline"] = _deadline_reminders(session, settings, today)
     summary.sent["digest"] = _digests(session, settings, today)
     return summary
+
+
+def _deadline_reminders(session: Session, settings: Settings, today: date) -> int:
+    """The members' own users, on each of ETIK_REMINDER_DAYS before the deadline, while
+    their self-assessment is not submitted; each reminder once per user and day count."""
+    cycle = current_cycle(session=session, today=today)
+    if cycle is None or cycle.opens_on > today:
+        return 0
+    days_left = (cycle.deadline - today).days
+    if days_left not in settings.reminder_days:
+        return 0
+    recipients = session.exec(
+        select(User.id, User.email, Organisation.name, Assessment.answered_count,
+               Assessment.in_scope_count)
+        .join(Organisation, col(Organisation.id) == col(User.organisation_id))
+        .join(Assessment, and_(col(Assessment.organisation_id) == col(Organisation.id),
+                               Assessment.cycle_id == cycle.id), isouter=True)
+        .where(User.role == Role.MEMBER, col(User.active), col(Organisation.active),
+               col(Assessment.submitted_at).is_(None))
+        .order_by(User.id)).all()
+    sent = 0
+    for user_id, email, name, answered, in_scope in recipients:
+        if not _claim(session, f"deadline:{cycle.id}:{days_left}:{user_id}", email):
+            continue
+        progress = (gettext("I har besvaret %(answered)s af %(total)s indikatorer.",
+                            answered=answered, total=in_scope) if in_scope
+                    else gettext("I har ikke startet selvevalueringen endnu."))
+        _send(session, settings, email,
+              ngettext("Selvevalueringen skal indsendes om %(num)s dag",
+                       "Selvevalueringen skal indsendes om %(num)s dage", days_left),
+              gettext("Fristen for %(whose)s selvevaluering %(year)s er %(deadline)s. "
+                      "%(progress)s\n\nFortsæt her: %(url)s", whose=possessive(name),
+                      year=cycle.year, deadline=format_day(cycle.deadline), progress=progress,
+                      url=settings.base_url.rstrip("/") + "/"))
+        sent += 1
+    return sent
 
 
 def _digests(session: Session, settings: Settings, today: date) -> int:
