@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import actions, assessments, audit, auth, catalogues, cycles, evidence, me
+from app.api import actions, aggregates, assessments, audit, auth, catalogues, cycles, evidence, me
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
@@ -13,3 +13,4 @@ api_router.include_router(assessments.router)
 api_router.include_router(evidence.router)
 api_router.include_router(actions.router)
 api_router.include_router(audit.router)
+api_router.include_router(aggregates.router)

@@ -73,9 +73,13 @@ def aggregates(*, session: Session, user: User, minimum: int, cycle_id: int | No
     _authorize(user)
     query = _parse(segment, value)
     cycle = resolve_cycle(all_cycles(session), cycle_id)
-    return cycle_figures(session=session, cycles=[cycle], segment=query.segment,
-                         minimum=minimum, titles=titles,
-                         values=[query.value] if query.value else None)[cycle.id]
+    figures = cycle_figures(session=session, cycles=[cycle], segment=query.segment,
+                            minimum=minimum, titles=titles,
+                            values=[query.value] if query.value else None)[cycle.id]
+    if query.value and figures.group(query.value) is None:
+        # A group without members says nothing; answer like any suppressed group.
+        figures.groups.append(GroupFigures(query.value, True, None, None))
+    return figures
 
 
 @dataclass(frozen=True)
