@@ -9,6 +9,8 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 from app.web import account, api_docs, catalogues, home
 from app.web.admin import audit, cycles, member_import, organisations, outbox, users
 from app.web.admin import catalogues as admin_catalogues
+from app.web.board import dashboard as board_dashboard
+from app.web.board import exports as board_exports
 from app.web.member import actions, answers, evidence, form, injunction, results, submit
 
 web_routers = [
@@ -19,4 +21,5 @@ web_routers = [
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, evidence.router,
     results.router, actions.router,
+    board_dashboard.router, board_exports.router,  # the board's sector figures
 ]

@@ -17,7 +17,8 @@ class NavItem:
 _MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.MEMBER: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
     Role.ADVISOR: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
-    Role.BOARD: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
+    Role.BOARD: [(N_("Forside"), "/"), (N_("Sektortal"), "/board"),
+                 (N_("Kataloget"), "/catalogues")],
     Role.ADMIN: [
         (N_("Forside"), "/"),
         (N_("Medlemmer"), "/admin/organisations"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from app.i18n import localised
 from app.models import (
     Assessment,
     CatalogueVersion,
@@ -175,7 +176,7 @@ def _cycle_infos(session: Session, cycles: list[Cycle]) -> dict[int, _CycleInfo]
         model = versions[cycle.catalogue_version_id]
         infos[cycle.id] = _CycleInfo(
             cycle, model.scale.min, model.scale.max, model.scale.threshold,
-            [(r.id, r.number, r.title) for r in model.requirements])
+            [(r.id, r.number, localised(r, "title")) for r in model.requirements])
     return infos
 
 
