@@ -170,7 +170,7 @@ def trend_data(*, years: list[int], series: list[Series], scale_min: int, scale_
     traces = []
     if threshold is not None and years:
         traces.append({"type": "scatter", "mode": "lines", "name": threshold_name,
-                       "x": [x[0], x[-1]], "y": [threshold, threshold],
+                       "x": x, "y": [threshold] * len(x),
                        "line": {"color": "#a3262a", "width": 1, "dash": "dot"},
                        "hoverinfo": "skip"})
     for n, line in enumerate(series):
@@ -183,7 +183,7 @@ def trend_data(*, years: list[int], series: list[Series], scale_min: int, scale_
             "hovertemplate": line.name + " %{x}: %{y:.2f}<extra></extra>",
         })
     return {"data": traces, "layout": _layout(
-        height=420, xaxis=_axis(type="category"),
+        height=420, xaxis=_axis(type="category", categoryorder="array", categoryarray=x),
         yaxis=_axis(range=[scale_min - 0.2, scale_max + 0.2],
                     tickvals=list(range(scale_min, scale_max + 1))))}
 
@@ -255,12 +255,16 @@ def heatmap_data(*, rows: list[str], columns: list[str], values: list[list[float
     return {"data": [{
         "type": "heatmap", "z": values, "x": columns, "y": rows, "text": text,
         "texttemplate": "%{text}", "zmin": scale_min, "zmax": scale_max,
-        "colorscale": [[0, STEP_COLOURS[0]], [0.5, STEP_COLOURS[2]], [1, STEP_COLOURS[4]]],
+        # Light to mid petrol, so the dark numbers written in the cells stay readable.
+        "colorscale": [[0, "#f6f1e4"], [0.5, "#c9d8d6"], [1, "#6f9fae"]],
+        "textfont": {"color": INK, "size": 13},
         "customdata": [hover_columns for _ in rows], "hoverongaps": False,
         "hovertemplate": "%{y}<br>%{customdata}: %{z:.2f}<extra></extra>",
-        "xgap": 2, "ygap": 2, "colorbar": {"thickness": 12, "outlinewidth": 0},
+        # No colour bar: Plotly draws it with inline styles, which our CSP refuses; every
+        # cell has its number written in it.
+        "xgap": 2, "ygap": 2, "showscale": False,
     }], "layout": _layout(
-        showlegend=False, height=max(260, 44 * len(rows) + 90),
+        showlegend=False, height=max(150, 48 * len(rows) + 80),
         margin={"l": 20, "r": 20, "t": 10, "b": 50},
         xaxis=_axis(type="category", side="bottom"),
         yaxis=_axis(type="category", autorange="reversed"))}

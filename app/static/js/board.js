@@ -1,6 +1,7 @@
 // Draws the board's Plotly figures, on load and again after htmx swaps the dashboard in.
 //
-// Markup: <div data-board-figure="ID"> beside <script type="application/json" id="ID">.
+// Markup: <div data-board-figure="{figure as JSON}">. Not a JSON script block as on the
+// member's results page: htmx drops script elements from the content it swaps in.
 // charts.js (loaded first) puts the markers Plotly needs under our CSP in place.
 (function () {
   "use strict";
@@ -13,10 +14,10 @@
     locale: document.documentElement.lang || "da",
   };
 
-  function readFigure(id) {
-    var block = document.getElementById(id);
-    if (!block) { return null; }
-    try { return JSON.parse(block.textContent); } catch (error) { return null; }
+  function readFigure(holder) {
+    try { return JSON.parse(holder.getAttribute("data-board-figure")); } catch (error) {
+      return null;
+    }
   }
 
   function fitToWidth(holder, figure) {
@@ -26,14 +27,16 @@
       axis.ticktext = axis.tickvals.slice();
       figure.layout.margin = { l: 30, r: 30, t: 20, b: 20 };
     }
-    if (narrow && figure.layout.legend) {
+    if (narrow && figure.layout.legend && figure.layout.showlegend !== false) {
+      // A long legend under a phone-wide chart: room for it, instead of a scrolled box.
       figure.layout.legend.font = { size: 11 };
+      figure.layout.height = (figure.layout.height || 400) + 20 * figure.data.length;
     }
   }
 
   function draw(holder) {
     if (holder.dataset.drawn) { return; }
-    var figure = readFigure(holder.getAttribute("data-board-figure"));
+    var figure = readFigure(holder);
     if (!figure || !window.Plotly) { return; }
     holder.dataset.drawn = "1";
     holder.textContent = "";
@@ -45,7 +48,8 @@
     (root || document).querySelectorAll("[data-board-figure]").forEach(draw);
   }
 
-  document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
+  // After a swap: every holder not yet drawn (an outerHTML swap replaces the target).
+  document.addEventListener("htmx:afterSettle", function () { drawAll(); });
   if (document.readyState === "complete") {
     drawAll();
   } else {

@@ -44,14 +44,20 @@ class Table:
         self.rows.append(list(cells))
 
 
+def two_decimals(value: float) -> str:
+    """3,20 in Danish, 3.20 in English: always two decimals, so a column lines up."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if i18n.current_language.get() == "da" else text
+
+
 def cell_text(value, kind: Kind) -> str:
     """How a cell reads on the page and in the CSV file."""
     if value is HIDDEN:
         return str(HIDDEN)
     if value is None:
         return "–"
-    if kind is Kind.SCORE:
-        return i18n.format_number(value, 2)
-    if kind is Kind.PERCENT:
+    if kind == Kind.SCORE:
+        return two_decimals(value)
+    if kind == Kind.PERCENT:
         return f"{i18n.format_number(value * 100, 0)} %"
     return str(value)

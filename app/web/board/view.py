@@ -163,7 +163,7 @@ def _trend(points, latest: CycleFigures) -> Chart:
 
 def _threshold(figures: CycleFigures, group: GroupFigures) -> Chart:
     table = Table([Column(gettext(N_("Fordring"))),
-                   Column(gettext(N_("Andel på eller over tærsklen")), Kind.PERCENT),
+                   Column(gettext(N_("Andel")), Kind.PERCENT),
                    Column(gettext(N_("Med en score")), Kind.COUNT)])
     chart = Chart("threshold", gettext(N_("Andel der når tærsklen")),
                   gettext("Andelen af de medlemmer, der har en score for fordringen, hvis "
