@@ -9,7 +9,7 @@ from datetime import date
 from itertools import count
 from statistics import fmean
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Assessment, Cycle, Organisation, Requirement, RequirementScore
 from app.models.vocabulary import AssessmentStatus, Region, ServiceType
@@ -106,3 +106,32 @@ def seed_groups(session: Session, cycle: Cycle, sizes: dict[str, int], *,
             data.non_respondents.append(organisation)
     session.commit()
     return data
+
+
+def seed_many(session: Session, cycles: list[Cycle], n: int, seed: int = 11) -> None:
+    """`n` members with a submitted assessment in every cycle, in bulk (for scale tests)."""
+    from sqlalchemy import insert
+
+    rng = random.Random(seed)
+    types, regions = list(ServiceType), list(Region)
+    start = next(_numbers) * 10_000
+    session.execute(insert(Organisation), [
+        {"name": f"Masse {start}-{i}", "cvr": f"{40000000 + start + i:08d}"[-8:],
+         "company_name": "", "service_type": types[i % len(types)],
+         "region": regions[i % len(regions)], "places": rng.randint(0, 40), "active": True}
+        for i in range(n)])
+    ids = list(session.exec(select(Organisation.id).where(
+        col(Organisation.name).startswith(f"Masse {start}-"))))
+    for cycle in cycles:
+        requirements = requirements_of(session, cycle)
+        session.execute(insert(Assessment), [
+            {"organisation_id": org_id, "cycle_id": cycle.id,
+             "catalogue_version_id": cycle.catalogue_version_id,
+             "status": AssessmentStatus.SUBMITTED} for org_id in ids])
+        assessments = list(session.exec(select(Assessment.id).where(
+            Assessment.cycle_id == cycle.id, col(Assessment.organisation_id).in_(ids))))
+        session.execute(insert(RequirementScore), [
+            {"assessment_id": a, "requirement_id": r.id, "score": round(rng.uniform(1, 5), 2),
+             "scored_count": 3, "answered_count": 3, "in_scope_count": 3}
+            for a in assessments for r in requirements])
+    session.commit()
