@@ -114,3 +114,12 @@ def test_the_board_pack_prints_a_cover_and_a_page_per_chart(page, seeded, page_p
     assert 1 + len(CHARTS) <= pages <= 2 * (1 + len(CHARTS)), pages
     (tmp_path / "board-pack.pdf").write_bytes(pdf)
     assert page_problems.unexpected() == []
+
+
+def test_the_dashboard_has_no_serious_accessibility_problems(page, seeded):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _open(page, seeded, "/board?segment=region&value=hovedstaden")
+    violations = [f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    assert violations == []

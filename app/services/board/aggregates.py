@@ -243,7 +243,8 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
         groups = []
         if segment is not None:
             respondents = {g: r for (c, g), r in counts.respondents.items() if c == cycle_id}
-            hidden = hidden_groups(respondents, minimum)
+            members = {g: m for (c, g), m in counts.members.items() if c == cycle_id}
+            hidden = hidden_groups(respondents, minimum, members)
             for value in group_order(segment, list(respondents)):
                 if values is not None and value not in values:
                     continue

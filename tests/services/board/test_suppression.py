@@ -31,6 +31,25 @@ def test_hidden_groups_always_cover_each_other(respondents, minimum):
                            and total < minimum)
 
 
+def test_a_group_with_members_but_no_respondents_is_covered_too():
+    # Else the total's respondents minus the rest would show that none of them responded.
+    assert hidden_groups({"a": 0, "b": 6, "c": 7}, 5, {"a": 3, "b": 8, "c": 9}) == {"a", "b"}
+
+
+def test_a_response_rate_of_nobody_cannot_be_recovered(session, catalogue):
+    cycle = make_cycle(session, catalogue, 2025)
+    seed_groups(session, cycle, {ServiceType.DOEGNTILBUD: 0, ServiceType.KOSTSKOLE: 7,
+                                 ServiceType.FORSORGSHJEM: 9}, non_respondents=1)
+    board = make_user(session, Role.BOARD)
+    seen = aggregates(session=session, user=board, minimum=MINIMUM, cycle_id=cycle.id,
+                      segment="tilbudstype")
+    visible = [g for g in seen.groups if not g.suppressed]
+    residual = (seen.total.respondents - sum(g.respondents for g in visible),
+                seen.total.members - sum(g.members for g in visible))
+    assert residual != (0, 1)  # døgntilbud's: one member, no response
+    assert [g.value for g in visible] == [ServiceType.FORSORGSHJEM]
+
+
 def test_secondary_suppression_takes_the_smallest_visible_group():
     assert hidden_groups({"a": 3, "b": 20, "c": 6, "d": 7}, 5) == {"a", "c"}
     assert hidden_groups({"a": 1, "b": 2, "c": 6, "d": 7}, 5) == {"a", "b", "c"}
