@@ -8,6 +8,7 @@ group are the active members plus any former member who responded, so the respon
 never exceeds 100 %; membership is not kept per year, so for past cycles it is today's.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -82,80 +83,83 @@ class _Counts:
 
 
 def _counts(session: Session, cycle_ids: list[int], segment: Segment | None) -> _Counts:
-    """Members and respondents per cycle and group, in one grouped query."""
-    group = group_column(segment).label("grp")
-    submitted = (
-        select(col(Assessment.organisation_id).label("organisation_id"),
-               col(Assessment.cycle_id).label("cycle_id"))
+    """Respondents and members per cycle and group, in two grouped queries.
+
+    Members: the active members of the group, plus its respondents who have left since.
+    """
+    group = group_column(segment)
+    by_group = [group] if segment else []
+    submitted = session.exec(
+        select(col(Assessment.cycle_id), group, sa.func.count(),
+               sa.func.sum(sa.case((col(Organisation.active), 0), else_=1)))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .where(col(Assessment.cycle_id).in_(cycle_ids),
                Assessment.status == AssessmentStatus.SUBMITTED)
-        .subquery()
-    )
-    cycles = select(col(Cycle.id).label("cycle_id")).where(col(Cycle.id).in_(cycle_ids)).subquery()
-    # Every organisation once per cycle, with its submission if there is one.
-    rows = session.exec(
-        select(cycles.c.cycle_id, group, sa.func.count(), sa.func.count(submitted.c.cycle_id))
-        .select_from(cycles)
-        .join(Organisation, sa.true())
-        .outerjoin(submitted, (submitted.c.organisation_id == col(Organisation.id))
-                   & (submitted.c.cycle_id == cycles.c.cycle_id))
-        .where(col(Organisation.active) | submitted.c.cycle_id.is_not(None))
-        .group_by(cycles.c.cycle_id, *([group] if segment else []))
+        .group_by(col(Assessment.cycle_id), *by_group)
     ).all()
-    return _Counts(respondents={(c, g): int(r) for c, g, _m, r in rows},
-                   members={(c, g): int(m) for c, g, m, _r in rows})
+    active = dict(session.exec(
+        select(group, sa.func.count()).where(col(Organisation.active)).group_by(*by_group)
+    ).all())
+    respondents = {(c, g): int(n) for c, g, n, _left in submitted}
+    members = {(c, g): int(n) for c in cycle_ids for g, n in active.items() if n}
+    for c, g, n, left in submitted:
+        respondents[c, g] = int(n)
+        members[c, g] = members.get((c, g), 0) + int(left or 0)
+    for key in members:
+        respondents.setdefault(key, 0)
+    return _Counts(respondents, members)
 
 
-def _score_rows(session: Session, cycle_ids: list[int], segment: Segment | None,
-                values: list[str] | None, thresholds: dict[int, int],
-                steps: list[int]) -> list:
-    """Per cycle, group and requirement key: counts, mean, median and the distribution.
+def _histograms(session: Session, cycle_ids: list[int], segment: Segment | None,
+                values: list[str] | None) -> dict[tuple[int, str], dict[int, list]]:
+    """(cycle, group) -> requirement id -> [(score, respondents with it)], sorted.
 
-    The median uses window functions that SQLite and PostgreSQL share: the middle row for
-    an odd count, the mean of the two middle rows for an even one, scored rows sorted first.
+    One grouped query: how many respondents have each stored requirement score. Scores are
+    means of a few whole steps, so there are few distinct values whatever the number of
+    members, and every figure (mean, median, distribution, share) follows from them.
     """
     group = group_column(segment)
     score = col(RequirementScore.score)
-    partition = [col(Assessment.cycle_id), *([group] if segment else []), col(Requirement.key)]
-    base = (
-        select(
-            col(Assessment.cycle_id).label("cycle_id"),
-            *([group.label("grp")] if segment else []),
-            col(Requirement.key).label("key"),
-            score.label("score"),
-            sa.func.row_number().over(
-                partition_by=partition,
-                order_by=[sa.case((score.is_(None), 1), else_=0), score]).label("position"),
-            sa.func.count(score).over(partition_by=partition).label("n"),
-        )
+    query = (
+        select(col(Assessment.cycle_id), group, col(RequirementScore.requirement_id), score,
+               sa.func.count())
         .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
-        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
         .where(col(Assessment.cycle_id).in_(cycle_ids),
-               Assessment.status == AssessmentStatus.SUBMITTED)
+               Assessment.status == AssessmentStatus.SUBMITTED, score.is_not(None))
+        .group_by(col(Assessment.cycle_id), *([group] if segment else []),
+                  col(RequirementScore.requirement_id), score)
+        .order_by(score)
     )
+    if segment is not None:
+        query = query.join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
     if values is not None:
-        base = base.where(group.in_(values))
-    scored = base.subquery()
-    s = scored.c.score
-    middle = (scored.c.position == (scored.c.n + 1) // 2) | (
-        scored.c.position == (scored.c.n + 2) // 2)
-    threshold = sa.case({c: t for c, t in thresholds.items()}, value=scored.c.cycle_id)
-    low, high = steps[0], steps[-1]
+        query = query.where(group.in_(values))
+    found: dict[tuple[int, str], dict[int, list]] = {}
+    for cycle_id, grp, requirement_id, value, n in session.exec(query):
+        found.setdefault((cycle_id, grp), {}).setdefault(requirement_id, []).append(
+            (float(value), int(n)))
+    return found
 
-    def step_count(step: int):
-        above = s >= step - 0.5 if step > low else sa.true()
-        below = s < step + 0.5 if step < high else sa.true()
-        return sa.func.sum(sa.case((s.is_not(None) & above & below, 1), else_=0))
 
-    return session.exec(
-        select(scored.c.cycle_id, scored.c.grp if segment else group_column(None), scored.c.key,
-               sa.func.count(s), sa.func.avg(s),
-               sa.func.avg(sa.case((middle & s.is_not(None), s))),
-               sa.func.sum(sa.case((s >= threshold, 1), else_=0)),
-               *[step_count(step) for step in steps])
-        .group_by(scored.c.cycle_id, *([scored.c.grp] if segment else []), scored.c.key)
-    ).all()
+def _merged(histograms: list[dict[int, list]]) -> dict[int, list]:
+    """The groups' histograms added up: the sector's (each respondent is in one group)."""
+    total: dict[int, dict[float, int]] = {}
+    for histogram in histograms:
+        for requirement_id, pairs in histogram.items():
+            counts = total.setdefault(requirement_id, {})
+            for value, n in pairs:
+                counts[value] = counts.get(value, 0) + n
+    return {r: sorted(counts.items()) for r, counts in total.items()}
+
+
+def _median(pairs: list[tuple[float, int]], scored: int) -> float:
+    """The middle score (the mean of the two middle ones for an even count)."""
+    wanted = {(scored + 1) // 2, (scored + 2) // 2}  # 1-based positions
+    found, position = [], 0
+    for value, n in pairs:
+        found += [value for p in wanted if position < p <= position + n]
+        position += n
+    return sum(found) / len(found)
 
 
 @dataclass(frozen=True)
@@ -180,24 +184,31 @@ def _cycle_infos(session: Session, cycles: list[Cycle]) -> dict[int, _CycleInfo]
     return infos
 
 
+def _step(score: float, steps: list[int]) -> int:
+    """The whole step a requirement score rounds to, half up (3.5 counts as 4)."""
+    return min(steps[-1], max(steps[0], math.floor(score + 0.5)))
+
+
 def _group_figures(value: str, info: _CycleInfo, respondents: int, members: int,
-                   suppressed: bool, rows: dict[str, tuple], steps: list[int],
-                   titles: dict[str, str]) -> GroupFigures:
+                   suppressed: bool, histogram: dict[int, list], steps: list[int],
+                   ids: dict[tuple[int, str], int], titles: dict[str, str]) -> GroupFigures:
     if suppressed:
         return GroupFigures(value, True, None, None)
     figures = []
+    version = info.cycle.catalogue_version_id
     for key, number, title in info.requirements:
-        row = rows.get(key)
-        scored, mean, median, meeting = (row[0], row[1], row[2], row[3]) if row else (0, None,
-                                                                                    None, 0)
-        distribution = {str(step): int(row[4 + i]) if row else 0
-                        for i, step in enumerate(steps)}
-        distribution[NOT_RELEVANT] = respondents - int(scored)
+        pairs = histogram.get(ids.get((version, key)), [])
+        scored = sum(n for _, n in pairs)
+        distribution = {str(step): 0 for step in steps}
+        for score, n in pairs:
+            distribution[str(_step(score, steps))] += n
+        distribution[NOT_RELEVANT] = respondents - scored
+        meeting = sum(n for score, n in pairs if score >= info.threshold)
         figures.append(RequirementFigures(
             key, number, titles.get(key, title),
-            float(mean) if mean is not None else None,
-            float(median) if median is not None else None,
-            distribution, int(meeting) / scored if scored else None, int(scored)))
+            sum(score * n for score, n in pairs) / scored if scored else None,
+            _median(pairs, scored) if scored else None,
+            distribution, meeting / scored if scored else None, scored))
     return GroupFigures(value, False, respondents, members, figures)
 
 
@@ -210,48 +221,45 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
     `values` limits the figures computed (not the suppression, which always looks at every
     group of the segment) to those groups; `titles` replaces requirement titles by key
     (translations); without `with_total` the total keeps its counts but not its scores.
-    A fixed number of queries: two for the total, two more for a segment.
+    A fixed number of queries: catalogue versions, requirement ids, two for the counts
+    and one for the scores; the total is added up from the groups.
     """
     if not cycles:
         return {}
     infos = _cycle_infos(session, cycles)
-    ids = [c.id for c in cycles]
+    cycle_ids = [c.id for c in cycles]
     steps = list(range(min(i.scale_min for i in infos.values()),
                        max(i.scale_max for i in infos.values()) + 1))
-    thresholds = {c: i.threshold for c, i in infos.items()}
+    ids = {(version, key): requirement_id for requirement_id, version, key in session.exec(
+        select(Requirement.id, Requirement.catalogue_version_id, Requirement.key).where(
+            col(Requirement.catalogue_version_id).in_(
+                {c.catalogue_version_id for c in cycles})))}
     titles = titles or {}
-
-    def rows_by_group(seg: Segment | None, only: list[str] | None):
-        found: dict[tuple[int, str], dict[str, tuple]] = {}
-        for cycle_id, grp, key, *figures in _score_rows(session, ids, seg, only, thresholds,
-                                                         steps):
-            found.setdefault((cycle_id, grp), {})[key] = tuple(figures)
-        return found
-
-    total_counts = _counts(session, ids, None)
-    # The total's scores are needed unless only some groups of a segment are asked for.
-    total_rows = rows_by_group(None, None) if with_total or segment is None else {}
-    if segment is not None:
-        counts = _counts(session, ids, segment)
-        rows = rows_by_group(segment, values)
+    counts = _counts(session, cycle_ids, segment)
+    histograms = _histograms(session, cycle_ids, segment, values)
     result = {}
     for cycle_id, info in infos.items():
-        n = total_counts.respondents.get((cycle_id, TOTAL), 0)
-        total = _group_figures(TOTAL, info, n, total_counts.members.get((cycle_id, TOTAL), 0),
-                               n < minimum, total_rows.get((cycle_id, TOTAL), {}), steps,
-                               titles)
+        respondents = {g: r for (c, g), r in counts.respondents.items() if c == cycle_id}
+        members = {g: m for (c, g), m in counts.members.items() if c == cycle_id}
+        n = sum(respondents.values())
+        # The total from the groups: their histograms add up, as their counts do.
+        if segment is None:
+            total_histogram = histograms.get((cycle_id, TOTAL), {})
+        elif values is None and with_total:
+            total_histogram = _merged([h for (c, _g), h in histograms.items() if c == cycle_id])
+        else:
+            total_histogram = {}
+        total = _group_figures(TOTAL, info, n, sum(members.values()), n < minimum,
+                               total_histogram, steps, ids, titles)
         groups = []
         if segment is not None:
-            respondents = {g: r for (c, g), r in counts.respondents.items() if c == cycle_id}
-            members = {g: m for (c, g), m in counts.members.items() if c == cycle_id}
             hidden = hidden_groups(respondents, minimum, members)
             for value in group_order(segment, list(respondents)):
                 if values is not None and value not in values:
                     continue
                 groups.append(_group_figures(
-                    value, info, respondents[value], counts.members[(cycle_id, value)],
-                    value in hidden, rows.get((cycle_id, value), {}), steps, titles))
+                    value, info, respondents[value], members[value], value in hidden,
+                    histograms.get((cycle_id, value), {}), steps, ids, titles))
         result[cycle_id] = CycleFigures(cycle_id, info.cycle.year, info.scale_min,
                                         info.scale_max, info.threshold, segment, total, groups)
     return result
-
