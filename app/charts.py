@@ -99,3 +99,172 @@ def radar_figure(*, categories: list[str], labels: list[str], series: list[Serie
 def figure_data(figure: go.Figure) -> dict:
     """The figure as plain JSON data, for a `<script type="application/json">` block."""
     return json.loads(figure.to_json())
+
+
+# --- The board's charts, built as plain figure data ------------------------------------
+# Six charts on one page: plotly.graph_objects would cost ~20 ms each just to build and
+# validate. These builders write the same JSON Plotly reads; tests/services/board/
+# test_board_charts.py checks each one against Plotly's schema instead.
+
+# From low to high: red through sand to the petrol of the own-score line; "not relevant"
+# is grey. The data table beside each chart carries the numbers without colour.
+STEP_COLOURS = ["#a3262a", "#d98b5f", "#e8d9a8", "#7fa8b8", "#1f4e5f"]
+NOT_RELEVANT_COLOUR = "#bdbdbd"
+SERIES_COLOURS = ["#1f4e5f", "#b06f00", "#6b5b95", "#3f7f4f", "#a3262a", "#5b6b73",
+                  "#2f6fa3", "#8c5a3c", "#4b8b8b", "#7a4f7a"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x"]
+
+
+def _layout(**extra) -> dict:
+    layout = {
+        "template": {"layout": {}},
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 50},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _axis(**extra) -> dict:
+    return {"gridcolor": GRID, "linecolor": GRID, "zeroline": False,
+            "tickfont": {"size": 12, "color": MUTED}, "automargin": True, **extra}
+
+
+def distribution_data(*, labels: list[str], steps: list[str], step_names: list[str],
+                      counts: list[list[int]], hover_titles: list[str]) -> dict:
+    """Stacked horizontal bars: per category (requirement), how many at each step.
+
+    `counts[i][j]` is the number at step `steps[j]` for `labels[i]`; the last step may be
+    "not relevant", drawn grey.
+    """
+    traces = []
+    for j, (step, name) in enumerate(zip(steps, step_names, strict=True)):
+        colour = STEP_COLOURS[j] if j < len(STEP_COLOURS) else NOT_RELEVANT_COLOUR
+        traces.append({
+            "type": "bar", "orientation": "h", "name": name, "y": labels,
+            "x": [row[j] for row in counts], "marker": {"color": colour,
+                                                         "line": {"color": "#ffffff",
+                                                                  "width": 1}},
+            "customdata": hover_titles,
+            "hovertemplate": "%{customdata}<br>" + name + ": %{x}<extra></extra>",
+            "legendgroup": step,
+        })
+    return {"data": traces, "layout": _layout(
+        barmode="stack", height=max(320, 44 * len(labels) + 110),
+        margin={"l": 20, "r": 20, "t": 10, "b": 50},
+        xaxis=_axis(title={"text": ""}, rangemode="tozero"),
+        yaxis=_axis(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)"),
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
+                "traceorder": "normal"})}
+
+
+def trend_data(*, years: list[int], series: list[Series], scale_min: int, scale_max: int,
+               threshold: float | None = None, threshold_name: str = "") -> dict:
+    """Lines across cycles, one per series (None where a cycle is suppressed)."""
+    x = [str(year) for year in years]
+    traces = []
+    if threshold is not None and years:
+        traces.append({"type": "scatter", "mode": "lines", "name": threshold_name,
+                       "x": x, "y": [threshold] * len(x),
+                       "line": {"color": "#a3262a", "width": 1, "dash": "dot"},
+                       "hoverinfo": "skip"})
+    for n, line in enumerate(series):
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": line.name, "x": x,
+            "y": line.values, "connectgaps": False,
+            "line": {"color": SERIES_COLOURS[n % len(SERIES_COLOURS)], "width": 2,
+                     "dash": DASHES[n % len(DASHES)]},
+            "marker": {"size": 8, "symbol": SYMBOLS[n % len(SYMBOLS)]},
+            "hovertemplate": line.name + " %{x}: %{y:.2f}<extra></extra>",
+        })
+    return {"data": traces, "layout": _layout(
+        height=420, xaxis=_axis(type="category", categoryorder="array", categoryarray=x),
+        yaxis=_axis(range=[scale_min - 0.2, scale_max + 0.2],
+                    tickvals=list(range(scale_min, scale_max + 1))))}
+
+
+def share_data(*, labels: list[str], shares: list[float | None], name: str,
+               hover_titles: list[str]) -> dict:
+    """Horizontal bars of a share in per cent (0..100), one per category."""
+    return {"data": [{
+        "type": "bar", "orientation": "h", "name": name, "y": labels, "x": shares,
+        "marker": {"color": STYLES["own"]["line"]["color"]},
+        "text": [f"{s:.0f} %" if s is not None else "" for s in shares],
+        "textposition": "auto", "customdata": hover_titles,
+        "hovertemplate": "%{customdata}: %{x:.0f} %<extra></extra>",
+    }], "layout": _layout(
+        showlegend=False, height=max(320, 40 * len(labels) + 80),
+        margin={"l": 20, "r": 20, "t": 10, "b": 40},
+        xaxis=_axis(range=[0, 100], ticksuffix=" %"),
+        yaxis=_axis(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)"))}
+
+
+def rate_data(*, years: list[int], rates: list[float | None], name: str) -> dict:
+    """Columns of a rate in per cent per cycle; a suppressed cycle has no column."""
+    return {"data": [{
+        "type": "bar", "name": name, "x": [str(y) for y in years], "y": rates,
+        "marker": {"color": STYLES["own"]["line"]["color"]},
+        "text": [f"{r:.0f} %" if r is not None else "" for r in rates],
+        "textposition": "auto",
+        "hovertemplate": "%{x}: %{y:.0f} %<extra></extra>",
+    }], "layout": _layout(showlegend=False, height=340, xaxis=_axis(type="category"),
+                          yaxis=_axis(range=[0, 100], ticksuffix=" %"))}
+
+
+def radar_data(*, categories: list[str], labels: list[str], series: list[Series],
+               scale_min: int, scale_max: int, hover_titles: list[str]) -> dict:
+    """The radar of radar_figure, as plain data (no threshold ring)."""
+    traces = []
+    for line in series:
+        style = STYLES[line.style]
+        trace = {"type": "scatterpolar", "r": _closed(line.values),
+                 "theta": _closed(categories), "name": line.name, "mode": "lines+markers",
+                 "connectgaps": False, "customdata": _closed(hover_titles),
+                 "hovertemplate": "%{customdata}: %{r:.2f}<extra>" + line.name + "</extra>",
+                 "line": style["line"], "marker": style["marker"]}
+        if "fill" in style:
+            trace.update(fill=style["fill"], fillcolor=style["fillcolor"])
+        traces.append(trace)
+    return {"data": traces, "layout": _layout(
+        margin={"l": 80, "r": 80, "t": 40, "b": 30}, height=480,
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08,
+                "yanchor": "top"},
+        polar={
+            "bgcolor": "rgba(0,0,0,0)",
+            "radialaxis": {"range": [0, scale_max],
+                           "tickvals": list(range(scale_min, scale_max + 1)),
+                           "angle": 72, "tickangle": 72, "gridcolor": GRID,
+                           "linecolor": GRID, "tickfont": {"size": 11, "color": MUTED}},
+            "angularaxis": {"type": "category", "direction": "clockwise", "rotation": 90,
+                            "gridcolor": GRID, "linecolor": GRID, "tickmode": "array",
+                            "tickvals": categories, "ticktext": labels,
+                            "tickfont": {"size": 12}},
+        })}
+
+
+def heatmap_data(*, rows: list[str], columns: list[str], values: list[list[float | None]],
+                 scale_min: int, scale_max: int, hover_columns: list[str]) -> dict:
+    """A grid of means, rows by columns, each cell written out; empty cells are hidden."""
+    text = [[f"{v:.1f}".replace(".", ",") if v is not None else "" for v in row]
+            for row in values]
+    return {"data": [{
+        "type": "heatmap", "z": values, "x": columns, "y": rows, "text": text,
+        "texttemplate": "%{text}", "zmin": scale_min, "zmax": scale_max,
+        # Light to mid petrol, so the dark numbers written in the cells stay readable.
+        "colorscale": [[0, "#f6f1e4"], [0.5, "#c9d8d6"], [1, "#6f9fae"]],
+        "textfont": {"color": INK, "size": 13},
+        "customdata": [hover_columns for _ in rows], "hoverongaps": False,
+        "hovertemplate": "%{y}<br>%{customdata}: %{z:.2f}<extra></extra>",
+        # No colour bar: Plotly draws it with inline styles, which our CSP refuses; every
+        # cell has its number written in it.
+        "xgap": 2, "ygap": 2, "showscale": False,
+    }], "layout": _layout(
+        showlegend=False, height=max(150, 48 * len(rows) + 80),
+        margin={"l": 20, "r": 20, "t": 10, "b": 50},
+        xaxis=_axis(type="category", side="bottom"),
+        yaxis=_axis(type="category", autorange="reversed"))}

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.api import (
     actions,
+    aggregates,
     assessments,
     audit,
     auth,
@@ -26,3 +27,4 @@ api_router.include_router(actions.router)
 api_router.include_router(audit.router)
 api_router.include_router(flags.router)
 api_router.include_router(support.router)
+api_router.include_router(aggregates.router)

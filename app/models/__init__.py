@@ -11,6 +11,7 @@ from app.models.assessments import (
     RequirementScore,
 )
 from app.models.audit import AuditEntry
+from app.models.board import scores_of_assessment, submitted_in_cycle  # noqa: F401 (indexes)
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation

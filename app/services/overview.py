@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from app.models import OneTimeLink, Organisation, OutboxMessage, User
 from app.models.base import utcnow
 from app.models.vocabulary import Role
+from app.services.board.suppression import hidden_groups
 
 
 @dataclass
@@ -52,11 +53,13 @@ def colleagues_of(*, session: Session, user: User) -> list[User]:
 
 
 def members_by_service_type(*, session: Session, minimum: int) -> list[tuple[str, int | None]]:
-    """Active members per service type; groups below `minimum` are not counted out."""
+    """Active members per service type; groups below `minimum` are not counted out, nor
+    those hidden with them so the total minus the rest does not give them away."""
     rows = session.exec(
         select(Organisation.service_type, func.count())
         .where(col(Organisation.active))
         .group_by(Organisation.service_type)
         .order_by(Organisation.service_type)
     ).all()
-    return [(service_type, n if n >= minimum else None) for service_type, n in rows]
+    hidden = hidden_groups(dict(rows), minimum)
+    return [(service_type, None if service_type in hidden else n) for service_type, n in rows]

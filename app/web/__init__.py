@@ -1,8 +1,8 @@
 """HTML routes for people: Jinja2 pages with HTMX, a package per audience.
 
 Pages every role shares sit here; `member/` holds the self-assessment, its results and
-the action plan; `advisor/` LOS advisors' work with members; `admin/` the LOS
-administration. Route modules never import each other:
+the action plan; `advisor/` LOS advisors' work with members; `board/` the board's
+sector figures; `admin/` the LOS administration. Route modules never import each other:
 what two pages share lives in a view module (`*_view.py`, `view.py`) or in `forms.py` and
 `listing.py`.
 """
@@ -19,6 +19,8 @@ from app.web.admin import (
 )
 from app.web.admin import catalogues as admin_catalogues
 from app.web.advisor import dossier, flags, heatmap
+from app.web.board import dashboard as board_dashboard
+from app.web.board import exports as board_exports
 from app.web.member import actions, answers, evidence, form, injunction, results, submit
 
 web_routers = [
@@ -31,4 +33,6 @@ web_routers = [
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, evidence.router,
     results.router, actions.router,
+    # The board's sector figures
+    board_dashboard.router, board_exports.router,
 ]

@@ -18,7 +18,8 @@ _MENUS: dict[Role, list[tuple[str, str]]] = {
     Role.MEMBER: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
     Role.ADVISOR: [(N_("Forside"), "/"), (N_("Flag"), "/advisor/flags"),
                    (N_("Scorer"), "/advisor/heatmap"), (N_("Kataloget"), "/catalogues")],
-    Role.BOARD: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
+    Role.BOARD: [(N_("Forside"), "/"), (N_("Sektortal"), "/board"),
+                 (N_("Kataloget"), "/catalogues")],
     Role.ADMIN: [
         (N_("Forside"), "/"),
         (N_("Flag"), "/advisor/flags"),

@@ -1,0 +1,1 @@
+"""The board's sector figures: aggregates over stored requirement scores, with suppression."""

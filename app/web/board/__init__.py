@@ -1,0 +1,1 @@
+"""The board's pages: the sector dashboard, its exports and the board pack."""

@@ -1,0 +1,50 @@
+"""The board's figures are plain data, so Plotly never validates them on a request: check
+here, against Plotly's own schema, that every builder writes what Plotly reads."""
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+
+from app import charts
+from app.charts import Series
+
+LABELS = ["1.", "2.", "3."]
+FIGURES = {
+    "distribution": lambda: charts.distribution_data(
+        labels=LABELS, steps=["1", "2", "3", "4", "5", "na"],
+        step_names=["1", "2", "3", "4", "5", "Ikke relevant"],
+        counts=[[0, 1, 2, 3, 4, 1], [1, 1, 1, 1, 1, 6], [0, 0, 0, 0, 11, 0]],
+        hover_titles=["a", "b", "c"]),
+    "trend": lambda: charts.trend_data(
+        years=[2023, 2024, 2025], series=[Series("1. Uddannelse", [3.1, None, 3.4], "own"),
+                                          Series("2. Selvbestemmelse", [2.9, 3.0, 3.2], "own")],
+        scale_min=1, scale_max=5, threshold=3, threshold_name="Tærskel"),
+    "threshold": lambda: charts.share_data(labels=LABELS, shares=[50.0, None, 100.0],
+                                           name="Andel", hover_titles=["a", "b", "c"]),
+    "response-rate": lambda: charts.rate_data(years=[2024, 2025], rates=[None, 81.5],
+                                              name="Svarprocent"),
+    "radar": lambda: charts.radar_data(
+        categories=["1", "2", "3"], labels=["1. A", "2. B", "3. C"],
+        series=[Series("Alle", [3.2, 4.1, None], "own"), Series("Døgn", [3, 4, 5], "peers")],
+        scale_min=1, scale_max=5, hover_titles=["a", "b", "c"]),
+    "segments": lambda: charts.heatmap_data(
+        rows=["Døgntilbud", "Kostskole"], columns=LABELS,
+        values=[[3.2, None, 4.0], [2.5, 3.3, 4.9]], scale_min=1, scale_max=5,
+        hover_columns=LABELS),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_each_board_figure_is_valid_for_plotly(name):
+    data = FIGURES[name]()
+    json.dumps(data)  # plain JSON, nothing Plotly-specific
+    figure = go.Figure(data)  # raises ValueError on any property Plotly does not know
+    assert len(figure.data) == len(data["data"])
+
+
+def test_the_member_radar_is_unchanged_by_the_board_builders():
+    figure = charts.radar_figure(categories=["1", "2"], labels=["1", "2"],
+                                 series=[Series("Jer", [3.0, 4.0], "own")],
+                                 scale_min=1, scale_max=5, threshold=3, threshold_name="T")
+    assert charts.figure_data(figure)["data"][0]["name"] == "T"
