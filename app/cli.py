@@ -1,6 +1,7 @@
 """The `etik` command line."""
 
 import getpass
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -54,7 +55,11 @@ def serve(
     """Serve the app with uvicorn."""
     import uvicorn
 
-    get_settings()  # refuse to start on bad settings before forking workers
+    settings = get_settings()  # refuse to start on bad settings before forking workers
+    if not settings.is_production and "base_url" not in settings.model_fields_set:
+        # Links in mails point at the port actually served (`make run PORT=8101`).
+        os.environ["ETIK_BASE_URL"] = f"http://127.0.0.1:{port}"
+        get_settings.cache_clear()
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, access_log=False)
 
