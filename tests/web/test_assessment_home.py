@@ -23,7 +23,7 @@ def test_home_shows_progress_in_requirements_and_a_continue_button(started, sess
         save_answer(session=session, assessment_id=started.id, indicator_key=key,
                     user=cast.alice, data={"score": 4, "version": version_of(session, started.id)})
     page = started.client.get("/")
-    assert "1 af 10 fordringer besvaret" in page.text
+    assert "1 af 10 fordringer klar" in page.text
     assert f'href="/assessments/{started.id}/requirements/2">Fortsæt' in page.text
 
 
@@ -49,3 +49,17 @@ def test_home_links_to_last_years_result(login, cast, session, catalogue, open_c
     page = login(cast.alice).get("/").text
     assert "Sidste år" in page
     assert f"/assessments/{previous.id}/results" in page
+
+
+def test_a_requirement_with_a_low_score_and_no_justification_is_not_counted_as_done(
+        started, session, cast):
+    keys = keys_of(session, started.id, 1)
+    for n, key in enumerate(keys):
+        save_answer(session=session, assessment_id=started.id, indicator_key=key,
+                    user=cast.alice, data={"score": 1 if n == 0 else 4,
+                                           "version": version_of(session, started.id)})
+    home = started.client.get("/").text
+    assert "0 af 10 fordringer klar" in home
+    assert "1 fordring skal ses på, før I kan indsende" in home
+    form = started.client.get(f"/assessments/{started.id}/requirements/2").text
+    assert "1 fordring skal ses på" in form

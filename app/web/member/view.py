@@ -106,10 +106,11 @@ class Step:
 
 @dataclass(frozen=True)
 class Progress:
-    requirements_done: int
+    requirements_done: int  # nothing left in them that blocks submitting
     requirements_total: int
     answered: int
     in_scope: int
+    requirements_to_review: int = 0  # answered, but something in them must be fixed
 
 
 @dataclass
@@ -233,16 +234,19 @@ def refused_reflection(session: Session, page: Page, requirement: Requirement, *
 
 
 def progress_of(page: Page) -> Progress:
+    """A requirement is done when nothing in it blocks submitting: answered is not enough
+    (a low score without its justification, a carried-over answer not confirmed)."""
+    blocked = {problem.requirement_number for problem in page.problems}
+    answered_but_blocked = {problem.requirement_number for problem in page.problems
+                            if problem.code != "unanswered"}
     done = total = 0
     for requirement in page.view.requirements:
-        in_scope = len(page.view.indicators_of(requirement.id))
-        if not in_scope:
+        if not page.view.indicators_of(requirement.id):
             continue
         total += 1
-        score = page.view.scores.get(requirement.id)
-        done += bool(score and score.answered_count >= in_scope)
+        done += requirement.number not in blocked
     return Progress(done, total, page.assessment.answered_count,
-                    len(page.view.indicators))
+                    len(page.view.indicators), len(answered_but_blocked))
 
 
 def steps_of(page: Page, current: str = "") -> list[Step]:
