@@ -1,0 +1,1 @@
+"""Self-assessments: access, answers, evidence, submission, results."""

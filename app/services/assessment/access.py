@@ -1,0 +1,72 @@
+"""Who may open, change or reopen which self-assessment, and the write lock every change takes."""
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import Assessment, User
+from app.models.base import utcnow
+from app.models.vocabulary import EDITABLE_STATUSES, Role
+from app.services.errors import Conflict, Forbidden, NotFound
+
+NOT_FOUND = N_("Selvevalueringen findes ikke.")
+MEMBERS_ONLY = N_("Kun medlemmets egne brugere kan ændre selvevalueringen.")
+
+
+def get_assessment_for_user(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """The assessment if the user may see it; another organisation's is "not found"."""
+    if user.role == Role.BOARD:
+        raise Forbidden(N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem."))
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound(NOT_FOUND)
+    if user.role == Role.MEMBER and assessment.organisation_id != user.organisation_id:
+        raise NotFound(NOT_FOUND)
+    return assessment
+
+
+def get_assessment_to_edit(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """The assessment if the user may change it: a member of its own organisation only."""
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    if user.role != Role.MEMBER:
+        raise Forbidden(MEMBERS_ONLY)
+    return assessment
+
+
+def lock_to_edit(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """Authorizes, then takes the write lock (lock_for_edit): every member write starts here."""
+    get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
+    return lock_for_edit(session, assessment_id)
+
+
+def get_assessment_to_reopen(*, session: Session, user: User, assessment_id: int) -> Assessment:
+    """Reopening is LOS' decision: advisors and admins."""
+    assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
+    if user.role not in (Role.ADVISOR, Role.ADMIN):
+        raise Forbidden(N_("Kun LOS kan genåbne en indsendt selvevaluering."))
+    return assessment
+
+
+def list_assessments_for_user(*, session: Session, user: User,
+                              cycle_id: int | None = None) -> list[Assessment]:
+    if user.role == Role.BOARD:
+        raise Forbidden(N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem."))
+    statement = select(Assessment)
+    if user.role == Role.MEMBER:
+        statement = statement.where(Assessment.organisation_id == user.organisation_id)
+    if cycle_id is not None:
+        statement = statement.where(Assessment.cycle_id == cycle_id)
+    return list(session.exec(statement.order_by(Assessment.cycle_id, Assessment.id)))
+
+
+def lock_for_edit(session: Session, assessment_id: int) -> Assessment:
+    """Raises the version under a write lock, so concurrent saves queue instead of racing."""
+    session.exec(update(Assessment).where(col(Assessment.id) == assessment_id)
+                 .values(version=Assessment.version + 1, updated_at=utcnow()))
+    assessment = session.get(Assessment, assessment_id, populate_existing=True)
+    if assessment is None:
+        raise NotFound(NOT_FOUND)
+    if assessment.status not in EDITABLE_STATUSES:
+        session.rollback()
+        raise Conflict(N_("Selvevalueringen er indsendt og kan ikke længere ændres."))
+    return assessment

@@ -1,0 +1,83 @@
+"""Reading one self-assessment whole: its scope, answers, reflections, scores and evidence."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from app.models import (
+    Answer,
+    Assessment,
+    CatalogueVersion,
+    Cycle,
+    Evidence,
+    Indicator,
+    Organisation,
+    Reflection,
+    Requirement,
+    RequirementScore,
+)
+from app.models.vocabulary import EDITABLE_STATUSES
+from app.services.catalogue.versions import model_of
+
+
+def indicators_in_scope(session: Session, catalogue_version_id: int,
+                        service_type: str) -> list[Indicator]:
+    """The indicators a department of this service type scores, in catalogue order."""
+    rows = session.exec(
+        select(Indicator).where(Indicator.catalogue_version_id == catalogue_version_id)
+        .order_by(Indicator.position)
+    ).all()
+    return [row for row in rows if service_type in row.service_types]
+
+
+def in_scope_for(session: Session, assessment: Assessment) -> list[Indicator]:
+    """The indicators this assessment's organisation scores, in catalogue order."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    return indicators_in_scope(session, assessment.catalogue_version_id,
+                               organisation.service_type)
+
+
+@dataclass
+class AssessmentView:
+    """Everything a page or API answer about one assessment needs, loaded in fixed queries."""
+
+    assessment: Assessment
+    organisation: Organisation
+    cycle: Cycle
+    catalogue: object  # AssessmentCatalogue
+    requirements: list[Requirement]
+    indicators: list[Indicator]  # in scope, catalogue order
+    answers: dict[int, Answer]  # by indicator id
+    reflections: dict[int, Reflection]  # by requirement id
+    scores: dict[int, RequirementScore]  # by requirement id
+    evidence: dict[int, list[Evidence]] = field(default_factory=dict)  # by requirement id
+
+    def indicators_of(self, requirement_id: int) -> list[Indicator]:
+        return [i for i in self.indicators if i.requirement_id == requirement_id]
+
+    @property
+    def editable(self) -> bool:
+        return self.assessment.status in EDITABLE_STATUSES
+
+
+def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
+    organisation = session.get(Organisation, assessment.organisation_id)
+    cycle = session.get(Cycle, assessment.cycle_id)
+    catalogue_row = session.get(CatalogueVersion, assessment.catalogue_version_id)
+    requirements = list(session.exec(
+        select(Requirement).where(Requirement.catalogue_version_id == catalogue_row.id)
+        .order_by(Requirement.number)
+    ))
+    indicators = indicators_in_scope(session, catalogue_row.id, organisation.service_type)
+    answers = {a.indicator_id: a for a in session.exec(
+        select(Answer).where(Answer.assessment_id == assessment.id))}
+    reflections = {r.requirement_id: r for r in session.exec(
+        select(Reflection).where(Reflection.assessment_id == assessment.id))}
+    scores = {s.requirement_id: s for s in session.exec(
+        select(RequirementScore).where(RequirementScore.assessment_id == assessment.id))}
+    evidence: dict[int, list[Evidence]] = {}
+    for item in session.exec(select(Evidence).where(Evidence.assessment_id == assessment.id)
+                             .order_by(Evidence.created_at)):
+        evidence.setdefault(item.requirement_id, []).append(item)
+    return AssessmentView(assessment, organisation, cycle, model_of(catalogue_row),
+                          requirements, indicators, answers, reflections, scores, evidence)

@@ -1,0 +1,1 @@
+"""The catalogue: file format, validation, loading, stored versions."""

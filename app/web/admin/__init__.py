@@ -1,0 +1,1 @@
+"""LOS administration: cycles, catalogues, members, users, outbox, audit."""
