@@ -1,0 +1,26 @@
+"""Field types the input models share: text a database can store, ids and versions it can hold.
+
+Bounding them here keeps hostile input a 422 at the field on both databases, instead of an
+`OverflowError` in SQLite or an out-of-range error in PostgreSQL.
+"""
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from app.i18n import N_
+
+# PostgreSQL's `integer`: the id and version columns are no wider.
+MAX_ROW_ID = 2**31 - 1
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text, SQLite keeps it; neither is anything a person typed.
+    if "\x00" in value:
+        raise ValueError(N_("Teksten indeholder et tegn, der ikke kan gemmes (NUL)."))
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+Version = Annotated[int, Field(ge=0, le=MAX_ROW_ID)]
