@@ -54,7 +54,7 @@ def serve(
 
     get_settings()  # refuse to start on bad settings before forking workers
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, access_log=False)
+                proxy_headers=False, access_log=False)  # the app reads them: ETIK_TRUSTED_PROXIES
 
 
 @db_cli.command("upgrade")

@@ -3,8 +3,9 @@
 from fastapi import APIRouter
 
 from app.api import actions, assessments, audit, auth, catalogues, cycles, evidence, me
+from app.api.errors import COMMON_ERRORS
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", responses=COMMON_ERRORS)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)
 api_router.include_router(catalogues.router)

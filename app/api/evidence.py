@@ -18,6 +18,7 @@ from app.services.assessment.evidence import (
     list_evidence,
     remove_evidence,
 )
+from app.services.fields import RowId
 
 router = APIRouter(tags=["evidence"])
 
@@ -50,7 +51,7 @@ def _out(evidence: Evidence, requirement_key: str) -> EvidenceOut:
 
 
 @router.get("/assessments/{assessment_id}/evidence")
-def read_evidence(assessment_id: int, user: ApiUser, session: SessionDep) -> list[EvidenceOut]:
+def read_evidence(assessment_id: RowId, user: ApiUser, session: SessionDep) -> list[EvidenceOut]:
     return [_out(evidence, key) for evidence, key in
             list_evidence(session=session, user=user, assessment_id=assessment_id)]
 
@@ -82,7 +83,7 @@ def post_evidence(
 @router.get("/evidence/{evidence_id}", response_class=FileResponse,
             responses={200: {"description": "The file, as an attachment",
                              "content": {"application/octet-stream": {}}}})
-def download(evidence_id: int, user: ApiUser, session: SessionDep,
+def download(evidence_id: RowId, user: ApiUser, session: SessionDep,
              settings: SettingsDep) -> Response:
     evidence, path = evidence_for_download(session=session, settings=settings, user=user,
                                            evidence_id=evidence_id)
@@ -92,7 +93,7 @@ def download(evidence_id: int, user: ApiUser, session: SessionDep,
 
 @router.delete("/evidence/{evidence_id}", status_code=204,
                responses={409: {"description": "The assessment is submitted"}})
-def delete(evidence_id: int, user: ApiMember, session: SessionDep,
+def delete(evidence_id: RowId, user: ApiMember, session: SessionDep,
            settings: SettingsDep) -> Response:
     remove_evidence(session=session, settings=settings, user=user, evidence_id=evidence_id)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from app.models.assessments import (
 )
 from app.models.audit import AuditEntry
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
+from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
 from app.models.users import ApiToken, LoginAttempt, OneTimeLink, User, UserSession
@@ -35,6 +36,7 @@ __all__ = [
     "Reflection",
     "Requirement",
     "RequirementScore",
+    "ResetRequest",
     "User",
     "UserSession",
 ]

@@ -18,7 +18,7 @@ from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionSt
 from app.services import audit
 from app.services.audit import AuditAction, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from app.services.fields import RowId, Text, Version
+from app.services.fields import OptionalText, RowId, Text, Version
 from app.services.validation import parse_input
 from app.services.versioning import claim, reload
 
@@ -50,7 +50,7 @@ class ActionInput(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     organisation_id: RowId
-    requirement_id: Text | None = Field(default=None, max_length=120)
+    requirement_id: OptionalText = Field(default=None, max_length=120)
     assessment_id: RowId | None = None
     title: Text = Field(min_length=1, max_length=200)
     description: Text = Field(default="", max_length=5000)
@@ -81,11 +81,11 @@ class ActionUpdate(BaseModel):
 
     version: Version = Field(ge=1)
     status: ActionStatus | None = None
-    comment: Text | None = Field(default=None, max_length=5000)
+    comment: OptionalText = Field(default=None, max_length=5000)
     due_on: date | None = None
-    title: Text | None = Field(default=None, min_length=1, max_length=200)
-    description: Text | None = Field(default=None, max_length=5000)
-    owner_email: Text | None = Field(default=None, max_length=254)
+    title: OptionalText = Field(default=None, min_length=1, max_length=200)
+    description: OptionalText = Field(default=None, max_length=5000)
+    owner_email: OptionalText = Field(default=None, max_length=254)
     priority: ActionPriority | None = None
 
     @field_validator("due_on", "status", "priority", mode="before")

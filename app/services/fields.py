@@ -14,13 +14,23 @@ from app.i18n import N_
 MAX_ROW_ID = 2**31 - 1
 
 
+NUL_TEXT = N_("Teksten indeholder et tegn, der ikke kan gemmes (NUL).")
+
+
 def _no_nul(value: str) -> str:
     # PostgreSQL refuses NUL in text, SQLite keeps it; neither is anything a person typed.
     if "\x00" in value:
-        raise ValueError(N_("Teksten indeholder et tegn, der ikke kan gemmes (NUL)."))
+        raise ValueError(NUL_TEXT)
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+def _no_nul_or_none(value: str | None) -> str | None:
+    return None if value is None else _no_nul(value)
+
+
+# After the type and its length: a `Field(max_length=…)` keeps its own error and message.
+NoNul = AfterValidator(_no_nul_or_none)
+Text = Annotated[str, NoNul]
+OptionalText = Annotated[str | None, NoNul]
+RowId = Annotated[int, Field(ge=0, le=MAX_ROW_ID)]  # 0 is no row: a 404, not a 422
 Version = Annotated[int, Field(ge=0, le=MAX_ROW_ID)]

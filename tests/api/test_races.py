@@ -90,17 +90,16 @@ def test_parallel_action_updates_of_one_version_let_exactly_one_through(
         "organisation_id": cast.org_a.id, "title": "Ny procedure"})
     assert created.status_code == 201, created.text
     url = f"{live}/api/v1/actions/{created.json()['id']}"
-    for round_ in range(ROUNDS):
-        seen = round_ + 1
+    for seen in range(1, ROUNDS + 1):
         statuses = _race([
-            lambda http, n=n: http.patch(url, headers=headers,
-                                         json={"version": seen, "comment": f"{round_}-{n}"})
+            lambda http, n=n, body={"version": seen}: http.patch(
+                url, headers=headers, json={**body, "comment": f"{body['version']}-{n}"})
             for n in range(PARALLEL)])
         _one_winner(statuses)
         session.expire_all()
         action = session.exec(select(Action)).one()
         assert action.version == seen + 1
-        assert action.comment.startswith(f"{round_}-")
+        assert action.comment.startswith(f"{seen}-")
 
 
 def test_parallel_saves_of_one_answer_from_one_version_let_exactly_one_through(
@@ -109,8 +108,8 @@ def test_parallel_saves_of_one_answer_from_one_version_let_exactly_one_through(
     for _ in range(ROUNDS):
         seen = _version(session, assessment_id)
         _one_winner(_race([
-            lambda http, n=n: http.put(url, headers=member,
-                                       json={"score": 1 + n, "comment": f"n{n}", "version": seen})
+            lambda http, n=n, seen=seen: http.put(
+                url, headers=member, json={"score": 1 + n, "comment": f"n{n}", "version": seen})
             for n in range(PARALLEL)]))
         assert _version(session, assessment_id) == seen + 1
 
@@ -121,7 +120,7 @@ def test_parallel_injunction_reports_from_one_version_let_exactly_one_through(
     for _ in range(ROUNDS):
         seen = _version(session, assessment_id)
         _one_winner(_race([
-            lambda http, n=n: http.put(url, headers=member, json={
+            lambda http, n=n, seen=seen: http.put(url, headers=member, json={
                 "reported": bool(n % 2), "description": f"n{n}", "version": seen})
             for n in range(PARALLEL)]))
 
@@ -134,9 +133,10 @@ def test_a_submit_and_a_save_sent_together_never_both_succeed(
     for _ in range(ROUNDS):
         seen = _version(session, assessment_id)
         statuses = _race([
-            lambda http: http.post(f"{base}/submit", headers=member, json={"version": seen}),
-            lambda http: http.put(f"{base}/answers/{indicator_keys[0]}", headers=member,
-                                  json={"score": 5, "version": seen}),
+            lambda http, seen=seen: http.post(f"{base}/submit", headers=member,
+                                              json={"version": seen}),
+            lambda http, seen=seen: http.put(f"{base}/answers/{indicator_keys[0]}",
+                                             headers=member, json={"score": 5, "version": seen}),
         ])
         _one_winner(statuses)
         session.expire_all()

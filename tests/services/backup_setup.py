@@ -38,6 +38,7 @@ from app.models import (
     Reflection,
     Requirement,
     RequirementScore,
+    ResetRequest,
     UserSession,
 )
 from app.models.vocabulary import Role
@@ -164,6 +165,7 @@ def filled(session, factory, evidence_dir):
         OneTimeLink(token_hash="o" * 64, purpose="invitation", user_id=member.id,
                     expires_at=later, used_at=MOMENT),
         LoginAttempt(email="nogen@test.example", client="203.0.113.9", attempted_at=MOMENT),
+        ResetRequest(email="nogen@test.example", client="203.0.113.9", requested_at=MOMENT),
         OutboxMessage(recipient=member.email, subject="Velkommen", body="Hej 👋\nfø",
                       sent_at=MOMENT, error=""),
     ])

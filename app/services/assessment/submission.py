@@ -26,7 +26,7 @@ from app.services.assessment.access import get_assessment_to_edit, get_assessmen
 from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
-from app.services.fields import Text, Version
+from app.services.fields import NoNul, Version
 from app.services.validation import parse_input
 from app.services.versioning import claim, reload
 
@@ -39,8 +39,8 @@ class SubmitInput(BaseModel):
 
 
 class ReopenInput(BaseModel):
-    reason: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=REASON_MAX)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=REASON_MAX), NoNul]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from app.auth.deps import SessionDep, WebAdmin
 from app.i18n import format_moment
 from app.services.audit import AuditFilter, audit_entities, list_audit
+from app.services.fields import NoNul, RowId
 from app.services.organisations import organisation_choices
 from app.web.listing import PAGE_SIZE, PageNumber, Pagination
 from app.web.templating import render
@@ -24,9 +25,9 @@ def _filter(organisation_id, user_id, entity, since, until) -> AuditFilter:
     return AuditFilter(organisation_id, user_id, entity or None, since, until)
 
 
-OrganisationId = Annotated[int | None, Query()]
-UserId = Annotated[int | None, Query()]
-Entity = Annotated[str, Query(max_length=40)]
+OrganisationId = Annotated[RowId | None, Query()]
+UserId = Annotated[RowId | None, Query()]
+Entity = Annotated[str, Query(max_length=40), NoNul]
 Day = Annotated[date | None, Query()]
 
 
