@@ -39,11 +39,26 @@ def live(settings, engine) -> Iterator[str]:
 
 
 @pytest.fixture
-def tokens(client, cast, open_cycle) -> dict[str, dict]:
+def tokens(client, cast, open_cycle, session, catalogue) -> dict[str, dict]:
+    """Tokens per role, and something to find: an assessment, a PDF in it, an action."""
+    from sqlmodel import select
+
+    from app.models import Requirement
+    from tests.services.test_file_types import MINIMAL_PDF
+
     member = api_token(client, cast.alice.email)
     started = client.post("/api/v1/assessments", json={"cycle_id": open_cycle.id},
                           headers=member)
     assert started.status_code == 201, started.text
+    key = session.exec(select(Requirement.key).where(
+        Requirement.catalogue_version_id == catalogue.id, Requirement.number == 1)).one()
+    uploaded = client.post(f"/api/v1/assessments/{started.json()['id']}/evidence",
+                           headers=member, data={"requirement_id": key},
+                           files={"file": ("politik.pdf", MINIMAL_PDF, "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
+    action = client.post("/api/v1/actions", headers=member, json={
+        "organisation_id": cast.org_a.id, "title": "Ny procedure"})
+    assert action.status_code == 201, action.text
     return {role: api_token(client, cast.by_role(role).email) for role in ROLES}
 
 

