@@ -61,7 +61,7 @@ def serve(
         os.environ["ETIK_BASE_URL"] = f"http://127.0.0.1:{port}"
         get_settings.cache_clear()
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, access_log=False)
+                proxy_headers=False, access_log=False)  # the app reads them: ETIK_TRUSTED_PROXIES
 
 
 @db_cli.command("upgrade")

@@ -1,5 +1,6 @@
 """Settings: the only place that reads the environment (ETIK_* variables and `.env`)."""
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,21 @@ class Settings(BaseSettings):
     login_failure_limit: int = 5
     login_failure_ip_limit: int = 30
     login_failure_window_minutes: int = 15
+
+    # Password-reset requests: per account (silently, so the answer never tells whether the
+    # account exists) and per client address, in a sliding window
+    password_reset_limit: int = 3
+    password_reset_ip_limit: int = 20
+    password_reset_window_minutes: int = 60
+
+    # Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks, comma-separated (e.g. "127.0.0.1" or "172.16.0.0/12"). Empty: none, so
+    # the client address is the connection's and a client cannot choose its own.
+    trusted_proxies: str = ""
+
+    # In production the API's documentation (/docs, /openapi.json) needs a login; set to
+    # true to publish it to anyone.
+    public_api_docs: bool = False
 
     # Request limits
     max_body_bytes: int = 1_000_000
@@ -88,6 +104,19 @@ class Settings(BaseSettings):
         except ArgumentError as exc:
             raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {item!r}") from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @model_validator(mode="after")
     def _production_needs_secret(self) -> "Settings":

@@ -2,13 +2,15 @@
 
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api import api_router
-from app.auth.deps import csrf_protect
+from app.auth.deps import csrf_protect, docs_reader
 from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.errors import install_error_handlers, on_unexpected_error
@@ -20,11 +22,17 @@ from app.middleware import (
     SecurityHeadersMiddleware,
     UnexpectedErrorMiddleware,
 )
-from app.web import web_routers
+from app.web import api_docs, web_routers
 from app.web.templating import TEMPLATE_DIR
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
 UPLOAD_PATH_MARKERS = ("/evidence",)
+
+
+def _refuse_nul_in_path(request: Request) -> None:
+    """A path with a NUL byte names nothing here; PostgreSQL would refuse it as a key (500)."""
+    if "\x00" in request.scope["path"]:
+        raise StarletteHTTPException(404)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -39,14 +47,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if owns_engine:
             engine.dispose()
 
+    # In production the API's description is for logged-in people, unless published on purpose.
+    docs_need_login = settings.is_production and not settings.public_api_docs
     app = FastAPI(
         title="etik API",
         version="1",
         summary="LOS ethics self-assessment: catalogues, assessments, flags, actions.",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(_refuse_nul_in_path), Depends(csrf_protect)],
         docs_url=None,
         redoc_url=None,
+        openapi_url=None if docs_need_login else "/openapi.json",
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -57,6 +68,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(RequestLogMiddleware, expose_query_count=not settings.is_production)
+    if settings.trusted_proxy_list():
+        # Outermost, so every layer sees the client the proxy names; only the proxies in
+        # ETIK_TRUSTED_PROXIES are believed (`etik serve` leaves uvicorn's own reading off).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())
 
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -71,6 +86,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return JSONResponse({"status": "ok"})
 
     app.include_router(api_router)
+    docs_guard = [Depends(docs_reader)] if docs_need_login else []
+    if docs_need_login:
+        @app.get("/openapi.json", include_in_schema=False, dependencies=docs_guard)
+        def openapi() -> JSONResponse:
+            return JSONResponse(app.openapi())
+
     for router in web_routers:
-        app.include_router(router, include_in_schema=False)
+        app.include_router(router, include_in_schema=False,
+                           dependencies=docs_guard if router is api_docs.router else [])
     return app

@@ -11,12 +11,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
 from app.api.errors import too_large_bytes
+from app.auth.cookies import LANGUAGE_COOKIE
 from app.config import Settings
 from app.db import query_counter
 
 log = logging.getLogger("etik.request")
-
-LANGUAGE_COOKIE = "etik_lang"
 
 
 class RequestLogMiddleware:

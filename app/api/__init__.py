@@ -15,8 +15,9 @@ from app.api import (
     me,
     support,
 )
+from app.api.errors import COMMON_ERRORS
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = APIRouter(prefix="/api/v1", responses=COMMON_ERRORS)
 api_router.include_router(auth.router)
 api_router.include_router(me.router)
 api_router.include_router(catalogues.router)

@@ -11,6 +11,7 @@ from app.auth.deps import ApiUser, SessionDep, api_role
 from app.clock import TodayDep
 from app.models.vocabulary import ActionStatus, Role
 from app.services import actions as action_service
+from app.services.fields import RowId
 
 # The board sees only aggregates: refused before any body is read.
 router = APIRouter(tags=["actions"], dependencies=[
@@ -41,7 +42,7 @@ def _out(session, action, today: date) -> ActionOut:
 
 @router.get("/actions")
 def read_actions(user: ApiUser, session: SessionDep, today: TodayDep,
-                 organisation_id: Annotated[int | None, Query()] = None,
+                 organisation_id: Annotated[RowId | None, Query()] = None,
                  status: Annotated[ActionStatus | None, Query()] = None,
                  overdue: Annotated[bool | None, Query()] = None) -> list[ActionOut]:
     """Member: its own organisation's actions; advisor, admin: any organisation's."""

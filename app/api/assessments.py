@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from app.api.deps import OwnAssessment, ReadableAssessment, StaffAssessment
+from app.api.errors import documented_error
 from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
 from app.clock import TodayDep
 from app.models import Answer, Assessment, Indicator, Requirement, RequirementScore
@@ -16,6 +17,7 @@ from app.services.assessment import submission
 from app.services.assessment.access import list_assessments_for_user
 from app.services.assessment.start import StartInput, start_assessment
 from app.services.assessment.view import in_scope_for
+from app.services.fields import RowId
 
 router = APIRouter(tags=["assessments"])
 
@@ -100,7 +102,7 @@ def _full(session: Session, a: Assessment) -> AssessmentOut:
 
 @router.get("/assessments")
 def read_assessments(user: ApiUser, session: SessionDep,
-                     cycle_id: Annotated[int | None, Query()] = None
+                     cycle_id: Annotated[RowId | None, Query()] = None
                      ) -> list[AssessmentSummary]:
     return [_summary(a) for a in list_assessments_for_user(session=session, user=user,
                                                            cycle_id=cycle_id)]
@@ -123,8 +125,8 @@ def read_assessment(assessment: ReadableAssessment, session: SessionDep) -> Asse
 
 
 @router.put("/assessments/{assessment_id}/answers/{indicator_id}",
-            responses={409: {"description": "Saved by someone else after `version`, or "
-                                             "submitted; the body holds the saved answer"}})
+            responses=documented_error(409, "Saved by someone else after `version`, or "
+                                            "submitted; the body holds the saved answer"))
 def put_answer(indicator_id: str, own: OwnAssessment, user: ApiMember, session: SessionDep,
                body: answer_service.AnswerInput) -> VersionOut:
     assessment_id = own.id
@@ -134,7 +136,9 @@ def put_answer(indicator_id: str, own: OwnAssessment, user: ApiMember, session: 
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
 
 
-@router.put("/assessments/{assessment_id}/reflections/{requirement_id}")
+@router.put("/assessments/{assessment_id}/reflections/{requirement_id}",
+            responses=documented_error(409, "Saved by someone else after `version`, or "
+                                            "submitted; the body holds the saved reflection"))
 def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
                    session: SessionDep, body: answer_service.ReflectionInput) -> VersionOut:
     assessment_id = own.id
@@ -144,7 +148,9 @@ def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
 
 
-@router.put("/assessments/{assessment_id}/injunction")
+@router.put("/assessments/{assessment_id}/injunction",
+            responses=documented_error(409, "Saved by someone else after `version`, or "
+                                            "submitted; the body holds the saved report"))
 def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
                    body: answer_service.InjunctionInput) -> VersionOut:
     assessment_id = own.id
@@ -154,8 +160,10 @@ def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
 
 
 @router.post("/assessments/{assessment_id}/submit",
-             responses={422: {"description": "Lists each unanswered indicator and each low "
-                                             "score without a comment"}})
+             responses={**documented_error(422, "Lists each unanswered indicator and each "
+                                                "low score without a comment"),
+                        **documented_error(409, "Changed since `version`, or already "
+                                                "submitted")})
 def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMember,
                 session: SessionDep) -> VersionOut:
     assessment_id = own.id
@@ -164,7 +172,8 @@ def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMembe
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
 
 
-@router.post("/assessments/{assessment_id}/reopen")
+@router.post("/assessments/{assessment_id}/reopen",
+             responses=documented_error(409, "The assessment is not submitted"))
 def post_reopen(assessment: StaffAssessment, body: submission.ReopenInput, user: ApiAdvisor,
                 session: SessionDep) -> VersionOut:
     assessment_id = assessment.id

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from app.auth.deps import ApiUser, SessionDep, api_role
 from app.models.vocabulary import Role
 from app.services.audit import PAGE_SIZE, AuditFilter, list_audit
+from app.services.fields import MAX_ROW_ID, NoNul, RowId
 
 router = APIRouter(tags=["audit"], dependencies=[Depends(api_role(Role.ADVISOR, Role.ADMIN))])
 
@@ -25,13 +26,13 @@ class AuditEntryOut(BaseModel):
 
 @router.get("/audit", responses={403: {"description": "An advisor without organisation_id"}})
 def read_audit(user: ApiUser, session: SessionDep, response: Response,
-               organisation_id: Annotated[int | None, Query()] = None,
-               user_id: Annotated[int | None, Query()] = None,
-               entity: Annotated[str | None, Query(max_length=40)] = None,
+               organisation_id: Annotated[RowId | None, Query()] = None,
+               user_id: Annotated[RowId | None, Query()] = None,
+               entity: Annotated[str | None, Query(max_length=40), NoNul] = None,
                since: Annotated[date | None, Query(description="From this day (Danish time)")]
                = None,
                until: Annotated[date | None, Query(description="To this day, inclusive")] = None,
-               offset: Annotated[int, Query(ge=0)] = 0,
+               offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
                limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE) -> list[AuditEntryOut]:
     """Newest first. `X-Total-Count` gives the number of entries matching the filter."""
     page = list_audit(session=session, user=user, offset=offset, limit=limit,

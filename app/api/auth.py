@@ -5,13 +5,14 @@ from pydantic import BaseModel, Field
 
 from app.auth.deps import SessionDep, SettingsDep
 from app.services import credentials
+from app.services.fields import Text
 
 router = APIRouter(tags=["auth"])
 
 
 class TokenRequest(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=1024)
+    email: Text = Field(max_length=254)
+    password: Text = Field(max_length=1024)
 
 
 class TokenResponse(BaseModel):

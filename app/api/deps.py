@@ -12,18 +12,19 @@ from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
 from app.models import Action, Assessment
 from app.services import actions as action_service
 from app.services.assessment.access import get_assessment_for_user
+from app.services.fields import RowId
 
 
 def _assessment_loader(role_user):
     """A loader for the roles `role_user` admits; the service decides which assessments."""
 
-    def load(assessment_id: int, user: role_user, session: SessionDep) -> Assessment:
+    def load(assessment_id: RowId, user: role_user, session: SessionDep) -> Assessment:
         return get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
 
     return load
 
 
-def _visible_action(action_id: int, user: ApiUser, session: SessionDep) -> Action:
+def _visible_action(action_id: RowId, user: ApiUser, session: SessionDep) -> Action:
     return action_service.get_action_for_user(session=session, user=user, action_id=action_id)
 
 

@@ -7,6 +7,7 @@ or method, the body limit, a bug) the caller gets this shape, in its language.
 import json
 
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from app.i18n import N_, gettext
 from app.services.errors import DomainError, ErrorCode, FieldError, Invalid
@@ -19,6 +20,40 @@ HTTP_ERRORS = {
     413: (ErrorCode.PAYLOAD_TOO_LARGE, N_("Forespørgslen er for stor.")),
 }
 INTERNAL_ERROR = N_("Der gik noget galt hos os. Fejlen er skrevet i vores log.")
+
+
+class FieldErrorOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorOut(BaseModel):
+    """Every error; some carry more members, such as the saved answer that won a 409."""
+
+    model_config = ConfigDict(extra="allow")
+
+    detail: str | list[FieldErrorOut]
+    code: str
+
+
+def _documented(description: str) -> dict:
+    return {"model": ErrorOut, "description": description}
+
+
+def documented_error(status: int, description: str) -> dict:
+    """A route's own error status, e.g. `responses=documented_error(409, "...")`."""
+    return {status: _documented(description)}
+
+
+# Declared once for every API route (app.api.api_router): any request may meet these.
+COMMON_ERRORS = {
+    400: _documented("The body cannot be read (not JSON, or not a form)"),
+    401: _documented("No token, or one that has expired"),
+    403: _documented("The role may not do this"),
+    404: _documented("Missing, or another organisation's"),
+    413: _documented("The request body is larger than the limit"),
+    422: _documented("A field or the body is wrong; `detail` names each field"),
+}
 
 
 def error_body(detail: str | list[dict], code: ErrorCode, **extra) -> dict:

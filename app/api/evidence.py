@@ -8,6 +8,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from app.api.deps import OwnAssessment
+from app.api.errors import documented_error
 from app.auth.deps import ApiMember, ApiUser, SessionDep, SettingsDep
 from app.models import Evidence
 from app.services.assessment.evidence import (
@@ -18,8 +19,12 @@ from app.services.assessment.evidence import (
     list_evidence,
     remove_evidence,
 )
+from app.services.assessment.file_types import ALLOWED
+from app.services.fields import RowId
 
 router = APIRouter(tags=["evidence"])
+# Every accepted type, and bytes for a stored file of a type no longer accepted.
+DOWNLOAD_TYPES = [*(t.content_type for t in ALLOWED), "application/octet-stream"]
 
 
 class EvidenceOut(BaseModel):
@@ -50,7 +55,7 @@ def _out(evidence: Evidence, requirement_key: str) -> EvidenceOut:
 
 
 @router.get("/assessments/{assessment_id}/evidence")
-def read_evidence(assessment_id: int, user: ApiUser, session: SessionDep) -> list[EvidenceOut]:
+def read_evidence(assessment_id: RowId, user: ApiUser, session: SessionDep) -> list[EvidenceOut]:
     return [_out(evidence, key) for evidence, key in
             list_evidence(session=session, user=user, assessment_id=assessment_id)]
 
@@ -80,9 +85,11 @@ def post_evidence(
 
 
 @router.get("/evidence/{evidence_id}", response_class=FileResponse,
-            responses={200: {"description": "The file, as an attachment",
-                             "content": {"application/octet-stream": {}}}})
-def download(evidence_id: int, user: ApiUser, session: SessionDep,
+            responses={200: {"description": "The file, as an attachment, with its real type",
+                             "content": {kind: {"schema": {"type": "string",
+                                                           "format": "binary"}}
+                                         for kind in DOWNLOAD_TYPES}}})
+def download(evidence_id: RowId, user: ApiUser, session: SessionDep,
              settings: SettingsDep) -> Response:
     evidence, path = evidence_for_download(session=session, settings=settings, user=user,
                                            evidence_id=evidence_id)
@@ -91,8 +98,8 @@ def download(evidence_id: int, user: ApiUser, session: SessionDep,
 
 
 @router.delete("/evidence/{evidence_id}", status_code=204,
-               responses={409: {"description": "The assessment is submitted"}})
-def delete(evidence_id: int, user: ApiMember, session: SessionDep,
+               responses=documented_error(409, "The assessment is submitted"))
+def delete(evidence_id: RowId, user: ApiMember, session: SessionDep,
            settings: SettingsDep) -> Response:
     remove_evidence(session=session, settings=settings, user=user, evidence_id=evidence_id)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from app.clock import TodayDep
 from app.models import ContactEntry, SupportCase
 from app.models.vocabulary import CaseStatus, ContactKind, Role
 from app.services.advisor import support
+from app.services.fields import RowId
 
 router = APIRouter(prefix="/organisations/{organisation_id}", tags=["advisors"],
                    dependencies=[Depends(api_role(Role.ADVISOR, Role.ADMIN))])
@@ -51,14 +52,14 @@ def _contact(entry: ContactEntry) -> ContactOut:
 
 
 @router.get("/cases")
-def read_cases(organisation_id: int, user: ApiUser, session: SessionDep) -> list[CaseOut]:
+def read_cases(organisation_id: RowId, user: ApiUser, session: SessionDep) -> list[CaseOut]:
     """Open cases first, the next contact due first."""
     return [_case(c) for c in support.list_cases(session=session, user=user,
                                                  organisation_id=organisation_id)]
 
 
 @router.post("/cases", status_code=201)
-def create_case(organisation_id: int, body: support.CaseInput, user: ApiUser,
+def create_case(organisation_id: RowId, body: support.CaseInput, user: ApiUser,
                 session: SessionDep, today: TodayDep) -> CaseOut:
     return _case(support.open_case(session=session, user=user, organisation_id=organisation_id,
                                    today=today, data=body))
@@ -66,7 +67,7 @@ def create_case(organisation_id: int, body: support.CaseInput, user: ApiUser,
 
 @router.patch("/cases/{case_id}", responses={
     409: {"description": "`version` is stale; the body holds the case as saved"}})
-def patch_case(organisation_id: int, case_id: int, body: support.CaseUpdate, user: ApiUser,
+def patch_case(organisation_id: RowId, case_id: RowId, body: support.CaseUpdate, user: ApiUser,
                session: SessionDep, today: TodayDep) -> CaseOut:
     return _case(support.update_case(session=session, user=user, today=today,
                                      organisation_id=organisation_id, case_id=case_id,
@@ -74,14 +75,14 @@ def patch_case(organisation_id: int, case_id: int, body: support.CaseUpdate, use
 
 
 @router.get("/contacts")
-def read_contacts(organisation_id: int, user: ApiUser, session: SessionDep) -> list[ContactOut]:
+def read_contacts(organisation_id: RowId, user: ApiUser, session: SessionDep) -> list[ContactOut]:
     """Newest first. Members never see the contact log."""
     return [_contact(e) for e in support.list_contacts(session=session, user=user,
                                                        organisation_id=organisation_id)]
 
 
 @router.post("/contacts", status_code=201)
-def create_contact(organisation_id: int, body: support.ContactInput, user: ApiUser,
+def create_contact(organisation_id: RowId, body: support.ContactInput, user: ApiUser,
                    session: SessionDep) -> ContactOut:
     return _contact(support.add_contact(session=session, user=user,
                                         organisation_id=organisation_id, data=body))

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.config import Settings
 
 SESSION_COOKIE = "etik_session"
+LANGUAGE_COOKIE = "etik_lang"  # read by app.middleware.LanguageMiddleware
 # Visitors who are not logged in get a random seed, so the login form has a CSRF token too.
 ANONYMOUS_COOKIE = "etik_anon"
 CSRF_FIELD = "csrf_token"
@@ -41,6 +42,12 @@ def set_signed_cookie(response: Response, settings: Settings, name: str, value: 
         secure=settings.is_production,
         path="/",
     )
+
+
+def set_language_cookie(response: Response, settings: Settings, language: str) -> None:
+    """The chosen language, a year long; like every cookie of ours `Secure` in production."""
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax",
+                        httponly=True, secure=settings.is_production, path="/")
 
 
 def session_token(request: Request, settings: Settings) -> str | None:

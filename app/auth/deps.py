@@ -124,6 +124,20 @@ async def csrf_protect(request: Request, settings: SettingsDep) -> None:
         raise CsrfFailed(N_("Siden var forældet. Indlæs den igen, og prøv en gang til."))
 
 
+def docs_reader(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """Anyone logged in, in a browser or with a bearer token: who may read the API docs."""
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        user = user_for_api_token(session=session, token=credentials.credentials)
+        if user is not None:
+            return _remember(request, session, user)
+    return web_user(optional_web_user(request, session, settings))
+
+
 WebUser = Annotated[User, Depends(web_user)]
 OptionalWebUser = Annotated[User | None, Depends(optional_web_user)]
 ApiUser = Annotated[User, Depends(api_user)]

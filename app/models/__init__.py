@@ -13,6 +13,7 @@ from app.models.assessments import (
 from app.models.audit import AuditEntry
 from app.models.board import scores_of_assessment, submitted_in_cycle  # noqa: F401 (indexes)
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
+from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
 from app.models.support import ContactEntry, NoticeSent, SupportCase
@@ -39,6 +40,7 @@ __all__ = [
     "Reflection",
     "Requirement",
     "RequirementScore",
+    "ResetRequest",
     "SupportCase",
     "User",
     "UserSession",

@@ -26,7 +26,9 @@ from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionSt
 from app.services import audit
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.services.fields import OptionalText, RowId, Text, Version
 from app.services.validation import parse_input
+from app.services.versioning import claim, reload
 
 ACTION_FIELDS = ("title", "description", "owner_email", "due_on", "priority", "status",
                  "comment", "requirement_id", "assessment_id", "case_id")
@@ -55,16 +57,16 @@ class ActionInput(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    organisation_id: int
-    requirement_id: str | None = Field(default=None, max_length=120)
-    assessment_id: int | None = None
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(default="", max_length=5000)
-    owner_email: str = Field(default="", max_length=254)
+    organisation_id: RowId
+    requirement_id: OptionalText = Field(default=None, max_length=120)
+    assessment_id: RowId | None = None
+    title: Text = Field(min_length=1, max_length=200)
+    description: Text = Field(default="", max_length=5000)
+    owner_email: Text = Field(default="", max_length=254)
     due_on: date | None = None
     priority: ActionPriority = ActionPriority.NORMAL
-    case_id: int | None = Field(default=None, ge=1, le=2_147_483_647,
-                                description="A support case it follows up (LOS staff only)")
+    case_id: RowId | None = Field(default=None,
+                                  description="A support case it follows up (LOS staff only)")
 
     @field_validator("requirement_id", "assessment_id", "due_on", "case_id", mode="before")
     @classmethod
@@ -87,13 +89,13 @@ class ActionUpdate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    version: int = Field(ge=1)
+    version: Version = Field(ge=1)
     status: ActionStatus | None = None
-    comment: str | None = Field(default=None, max_length=5000)
+    comment: OptionalText = Field(default=None, max_length=5000)
     due_on: date | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
-    owner_email: str | None = Field(default=None, max_length=254)
+    title: OptionalText = Field(default=None, min_length=1, max_length=200)
+    description: OptionalText = Field(default=None, max_length=5000)
+    owner_email: OptionalText = Field(default=None, max_length=254)
     priority: ActionPriority | None = None
 
     @field_validator("due_on", "status", "priority", mode="before")
@@ -213,11 +215,14 @@ def update_action(*, session: Session, user: User, action_id: int,
                   data: dict | ActionUpdate) -> Action:
     values = parse_input(ActionUpdate, data, NOT_SAVED)
     get_action_for_user(session=session, user=user, action_id=action_id)
-    # The row lock makes two saves of the same version queue; the second sees the first.
-    action = session.get(Action, action_id, with_for_update=True, populate_existing=True)
-    if action.version != values.version:
+    # A compare-and-set on the version: of two saves of the same version, one misses.
+    if not claim(session, Action, action_id, col(Action.version) == values.version):
         session.rollback()
+        action = reload(session, Action, action_id)
+        if action is None:
+            raise NotFound(NOT_FOUND)
         raise Conflict(CONFLICT, data={"action": action_json(session, action, None)})
+    action = reload(session, Action, action_id)
     changes = values.model_dump(exclude={"version"}, exclude_unset=True)
     for name in ("status", "title", "priority", "comment", "description", "owner_email"):
         if changes.get(name, "") is None:
@@ -225,7 +230,6 @@ def update_action(*, session: Session, user: User, action_id: int,
     before = fields_of(action, ACTION_FIELDS)
     for name, value in changes.items():
         setattr(action, name, value)
-    action.version += 1
     action.updated_at = utcnow()
     session.add(action)
     audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity=AuditEntity.ACTION,

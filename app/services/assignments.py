@@ -6,7 +6,7 @@ for many, with one audit entry per member whose advisor changed.
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, field_validator
 from sqlalchemy import and_, true, update
 from sqlmodel import Session, col, select
 
@@ -16,12 +16,13 @@ from app.models.vocabulary import Region, ServiceType
 from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity
+from app.services.fields import RowId
 from app.services.organisations import check_advisor
 from app.services.validation import parse_input
 
 
 class AssignmentInput(BaseModel):
-    advisor_id: int | None = Field(default=None, ge=1, le=2_147_483_647)  # None: unassign
+    advisor_id: RowId | None = None  # None: unassign
     region: Region | None = None
     service_type: ServiceType | None = None
     only_unassigned: bool = False

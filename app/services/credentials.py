@@ -25,12 +25,10 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
                  client: str) -> User:
     """The active user with this email and password; the same error for every failure."""
     email = normalise_email(email)
-    _refuse_when_throttled(session=session, settings=settings, email=email, client=client)
+    _count_attempt(session=session, settings=settings, email=email, client=client)
     user = session.exec(select(User).where(User.email == email)).first()
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.active:
-        session.add(LoginAttempt(email=email[:254], client=client[:64]))
-        session.commit()
         raise BadCredentials(BAD_CREDENTIALS_MESSAGE)
     if new_hash:
         user.password_hash = new_hash
@@ -41,15 +39,19 @@ def authenticate(*, session: Session, settings: Settings, email: str, password: 
     return user
 
 
-def _refuse_when_throttled(*, session: Session, settings: Settings, email: str,
-                           client: str) -> None:
+def _count_attempt(*, session: Session, settings: Settings, email: str, client: str) -> None:
+    """Records the attempt, committed, before counting it: of N parallel attempts each one
+    counts every attempt committed before its own, so no more than the limit get a password
+    check, whatever the number of processes. A successful login clears its email's count."""
+    session.add(LoginAttempt(email=email[:254], client=client[:64]))
+    session.commit()
     since = utcnow() - timedelta(minutes=settings.login_failure_window_minutes)
     recent = select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.attempted_at >= since
     )
-    by_email = session.exec(recent.where(LoginAttempt.email == email)).one()
-    by_client = session.exec(recent.where(LoginAttempt.client == client)).one()
-    if by_email >= settings.login_failure_limit or by_client >= settings.login_failure_ip_limit:
+    by_email = session.exec(recent.where(LoginAttempt.email == email[:254])).one()
+    by_client = session.exec(recent.where(LoginAttempt.client == client[:64])).one()
+    if by_email > settings.login_failure_limit or by_client > settings.login_failure_ip_limit:
         raise Throttled(THROTTLED_MESSAGE,
                         params={"minutes": settings.login_failure_window_minutes})
 

@@ -14,6 +14,7 @@ from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import FieldError, Invalid, NotFound
+from app.services.fields import RowId
 from app.services.validation import parse_input
 
 NOT_FOUND = N_("Runden findes ikke.")
@@ -30,7 +31,7 @@ def cycle_status(cycle: Cycle, today: date) -> CycleStatus:
 
 class CycleInput(BaseModel):
     year: int = Field(ge=2000, le=2100)
-    catalogue_version_id: int
+    catalogue_version_id: RowId
     opens_on: date
     deadline: date
 

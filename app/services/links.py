@@ -3,18 +3,19 @@
 from datetime import timedelta
 from enum import StrEnum
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.auth.passwords import hash_password
 from app.auth.tokens import new_token, token_hash
 from app.config import Settings
 from app.i18n import N_
-from app.models import OneTimeLink, User
+from app.models import OneTimeLink, ResetRequest, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit import AuditAction, AuditEntity
 from app.services.credentials import end_all_sessions, normalise_email
-from app.services.errors import FieldError, Invalid, LinkInvalid
+from app.services.errors import FieldError, Invalid, LinkInvalid, Throttled
 from app.services.mail import send_mail
 
 
@@ -26,6 +27,9 @@ class LinkPurpose(StrEnum):
 LINK_INVALID_MESSAGE = N_(
     "Linket er udløbet eller allerede brugt. Bed om et nyt, så sender vi det med det samme."
 )
+
+RESET_THROTTLED = N_("For mange anmodninger om ny adgangskode herfra. Vent %(minutes)s "
+                     "minutter, og prøv igen.")
 
 
 def _ttl(settings: Settings, purpose: LinkPurpose) -> timedelta:
@@ -62,9 +66,17 @@ def send_invitation(*, session: Session, settings: Settings, user: User) -> None
                     f"\n{url}\n\nVenlig hilsen\nLOS"))
 
 
-def request_password_reset(*, session: Session, settings: Settings, email: str) -> None:
-    """Sends a reset link when the email belongs to an active user; silent otherwise."""
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+def request_password_reset(*, session: Session, settings: Settings, email: str,
+                           client: str) -> None:
+    """Sends a reset link when the email belongs to an active user; silent otherwise.
+
+    Too many requests from one address are refused (429), which says nothing about any
+    account; too many for one email are dropped silently, as an unknown email is.
+    """
+    email = normalise_email(email)[:254]
+    if _over_reset_limits(session=session, settings=settings, email=email, client=client):
+        return
+    user = session.exec(select(User).where(User.email == email)).first()
     if user is None or not user.active:
         return
     url = create_link(session=session, settings=settings, user=user,
@@ -75,6 +87,23 @@ def request_password_reset(*, session: Session, settings: Settings, email: str) 
                     f"adgangskode til etik. Vælg den her (linket virker i "
                     f"{settings.password_reset_ttl_minutes} minutter og kun én gang):\n{url}"
                     f"\n\nHar du ikke bedt om det, kan du se bort fra denne mail.\n\nLOS"))
+
+
+def _over_reset_limits(*, session: Session, settings: Settings, email: str,
+                       client: str) -> bool:
+    """Counts the request, committed before it is checked (as logins are), so parallel
+    requests cannot all pass; True when this email has had its share of mails."""
+    session.add(ResetRequest(email=email, client=client[:64]))
+    session.commit()
+    since = utcnow() - timedelta(minutes=settings.password_reset_window_minutes)
+    recent = select(func.count()).select_from(ResetRequest).where(
+        ResetRequest.requested_at >= since)
+    by_client = session.exec(recent.where(ResetRequest.client == client[:64])).one()
+    if by_client > settings.password_reset_ip_limit:
+        raise Throttled(RESET_THROTTLED,
+                        params={"minutes": settings.password_reset_window_minutes})
+    return session.exec(recent.where(ResetRequest.email == email)).one() > \
+        settings.password_reset_limit
 
 
 def user_for_link(*, session: Session, token: str, purpose: LinkPurpose) -> User:

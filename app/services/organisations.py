@@ -11,6 +11,7 @@ from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import FieldError, Invalid, NotFound
+from app.services.fields import RowId, Text
 from app.services.validation import parse_input
 
 NOT_FOUND = N_("Medlemmet findes ikke.")
@@ -19,13 +20,13 @@ NOT_FOUND = N_("Medlemmet findes ikke.")
 class OrganisationInput(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     cvr: str = Field(pattern=r"^\d{8}$")
-    company_name: str = Field(default="", max_length=200)
+    company_name: Text = Field(default="", max_length=200)
     service_type: ServiceType
     region: Region
     places: int = Field(default=0, ge=0, le=10_000)
-    advisor_id: int | None = None
+    advisor_id: RowId | None = None
 
     @field_validator("cvr", mode="before")
     @classmethod

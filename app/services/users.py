@@ -14,6 +14,7 @@ from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.credentials import end_all_sessions, normalise_email
 from app.services.errors import FieldError, Invalid, NotFound
+from app.services.fields import RowId, Text
 from app.services.links import send_invitation, validate_new_password
 from app.services.validation import parse_input
 
@@ -25,9 +26,9 @@ class UserInput(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     email: EmailStr = Field(max_length=254)
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     role: Role
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
 
     @field_validator("email", mode="before")
     @classmethod

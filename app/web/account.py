@@ -6,11 +6,16 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.auth.cookies import clear_session_cookie, session_token, set_session_cookie
+from app.auth.cookies import (
+    clear_session_cookie,
+    session_token,
+    set_language_cookie,
+    set_session_cookie,
+)
 from app.auth.deps import OptionalWebUser, SessionDep, SettingsDep
-from app.middleware import LANGUAGE_COOKIE
 from app.services import credentials, links
 from app.services.errors import BadCredentials, Invalid, LinkInvalid, Throttled
+from app.services.fields import NoNul
 from app.web.templating import render
 
 router = APIRouter()
@@ -42,8 +47,8 @@ def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=254)],
-    password: Annotated[str, Form(max_length=1024)],
+    email: Annotated[str, Form(max_length=254), NoNul],
+    password: Annotated[str, Form(max_length=1024), NoNul],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     try:
@@ -71,12 +76,12 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 
 @router.post("/language")
 def choose_language(
+    settings: SettingsDep,
     language: Annotated[str, Form(pattern="^(da|en)$")],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax",
-                        httponly=True)
+    set_language_cookie(response, settings, language)
     return response
 
 
@@ -90,9 +95,14 @@ def forgot_password(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=254)],
+    email: Annotated[str, Form(max_length=254), NoNul],
 ) -> Response:
-    links.request_password_reset(session=session, settings=settings, email=email)
+    try:
+        links.request_password_reset(session=session, settings=settings, email=email,
+                                     client=_client(request))
+    except Throttled as exc:
+        return render(request, "account/forgot_password.html",
+                      {"email": email, "error": exc.text()}, status_code=exc.status_code)
     # The same answer whether or not the email is known, so accounts cannot be probed.
     return render(request, "account/forgot_password.html", {
         "email": email, "sent": True, "link_minutes": settings.password_reset_ttl_minutes})

@@ -40,6 +40,7 @@ from app.models import (
     Reflection,
     Requirement,
     RequirementScore,
+    ResetRequest,
     SupportCase,
     UserSession,
 )
@@ -167,6 +168,7 @@ def filled(session, factory, evidence_dir):
         OneTimeLink(token_hash="o" * 64, purpose="invitation", user_id=member.id,
                     expires_at=later, used_at=MOMENT),
         LoginAttempt(email="nogen@test.example", client="203.0.113.9", attempted_at=MOMENT),
+        ResetRequest(email="nogen@test.example", client="203.0.113.9", requested_at=MOMENT),
         OutboxMessage(recipient=member.email, subject="Velkommen", body="Hej 👋\nfø",
                       sent_at=MOMENT, error=""),
         NoticeSent(key="digest:1:2026-03-14", recipient="a@test.example",

@@ -37,6 +37,8 @@ EXEMPT = {
     # Authentication events, not changes to anyone's data: the request log has them.
     "credentials.authenticate", "credentials.start_browser_session",
     "credentials.end_browser_session", "credentials.issue_api_token",
+    # Counting attempts (logins, reset requests) for their limits changes nobody's data.
+    "credentials._count_attempt", "links._over_reset_limits",
     # A one-time link is a credential; sending it is in the outbox.
     "links.create_link",
     # The outbox is itself the record of every message; a notice's claim is its own record.

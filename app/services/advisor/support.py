@@ -8,20 +8,20 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import ContactEntry, Organisation, SupportCase, User
-from app.models.base import utcnow
 from app.models.vocabulary import CaseStatus, ContactKind, InjunctionKind
 from app.services import audit
 from app.services.access import require_staff
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
+from app.services.fields import NoNul, RowId, Version
 from app.services.validation import parse_input
+from app.services.versioning import claim, reload
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True), NoNul]
 CASE_FIELDS = ("status", "reason", "injunction_kind", "next_contact_on", "outcome", "closed_on")
 CONTACT_FIELDS = ("kind", "happened_on", "case_id", "note", "next_step")
 
@@ -37,7 +37,7 @@ class CaseUpdate(BaseModel):
     status: CaseStatus
     next_contact_on: date | None = None
     outcome: Text = Field(default="", max_length=5000)
-    version: int = Field(ge=1, le=2_147_483_647)
+    version: Version
 
     @model_validator(mode="after")
     def closing_says_how_it_ended(self):
@@ -51,7 +51,7 @@ class ContactInput(BaseModel):
     happened_on: date
     note: Text = Field(min_length=1, max_length=5000)
     next_step: Text = Field(default="", max_length=1000)
-    case_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    case_id: RowId | None = None
 
 
 def get_member(*, session: Session, user: User, organisation_id: int) -> Organisation:
@@ -109,21 +109,18 @@ def update_case(*, session: Session, user: User, organisation_id: int, case_id: 
         raise NotFound(N_("Sagen findes ikke."))
     values = parse_input(CaseUpdate, data, N_("Sagen blev ikke gemt. Ret det markerede."))
     before = fields_of(case, CASE_FIELDS)
-    closed_on = (case.closed_on or today) if values.status is CaseStatus.CLOSED else None
-    # Compare-and-set: the row changes only if nobody saved since `version` was read.
-    changed = session.exec(
-        update(SupportCase)
-        .where(col(SupportCase.id) == case_id, col(SupportCase.version) == values.version)
-        .values(status=values.status, next_contact_on=values.next_contact_on,
-                outcome=values.outcome, closed_on=closed_on, version=SupportCase.version + 1,
-                updated_at=utcnow())
-    ).rowcount
-    if changed != 1:
+    # The one compare-and-set (services/versioning): nobody saved since `version` was read.
+    if not claim(session, SupportCase, case_id, col(SupportCase.version) == values.version):
         session.rollback()
-        current = session.get(SupportCase, case_id, populate_existing=True)
         raise Conflict(N_("En anden har ændret sagen, efter du åbnede siden. Se den nye "
-                          "udgave, og gem igen."), data={"case": case_json(current)})
-    session.refresh(case)
+                          "udgave, og gem igen."),
+                       data={"case": case_json(reload(session, SupportCase, case_id))})
+    case = reload(session, SupportCase, case_id)
+    case.status, case.next_contact_on, case.outcome = (
+        values.status, values.next_contact_on, values.outcome)
+    case.closed_on = (case.closed_on or today) if values.status is CaseStatus.CLOSED else None
+    session.add(case)
+    session.flush()
     audit.record_fields(session, user=user, action=AuditAction.UPDATE, entity=AuditEntity.CASE,
                         entity_id=case.id, organisation_id=organisation_id, row=case,
                         fields=CASE_FIELDS, before=before)

@@ -1,15 +1,16 @@
 """Who may open, change or reopen which self-assessment, and the write lock every change takes."""
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Assessment, User
-from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, Role
 from app.services.errors import Conflict, Forbidden, NotFound
+from app.services.versioning import claim, reload
 
 NOT_FOUND = N_("Selvevalueringen findes ikke.")
+# A version the server never gave out: it would otherwise pass every conflict check.
+UNKNOWN_VERSION = N_("Siden er ikke den seneste udgave. Hent den igen, og gem derefter.")
 MEMBERS_ONLY = N_("Kun medlemmets egne brugere kan ændre selvevalueringen.")
 
 
@@ -59,14 +60,19 @@ def list_assessments_for_user(*, session: Session, user: User,
     return list(session.exec(statement.order_by(Assessment.cycle_id, Assessment.id)))
 
 
-def lock_for_edit(session: Session, assessment_id: int) -> Assessment:
-    """Raises the version under a write lock, so concurrent saves queue instead of racing."""
-    session.exec(update(Assessment).where(col(Assessment.id) == assessment_id)
-                 .values(version=Assessment.version + 1, updated_at=utcnow()))
-    assessment = session.get(Assessment, assessment_id, populate_existing=True)
+def lock_for_edit(session: Session, assessment_id: int, seen: int | None = None) -> Assessment:
+    """Claims the open assessment for one change (versioning.claim), so concurrent saves
+    queue instead of racing; `seen`, the version the person saw, may not be newer than the
+    current one."""
+    conditions = [col(Assessment.status).in_(EDITABLE_STATUSES)]
+    if seen is not None:
+        conditions.append(col(Assessment.version) >= seen)
+    if claim(session, Assessment, assessment_id, *conditions):
+        return reload(session, Assessment, assessment_id)
+    session.rollback()
+    assessment = reload(session, Assessment, assessment_id)
     if assessment is None:
         raise NotFound(NOT_FOUND)
     if assessment.status not in EDITABLE_STATUSES:
-        session.rollback()
         raise Conflict(N_("Selvevalueringen er indsendt og kan ikke længere ændres."))
-    return assessment
+    raise Conflict(UNKNOWN_VERSION, data={"version": assessment.version})

@@ -28,6 +28,7 @@ from app.services.assessment.view import in_scope_for
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.catalogue.versions import model_of
 from app.services.errors import Conflict, FieldError, Invalid
+from app.services.fields import Text, Version
 from app.services.validation import parse_input
 
 NOT_SAVED = N_("Ikke gemt. Ret det markerede.")
@@ -41,8 +42,8 @@ class AnswerInput(BaseModel):
 
     score: int | None = None
     not_applicable: bool = False
-    comment: str = Field(default="", max_length=MAX_TEXT)
-    version: int = Field(ge=0)
+    comment: Text = Field(default="", max_length=MAX_TEXT)
+    version: Version
 
     @field_validator("score", mode="before")
     @classmethod
@@ -63,9 +64,9 @@ class AnswerInput(BaseModel):
 class ReflectionInput(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    what_works: str = Field(default="", max_length=MAX_TEXT)
-    what_to_improve: str = Field(default="", max_length=MAX_TEXT)
-    version: int = Field(ge=0)
+    what_works: Text = Field(default="", max_length=MAX_TEXT)
+    what_to_improve: Text = Field(default="", max_length=MAX_TEXT)
+    version: Version
 
 
 class InjunctionInput(BaseModel):
@@ -73,8 +74,8 @@ class InjunctionInput(BaseModel):
 
     reported: bool
     kind: InjunctionKind | None = None
-    description: str = Field(default="", max_length=MAX_TEXT)
-    version: int = Field(ge=0)
+    description: Text = Field(default="", max_length=MAX_TEXT)
+    version: Version
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -120,7 +121,7 @@ def save_answer(*, session: Session, user: User, assessment_id: int, indicator_k
     assessment = get_assessment_to_edit(session=session, user=user,
                                         assessment_id=assessment_id)
     values = parse_input(AnswerInput, data, NOT_SAVED)
-    assessment = lock_for_edit(session, assessment.id)
+    assessment = lock_for_edit(session, assessment.id, values.version)
     try:
         in_scope = in_scope_for(session, assessment)
         indicator = _indicator(in_scope, indicator_key)
@@ -199,7 +200,7 @@ def save_reflection(*, session: Session, user: User, assessment_id: int, require
     assessment = get_assessment_to_edit(session=session, user=user,
                                         assessment_id=assessment_id)
     values = parse_input(ReflectionInput, data, NOT_SAVED)
-    assessment = lock_for_edit(session, assessment.id)
+    assessment = lock_for_edit(session, assessment.id, values.version)
     requirement = session.exec(select(Requirement).where(
         Requirement.catalogue_version_id == assessment.catalogue_version_id,
         Requirement.key == requirement_key,
@@ -237,7 +238,7 @@ def save_injunction(*, session: Session, user: User, assessment_id: int,
     assessment = get_assessment_to_edit(session=session, user=user,
                                         assessment_id=assessment_id)
     values = parse_input(InjunctionInput, data, NOT_SAVED)
-    assessment = lock_for_edit(session, assessment.id)
+    assessment = lock_for_edit(session, assessment.id, values.version)
     if assessment.injunction_version > values.version:
         current = {"reported": assessment.injunction_reported,
                    "kind": assessment.injunction_kind,

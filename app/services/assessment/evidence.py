@@ -31,6 +31,7 @@ from app.services.assessment.access import (
 from app.services.assessment.file_types import BY_CONTENT_TYPE, MacroDocument, detect_file_type
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.services.fields import NUL_TEXT
 
 log = logging.getLogger("etik.evidence")
 
@@ -151,7 +152,8 @@ def _editable(session: Session, user: User, assessment_id: int,
         raise Conflict(LOCKED)
     if requirement_key is None:
         return assessment, None
-    requirement = session.exec(select(Requirement).where(
+    # No key holds a NUL byte, and PostgreSQL would refuse to compare one.
+    requirement = None if "\x00" in requirement_key else session.exec(select(Requirement).where(
         Requirement.catalogue_version_id == assessment.catalogue_version_id,
         Requirement.key == requirement_key,
     )).first()
@@ -218,6 +220,8 @@ def _receive(content: bytes | BinaryIO, directory: Path, limit: int, name: str) 
 
 def _title(title: str, fallback: str = "") -> str:
     title = " ".join((title or "").split()) or fallback
+    if "\x00" in title:
+        raise Invalid(NOT_ADDED, [FieldError("title", NUL_TEXT)])
     if len(title) > MAX_TITLE:
         raise Invalid(NOT_ADDED, [FieldError("title", N_(
             "Titlen er for lang (højst %(max)s tegn)."), {"max": MAX_TITLE})])
@@ -304,6 +308,8 @@ def add_link_evidence(*, session: Session, assessment_id: int, requirement_key: 
     title = " ".join((title or "").split())
     if not title:
         errors.append(FieldError("title", N_("Giv linket en titel, så andre ved, hvad det er.")))
+    elif "\x00" in title:
+        errors.append(FieldError("title", NUL_TEXT))
     elif len(title) > MAX_TITLE:
         errors.append(FieldError("title", N_("Titlen er for lang (højst %(max)s tegn)."),
                                  {"max": MAX_TITLE}))

@@ -7,6 +7,7 @@ signature, and containers are looked into (the zip of .docx/.xlsx, the compound 
 
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +89,10 @@ def _office_open_xml(path: Path) -> FileType | None:
                 return None
             with archive.open("[Content_Types].xml") as member:
                 content_types = member.read(CONTENT_TYPES_LIMIT)
+            _main_part_reads(archive, names)
+    # zlib.error: a damaged deflate stream is a damaged file, refused like any other.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError,
-            RuntimeError, ValueError, EOFError):
+            RuntimeError, ValueError, EOFError, zlib.error):
         return None
     if any(name.lower().endswith("vbaproject.bin") for name in names) or (
             b"macroEnabled" in content_types):
@@ -101,6 +104,15 @@ def _office_open_xml(path: Path) -> FileType | None:
     if excel and not word and b"spreadsheetml.sheet.main+xml" in content_types:
         return XLSX
     return None
+
+
+def _main_part_reads(archive: zipfile.ZipFile, names: list[str]) -> None:
+    """Decompresses the start of the document's main part, so a Word or Excel file whose
+    content is damaged is refused now rather than failing when someone opens it."""
+    for main in ("word/document.xml", "xl/workbook.xml"):
+        if main in names:
+            with archive.open(main) as member:
+                member.read(CONTENT_TYPES_LIMIT)
 
 
 def _compound_document(path: Path) -> FileType | None:

@@ -13,11 +13,12 @@ from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction, AuditEntity
 from app.services.cycles import cycle_status
 from app.services.errors import Forbidden, Invalid, NotFound
+from app.services.fields import RowId
 from app.services.validation import parse_input
 
 
 class StartInput(BaseModel):
-    cycle_id: int
+    cycle_id: RowId
 
 
 def start_assessment(*, session: Session, user: User, cycle_id: int | str,

@@ -26,19 +26,21 @@ from app.services.assessment.access import get_assessment_to_edit, get_assessmen
 from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction, AuditEntity
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
+from app.services.fields import NoNul, Version
 from app.services.validation import parse_input
+from app.services.versioning import claim, reload
 
 LOW_SCORE_LIMIT = 2  # scores of 1-2 need a comment explaining them
 REASON_MAX = 2000
 
 
 class SubmitInput(BaseModel):
-    version: int  # the assessment's version the member last saw
+    version: Version  # the assessment's version the member last saw
 
 
 class ReopenInput(BaseModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=REASON_MAX)]
+                                             max_length=REASON_MAX), NoNul]
 
 
 @dataclass(frozen=True)
@@ -89,18 +91,21 @@ def submit(*, session: Session, user: User, assessment_id: int,
     """Submits the member's own assessment when nothing stands in the way (422 lists it)."""
     get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
     version = parse_input(SubmitInput, {"version": version}).version
-    # populate_existing: the caller's authorization check may hold a copy read before the lock.
-    assessment = session.get(Assessment, assessment_id, with_for_update=True,
-                             populate_existing=True)
-    if assessment is None:
-        raise NotFound(N_("Selvevalueringen findes ikke."))
-    if assessment.status not in EDITABLE_STATUSES:
-        raise Conflict(N_("Selvevalueringen er allerede indsendt."))
-    if assessment.version != version:
+    # One compare-and-set: a save or another submit since `version` makes this one miss.
+    if not claim(session, Assessment, assessment_id, col(Assessment.version) == version,
+                 col(Assessment.status).in_(EDITABLE_STATUSES)):
+        session.rollback()
+        assessment = reload(session, Assessment, assessment_id)
+        if assessment is None:
+            raise NotFound(N_("Selvevalueringen findes ikke."))
+        if assessment.status not in EDITABLE_STATUSES:
+            raise Conflict(N_("Selvevalueringen er allerede indsendt."))
         raise Conflict(N_("Der er gemt ændringer, siden du åbnede siden. Se dem igennem, og "
                           "indsend igen."), data={"version": assessment.version})
+    assessment = reload(session, Assessment, assessment_id)
     problems = submission_problems(session, assessment)
     if problems:
+        session.rollback()
         raise Invalid(
             N_("Selvevalueringen kan ikke indsendes endnu. Se punkterne nedenfor (%(n)s)."),
             [FieldError(f"answers.{p.indicator_key}", p.message(),
@@ -114,7 +119,6 @@ def submit(*, session: Session, user: User, assessment_id: int,
     previous_status = assessment.status
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
-    assessment.version += 1
     session.add(AssessmentRevision(assessment_id=assessment.id, number=number,
                                    submitted_at=assessment.submitted_at,
                                    submitted_by_id=user.id,
@@ -161,18 +165,18 @@ def reopen(*, session: Session, user: User, assessment_id: int, reason: str) -> 
     get_assessment_to_reopen(session=session, user=user, assessment_id=assessment_id)
     reason = parse_input(ReopenInput, {"reason": reason},
                          N_("Skriv en begrundelse for at genåbne.")).reason
-    assessment = session.get(Assessment, assessment_id, with_for_update=True,
-                             populate_existing=True)
-    if assessment is None:
-        raise NotFound(N_("Selvevalueringen findes ikke."))
-    if assessment.status != AssessmentStatus.SUBMITTED:
+    if not claim(session, Assessment, assessment_id,
+                 col(Assessment.status) == AssessmentStatus.SUBMITTED):
+        session.rollback()
+        if reload(session, Assessment, assessment_id) is None:
+            raise NotFound(N_("Selvevalueringen findes ikke."))
         raise Conflict(N_("Kun en indsendt selvevaluering kan genåbnes."))
+    assessment = reload(session, Assessment, assessment_id)
     latest = session.exec(select(AssessmentRevision).where(
         AssessmentRevision.assessment_id == assessment.id
     ).order_by(col(AssessmentRevision.number).desc())).first()
     latest.reopened_at, latest.reopened_by_id, latest.reopen_reason = utcnow(), user.id, reason
     assessment.status = AssessmentStatus.REOPENED
-    assessment.version += 1
     session.add_all([latest, assessment])
     audit.record(session, user=user, action=AuditAction.REOPEN, entity=AuditEntity.ASSESSMENT,
                  entity_id=assessment.id, organisation_id=assessment.organisation_id,

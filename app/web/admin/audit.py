@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.auth.deps import SessionDep, WebAdmin
 from app.i18n import format_moment
 from app.services.audit import AuditFilter, audit_entities, list_audit
+from app.services.fields import NoNul, RowId
 from app.services.organisations import organisation_choices
 from app.web.exports import csv_response
 from app.web.listing import PAGE_SIZE, PageNumber, Pagination
@@ -23,9 +24,9 @@ def _filter(organisation_id, user_id, entity, since, until) -> AuditFilter:
     return AuditFilter(organisation_id, user_id, entity or None, since, until)
 
 
-OrganisationId = Annotated[int | None, Query()]
-UserId = Annotated[int | None, Query()]
-Entity = Annotated[str, Query(max_length=40)]
+OrganisationId = Annotated[RowId | None, Query()]
+UserId = Annotated[RowId | None, Query()]
+Entity = Annotated[str, Query(max_length=40), NoNul]
 Day = Annotated[date | None, Query()]
 
 

@@ -14,6 +14,7 @@ from app.models import Cycle
 from app.services import cycles
 from app.services.catalogue.versions import list_versions
 from app.services.errors import Invalid
+from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, text_of
 from app.web.templating import render
 
@@ -117,7 +118,7 @@ def _detail(request: Request, session: Session, cycle: Cycle, today: date, *, va
 
 @router.get("/{cycle_id:int}")
 def cycle_page(request: Request, _admin: WebAdmin, session: SessionDep, today: TodayDep,
-               cycle_id: int) -> Response:
+               cycle_id: RowId) -> Response:
     cycle = cycles.get_cycle(session=session, cycle_id=cycle_id)
     notice = gettext(SAVED) if "saved" in request.query_params else ""
     return _detail(request, session, cycle, today, notice=notice)
@@ -125,7 +126,7 @@ def cycle_page(request: Request, _admin: WebAdmin, session: SessionDep, today: T
 
 @router.post("/{cycle_id:int}")
 def update_cycle(request: Request, admin: WebAdmin, session: SessionDep, today: TodayDep,
-                 cycle_id: int, form: FormDep) -> Response:
+                 cycle_id: RowId, form: FormDep) -> Response:
     cycle = cycles.get_cycle(session=session, cycle_id=cycle_id)
     started, _ = cycles.assessment_counts(session=session).get(cycle.id, (0, 0))
     values = _typed(form)

@@ -13,6 +13,7 @@ from app.auth.deps import SessionDep, SettingsDep, WebAdmin
 from app.i18n import N_, gettext
 from app.services import member_import
 from app.services.errors import Conflict
+from app.services.fields import NoNul
 from app.services.member_import_values import COLUMN_ALIASES, REGION_NAMES, SERVICE_TYPE_NAMES
 from app.web.labels import REGION_LABELS, SERVICE_TYPE_LABELS
 from app.web.templating import render
@@ -112,7 +113,7 @@ def preview(request: Request, _admin: WebAdmin, session: SessionDep,
 
 @router.post("/confirm")
 def confirm(request: Request, admin: WebAdmin, session: SessionDep, settings: SettingsDep,
-            content: Annotated[str, Form(max_length=MAX_FILE_BYTES)]) -> Response:
+            content: Annotated[str, Form(max_length=MAX_FILE_BYTES), NoNul]) -> Response:
     """Imports the previewed file: all rows or none, checked again against the database."""
     try:
         summary = member_import.import_members_csv(session=session, settings=settings,

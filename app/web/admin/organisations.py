@@ -11,6 +11,7 @@ from app.i18n import N_, gettext
 from app.models import Organisation
 from app.services import organisations, users
 from app.services.errors import Invalid
+from app.services.fields import NoNul, RowId
 from app.web.forms import field_errors
 from app.web.labels import REGION_LABELS, SERVICE_TYPE_LABELS
 from app.web.listing import PAGE_SIZE, PageNumber, Pagination
@@ -56,7 +57,7 @@ def organisation_list(
     request: Request,
     _admin: WebAdmin,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, Query(max_length=200), NoNul] = "",
     inactive: bool = False,
     page: PageNumber = 1,
 ) -> Response:
@@ -113,7 +114,7 @@ _NOTICES = {
 
 @router.get("/{organisation_id:int}")
 def organisation_page(request: Request, _admin: WebAdmin, session: SessionDep,
-                      organisation_id: int) -> Response:
+                      organisation_id: RowId) -> Response:
     organisation = organisations.get_organisation(session=session,
                                                   organisation_id=organisation_id)
     notice = next((gettext(text) for key, text in _NOTICES.items()
@@ -123,7 +124,7 @@ def organisation_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 @router.post("/{organisation_id:int}")
 def update_organisation(request: Request, admin: WebAdmin, session: SessionDep,
-                        organisation_id: int, form: OrganisationFormData) -> Response:
+                        organisation_id: RowId, form: OrganisationFormData) -> Response:
     try:
         organisations.update_organisation(session=session, user=admin,
                                           organisation_id=organisation_id,
@@ -137,7 +138,7 @@ def update_organisation(request: Request, admin: WebAdmin, session: SessionDep,
 
 @router.post("/{organisation_id:int}/deactivate")
 def deactivate_organisation(admin: WebAdmin, session: SessionDep,
-                            organisation_id: int) -> Response:
+                            organisation_id: RowId) -> Response:
     organisations.set_organisation_active(session=session, user=admin,
                                           organisation_id=organisation_id,
                                           active=False)
@@ -147,7 +148,7 @@ def deactivate_organisation(admin: WebAdmin, session: SessionDep,
 
 @router.post("/{organisation_id:int}/reactivate")
 def reactivate_organisation(admin: WebAdmin, session: SessionDep,
-                            organisation_id: int) -> Response:
+                            organisation_id: RowId) -> Response:
     organisations.set_organisation_active(session=session, user=admin,
                                           organisation_id=organisation_id,
                                           active=True)

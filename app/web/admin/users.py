@@ -12,6 +12,7 @@ from app.models import User
 from app.models.vocabulary import Role
 from app.services import organisations, users
 from app.services.errors import Invalid
+from app.services.fields import MAX_ROW_ID, NoNul, RowId
 from app.web.forms import field_errors
 from app.web.labels import ROLE_LABELS
 from app.web.listing import PAGE_SIZE, PageNumber, Pagination
@@ -43,7 +44,8 @@ def _role_options() -> list[tuple[str, str]]:
 
 
 def _choices(session, organisation_id: int | str | None = None) -> dict:
-    include = int(organisation_id) if str(organisation_id or "").isdecimal() else None
+    digits = str(organisation_id or "")
+    include = int(digits) if digits.isdecimal() and int(digits) <= MAX_ROW_ID else None
     return {
         "roles": _role_options(),
         "organisation_options": [
@@ -66,8 +68,8 @@ def user_list(
     request: Request,
     _admin: WebAdmin,
     session: SessionDep,
-    q: Annotated[str, Query(max_length=200)] = "",
-    role: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=200), NoNul] = "",
+    role: Annotated[str, Query(max_length=20), NoNul] = "",
     inactive: bool = False,
     page: PageNumber = 1,
 ) -> Response:
@@ -128,7 +130,7 @@ def _detail(request: Request, session, person: User, *, values=None,
 
 @router.get("/{user_id:int}")
 def user_page(request: Request, _admin: WebAdmin, session: SessionDep,
-              user_id: int) -> Response:
+              user_id: RowId) -> Response:
     person = users.get_user(session=session, user_id=user_id)
     notice = next((gettext(text) for key, text in _NOTICES.items()
                    if key in request.query_params), "")
@@ -136,7 +138,7 @@ def user_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 
 @router.post("/{user_id:int}")
-def update_user(request: Request, admin: WebAdmin, session: SessionDep, user_id: int,
+def update_user(request: Request, admin: WebAdmin, session: SessionDep, user_id: RowId,
                 form: UserFormData) -> Response:
     try:
         users.update_user(session=session, user=admin, user_id=user_id, data=form.model_dump())
@@ -148,18 +150,18 @@ def update_user(request: Request, admin: WebAdmin, session: SessionDep, user_id:
 
 @router.post("/{user_id:int}/resend-invitation")
 def resend_invitation(_admin: WebAdmin, session: SessionDep, settings: SettingsDep,
-                      user_id: int) -> Response:
+                      user_id: RowId) -> Response:
     users.resend_invitation(session=session, settings=settings, user_id=user_id)
     return RedirectResponse(f"/admin/users/{user_id}?invited=1", status_code=303)
 
 
 @router.post("/{user_id:int}/deactivate")
-def deactivate_user(admin: WebAdmin, session: SessionDep, user_id: int) -> Response:
+def deactivate_user(admin: WebAdmin, session: SessionDep, user_id: RowId) -> Response:
     users.set_user_active(session=session, user=admin, user_id=user_id, active=False)
     return RedirectResponse(f"/admin/users/{user_id}?deactivated=1", status_code=303)
 
 
 @router.post("/{user_id:int}/reactivate")
-def reactivate_user(admin: WebAdmin, session: SessionDep, user_id: int) -> Response:
+def reactivate_user(admin: WebAdmin, session: SessionDep, user_id: RowId) -> Response:
     users.set_user_active(session=session, user=admin, user_id=user_id, active=True)
     return RedirectResponse(f"/admin/users/{user_id}?reactivated=1", status_code=303)

@@ -18,6 +18,7 @@ from app.services.actions import create_action
 from app.services.advisor import support
 from app.services.advisor.dossier import load_dossier
 from app.services.errors import Conflict, Invalid
+from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, refusal_status, texts_of
 from app.web.templating import render
 
@@ -48,7 +49,7 @@ def _page(request: Request, session: Session, user: User, organisation_id: int,
 
 
 @router.get("")
-def dossier_page(request: Request, organisation_id: int, user: WebAdvisor, session: SessionDep,
+def dossier_page(request: Request, organisation_id: RowId, user: WebAdvisor, session: SessionDep,
                  today: TodayDep) -> Response:
     return _page(request, session, user, organisation_id, today)
 
@@ -59,7 +60,7 @@ def _refused(exc: Invalid | Conflict, values: dict, **extra) -> dict:
 
 
 @router.post("/contacts")
-def add_contact(request: Request, organisation_id: int, user: WebAdvisor, session: SessionDep,
+def add_contact(request: Request, organisation_id: RowId, user: WebAdvisor, session: SessionDep,
                 today: TodayDep, form: FormDep) -> Response:
     values = texts_of(form, CONTACT_FIELDS)
     try:
@@ -74,7 +75,7 @@ def add_contact(request: Request, organisation_id: int, user: WebAdvisor, sessio
 
 
 @router.post("/cases")
-def open_case(request: Request, organisation_id: int, user: WebAdvisor, session: SessionDep,
+def open_case(request: Request, organisation_id: RowId, user: WebAdvisor, session: SessionDep,
               today: TodayDep, form: FormDep) -> Response:
     values = texts_of(form, CASE_FIELDS)
     try:
@@ -90,7 +91,7 @@ def open_case(request: Request, organisation_id: int, user: WebAdvisor, session:
 
 
 @router.post("/cases/{case_id}")
-def update_case(request: Request, organisation_id: int, case_id: int, user: WebAdvisor,
+def update_case(request: Request, organisation_id: RowId, case_id: RowId, user: WebAdvisor,
                 session: SessionDep, today: TodayDep, form: FormDep) -> Response:
     values = texts_of(form, CASE_UPDATE_FIELDS)
     try:
@@ -108,7 +109,7 @@ def update_case(request: Request, organisation_id: int, case_id: int, user: WebA
 
 
 @router.post("/actions")
-def add_action(request: Request, organisation_id: int, user: WebAdvisor, session: SessionDep,
+def add_action(request: Request, organisation_id: RowId, user: WebAdvisor, session: SessionDep,
                today: TodayDep, form: FormDep) -> Response:
     """A follow-up action for the member, from a case or on its own."""
     values = texts_of(form, ACTION_FIELDS)

@@ -13,6 +13,7 @@ from app.i18n import N_, gettext
 from app.services import actions as action_service
 from app.services.assessment.access import get_assessment_for_user
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, text_of, texts_of
 from app.web.member.results_view import (
     ActionForm,
@@ -37,7 +38,7 @@ def _plan(request: Request, context: dict, status_code: int, anchor: str) -> Res
 
 
 @router.post("/assessments/{assessment_id}/actions")
-def add_action(request: Request, assessment_id: int, user: WebUser, session: SessionDep,
+def add_action(request: Request, assessment_id: RowId, user: WebUser, session: SessionDep,
                settings: SettingsDep, today: TodayDep, form: FormDep) -> Response:
     assessment = get_assessment_for_user(session=session, user=user,
                                          assessment_id=assessment_id)
@@ -60,7 +61,7 @@ def add_action(request: Request, assessment_id: int, user: WebUser, session: Ses
 
 
 @router.post("/assessments/{assessment_id}/actions/{action_id}")
-def change_action(request: Request, assessment_id: int, action_id: int, user: WebUser,
+def change_action(request: Request, assessment_id: RowId, action_id: RowId, user: WebUser,
                   session: SessionDep, settings: SettingsDep, today: TodayDep,
                   form: FormDep) -> Response:
     assessment = get_assessment_for_user(session=session, user=user,

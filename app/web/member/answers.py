@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.auth.deps import SessionDep, WebMember, WebUser
 from app.services.assessment.answers import save_answer, save_reflection
 from app.services.errors import Conflict, Invalid
+from app.services.fields import RowId
 from app.web.forms import FormDep, refusal_status, text_of
 from app.web.member.view import (
     answer_data,
@@ -37,7 +38,7 @@ def _status(exc: Invalid | Conflict | None) -> int:
 
 
 @router.post("/assessments/{assessment_id}/answers/{indicator_key}")
-def save_one_answer(request: Request, assessment_id: int, indicator_key: str, user: WebMember,
+def save_one_answer(request: Request, assessment_id: RowId, indicator_key: str, user: WebMember,
                     session: SessionDep, form: FormDep) -> Response:
     choice = text_of(form, f"answer.{indicator_key}")
     comment = text_of(form, f"comment.{indicator_key}")
@@ -66,7 +67,7 @@ def save_one_answer(request: Request, assessment_id: int, indicator_key: str, us
 
 
 @router.get("/assessments/{assessment_id}/answers/{indicator_key}")
-def saved_answer_block(request: Request, assessment_id: int, indicator_key: str, user: WebUser,
+def saved_answer_block(request: Request, assessment_id: RowId, indicator_key: str, user: WebUser,
                        session: SessionDep) -> Response:
     """The saved value, for "use the colleague's version": replaces what the person typed."""
     page = load_page(session, user, assessment_id)
@@ -80,7 +81,7 @@ def saved_answer_block(request: Request, assessment_id: int, indicator_key: str,
 
 
 @router.post("/assessments/{assessment_id}/reflections/{number}")
-def save_one_reflection(request: Request, assessment_id: int, number: int, user: WebMember,
+def save_one_reflection(request: Request, assessment_id: RowId, number: RowId, user: WebMember,
                         session: SessionDep, form: FormDep) -> Response:
     requirement = load_page(session, user, assessment_id).requirement(number)
     works, improve = text_of(form, "what_works"), text_of(form, "what_to_improve")
@@ -110,7 +111,7 @@ def save_one_reflection(request: Request, assessment_id: int, number: int, user:
 
 
 @router.get("/assessments/{assessment_id}/reflections/{number}")
-def saved_reflection_block(request: Request, assessment_id: int, number: int, user: WebUser,
+def saved_reflection_block(request: Request, assessment_id: RowId, number: RowId, user: WebUser,
                            session: SessionDep) -> Response:
     page = load_page(session, user, assessment_id)
     requirement = page.requirement(number)

@@ -26,6 +26,7 @@ from app.services.assessment.evidence import (
 )
 from app.services.assessment.file_types import ACCEPT
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.fields import RowId
 from app.web.forms import FormDep, refusal_status, text_of
 from app.web.member.view import Page, load_page, requirement_context
 from app.web.templating import is_htmx, render
@@ -92,7 +93,7 @@ def _block(request: Request, session: Session, user: User, assessment_id: int,
 
 
 @router.post("/assessments/{assessment_id}/requirements/{requirement_key}/evidence")
-def add_evidence(request: Request, assessment_id: int, requirement_key: str, user: WebMember,
+def add_evidence(request: Request, assessment_id: RowId, requirement_key: str, user: WebMember,
                  session: SessionDep, settings: SettingsDep, form: FormDep) -> Response:
     page = load_page(session, user, assessment_id)
     requirement = _requirement(page, requirement_key)
@@ -126,7 +127,7 @@ def add_evidence(request: Request, assessment_id: int, requirement_key: str, use
 
 
 @router.post("/assessments/{assessment_id}/evidence/{evidence_id}/delete")
-def delete_evidence(request: Request, assessment_id: int, evidence_id: int, user: WebMember,
+def delete_evidence(request: Request, assessment_id: RowId, evidence_id: RowId, user: WebMember,
                     session: SessionDep, settings: SettingsDep) -> Response:
     page = load_page(session, user, assessment_id)
     by_id = {r.id: r for r in page.view.requirements}
@@ -150,7 +151,7 @@ def delete_evidence(request: Request, assessment_id: int, evidence_id: int, user
 
 
 @router.get("/evidence/{evidence_id}/download")
-def download_evidence(evidence_id: int, user: WebUser, session: SessionDep,
+def download_evidence(evidence_id: RowId, user: WebUser, session: SessionDep,
                       settings: SettingsDep) -> Response:
     evidence, path = evidence_for_download(session=session, settings=settings, user=user,
                                            evidence_id=evidence_id)

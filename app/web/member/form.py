@@ -16,6 +16,7 @@ from app.services.assessment.answers import save_answer, save_reflection
 from app.services.assessment.carry_over import carry_over_last_year
 from app.services.assessment.start import start_assessment
 from app.services.errors import Conflict, Invalid
+from app.services.fields import RowId
 from app.web.forms import FormDep, text_of
 from app.web.member.view import (
     Page,
@@ -47,7 +48,7 @@ def start(user: WebMember, session: SessionDep, today: TodayDep, form: FormDep) 
 
 
 @router.get("/assessments/{assessment_id}/requirements/{number}")
-def requirement_page(request: Request, assessment_id: int, number: int, user: WebUser,
+def requirement_page(request: Request, assessment_id: RowId, number: RowId, user: WebUser,
                      session: SessionDep) -> Response:
     page = load_page(session, user, assessment_id)
     requirement = page.requirement(number)
@@ -63,7 +64,7 @@ def requirement_page(request: Request, assessment_id: int, number: int, user: We
 
 
 @router.post("/assessments/{assessment_id}/requirements/{number}")
-def save_requirement(request: Request, assessment_id: int, number: int, user: WebMember,
+def save_requirement(request: Request, assessment_id: RowId, number: RowId, user: WebMember,
                      session: SessionDep, form: FormDep) -> Response:
     """The whole requirement as one plain form: saves each field the person changed."""
     page = load_page(session, user, assessment_id)
@@ -142,7 +143,7 @@ def _save_reflection(session: Session, page: Page, requirement: Requirement, use
 
 
 @router.post("/assessments/{assessment_id}/carry-over")
-def carry_over(request: Request, assessment_id: int, user: WebMember,
+def carry_over(request: Request, assessment_id: RowId, user: WebMember,
                session: SessionDep) -> Response:
     try:
         count = carry_over_last_year(session=session, assessment_id=assessment_id, user=user)

@@ -7,6 +7,7 @@ from app.auth.deps import SessionDep, WebMember, WebUser
 from app.models.vocabulary import InjunctionKind
 from app.services.assessment.answers import save_injunction
 from app.services.errors import Conflict, Invalid
+from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, refusal_status, text_of, texts_of
 from app.web.member.view import Page, load_page, page_context
 from app.web.templating import render
@@ -38,13 +39,13 @@ def _page(request: Request, page: Page, *, values: dict | None = None, version=N
 
 
 @router.get("/assessments/{assessment_id}/injunction")
-def injunction_page(request: Request, assessment_id: int, user: WebUser,
+def injunction_page(request: Request, assessment_id: RowId, user: WebUser,
                      session: SessionDep) -> Response:
     return _page(request, load_page(session, user, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/injunction")
-def save_injunction_report(request: Request, assessment_id: int, user: WebMember,
+def save_injunction_report(request: Request, assessment_id: RowId, user: WebMember,
                            session: SessionDep, form: FormDep) -> Response:
     values = texts_of(form, ("reported", "kind", "description"))
     version, keep = text_of(form, "version"), text_of(form, "keep")

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.clock import TodayDep
 from app.models.vocabulary import InjunctionKind
+from app.services.fields import RowId
 from app.web.member.results_view import load_results, results_context
 from app.web.templating import render
 
@@ -14,14 +15,14 @@ router = APIRouter()
 
 
 @router.get("/assessments/{assessment_id}/results")
-def results_page(request: Request, assessment_id: int, user: WebUser, session: SessionDep,
+def results_page(request: Request, assessment_id: RowId, user: WebUser, session: SessionDep,
                  settings: SettingsDep, today: TodayDep) -> Response:
     page = load_results(session, settings, user, assessment_id, today)
     return render(request, "assessment/results.html", results_context(page))
 
 
 @router.get("/assessments/{assessment_id}/report")
-def report_page(request: Request, assessment_id: int, user: WebUser, session: SessionDep,
+def report_page(request: Request, assessment_id: RowId, user: WebUser, session: SessionDep,
                 settings: SettingsDep, today: TodayDep) -> Response:
     page = load_results(session, settings, user, assessment_id, today)
     view = page.view

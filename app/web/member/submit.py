@@ -12,6 +12,7 @@ from app.i18n import gettext, localised
 from app.models.vocabulary import AssessmentStatus, Role
 from app.services.assessment import submission
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.fields import RowId
 from app.services.users import get_user
 from app.web.forms import FormDep, field_errors, refusal_status, text_of
 from app.web.member.view import Page, load_page, page_context
@@ -62,13 +63,13 @@ def _submit_page(request: Request, page: Page, *, message: str = "",
 
 
 @router.get("/assessments/{assessment_id}/submit")
-def submit_page(request: Request, assessment_id: int, user: WebUser,
+def submit_page(request: Request, assessment_id: RowId, user: WebUser,
                 session: SessionDep) -> Response:
     return _submit_page(request, load_page(session, user, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/submit")
-def submit(request: Request, assessment_id: int, user: WebMember, session: SessionDep,
+def submit(request: Request, assessment_id: RowId, user: WebMember, session: SessionDep,
            form: FormDep) -> Response:
     version = text_of(form, "version")
     try:
@@ -116,13 +117,13 @@ def _history_page(request: Request, session: Session, page: Page, *, errors: dic
 
 
 @router.get("/assessments/{assessment_id}/history")
-def history(request: Request, assessment_id: int, user: WebUser,
+def history(request: Request, assessment_id: RowId, user: WebUser,
             session: SessionDep) -> Response:
     return _history_page(request, session, load_page(session, user, assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/reopen")
-def reopen(request: Request, assessment_id: int, user: WebAdvisor, session: SessionDep,
+def reopen(request: Request, assessment_id: RowId, user: WebAdvisor, session: SessionDep,
            form: FormDep) -> Response:
     reason = text_of(form, "reason")
     try:

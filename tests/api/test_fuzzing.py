@@ -1,0 +1,70 @@
+"""Schemathesis against the app's own /openapi.json, as each role, over HTTP to a served
+etik: no 5xx, every status and content type documented, responses as declared.
+
+A bounded number of examples per operation keeps it part of `make test`. An open cycle
+and a started assessment exist, so requests reach past the loaders, not only 404s.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from app.config import Settings
+from app.main import create_app
+from tests.browser.live import serve
+from tests.conftest import api_token
+
+EXAMPLES = 8
+ROLES = ("member", "advisor", "board", "admin")
+CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
+          checks.content_type_conformance, checks.response_schema_conformance]
+
+
+def _openapi() -> dict:
+    # The document only: this app never opens its (in-memory) database.
+    return create_app(Settings(env="test", database_url="sqlite://",
+                               secret_key="fuzzing")).openapi()
+
+
+schema = schemathesis.openapi.from_dict(_openapi())
+
+
+@pytest.fixture
+def live(settings, engine) -> Iterator[str]:
+    with serve(settings, engine) as server:
+        yield server.url
+
+
+@pytest.fixture
+def tokens(client, cast, open_cycle, session, catalogue) -> dict[str, dict]:
+    """Tokens per role, and something to find: an assessment, a PDF in it, an action."""
+    from sqlmodel import select
+
+    from app.models import Requirement
+    from tests.services.test_file_types import MINIMAL_PDF
+
+    member = api_token(client, cast.alice.email)
+    started = client.post("/api/v1/assessments", json={"cycle_id": open_cycle.id},
+                          headers=member)
+    assert started.status_code == 201, started.text
+    key = session.exec(select(Requirement.key).where(
+        Requirement.catalogue_version_id == catalogue.id, Requirement.number == 1)).one()
+    uploaded = client.post(f"/api/v1/assessments/{started.json()['id']}/evidence",
+                           headers=member, data={"requirement_id": key},
+                           files={"file": ("politik.pdf", MINIMAL_PDF, "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
+    action = client.post("/api/v1/actions", headers=member, json={
+        "organisation_id": cast.org_a.id, "title": "Ny procedure"})
+    assert action.status_code == 201, action.text
+    return {role: api_token(client, cast.by_role(role).email) for role in ROLES}
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_answers_every_generated_request_as_documented(case, live, tokens):
+    for role in ROLES:
+        case.call_and_validate(base_url=live, headers=tokens[role], checks=CHECKS)
