@@ -33,7 +33,10 @@ PAGES = {
     "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results")],
     "advisor": [("flags", "/advisor/flags"), ("dossier", "{member}"),
                 ("heatmap", "/advisor/heatmap?sort=6")],
-    "board": [],
+    "board": [("sector", "/board"), ("service-types", "/board?segment=tilbudstype"),
+              ("one-group", "/board?segment=tilbudstype&value=doegntilbud"),
+              ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
+              ("sizes", "/board?segment=size")],
     "admin": [("audit", "/admin/audit")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
@@ -84,6 +87,7 @@ def take_screenshots(outdir: Path) -> None:
                                 continue
                             path = member.group(1)
                         page.goto(path.format(assessment=found.group(1) if found else ""))
+                        page.wait_for_load_state("networkidle")  # charts drawn
                         _shoot(page, outdir / f"{role}-{name}-{size}.png")
                 page.goto("/docs")
                 page.wait_for_selector(".opblock", timeout=15_000)
