@@ -1,6 +1,6 @@
 """Table models; importing this package registers every table on the metadata."""
 
-from app.models.actions import Action
+from app.models.actions import Action, ActionComment
 from app.models.assessments import (
     Answer,
     Assessment,
@@ -21,6 +21,7 @@ from app.models.users import ApiToken, LoginAttempt, OneTimeLink, User, UserSess
 
 __all__ = [
     "Action",
+    "ActionComment",
     "Answer",
     "ApiToken",
     "Assessment",

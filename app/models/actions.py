@@ -28,3 +28,16 @@ class Action(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
+
+
+class ActionComment(SQLModel, table=True):
+    """One comment in an action's thread: who wrote what, when; never edited."""
+
+    __tablename__ = "action_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    user_name: str = Field(default="", max_length=200)  # kept if the user is deleted
+    text: str = Field(max_length=5000)
+    created_at: datetime = timestamp_field()

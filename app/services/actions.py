@@ -5,7 +5,7 @@ for any. Every change carries the version the person saw, so nobody overwrites a
 colleague's change unseen.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import (
     Action,
+    ActionComment,
     Assessment,
     CatalogueVersion,
     Organisation,
@@ -117,6 +118,7 @@ class ActionRow:
     requirement_key: str | None
     requirement_number: int | None
     overdue: bool
+    comments: list[ActionComment] = field(default_factory=list)  # oldest first
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -227,6 +229,12 @@ def update_action(*, session: Session, user: User, action_id: int,
     for name in ("status", "title", "priority", "comment", "description", "owner_email"):
         if changes.get(name, "") is None:
             changes.pop(name)  # null means "leave as it is"; only the due date can be cleared
+    # A comment joins the thread (Action.comment keeps the latest); empty adds nothing.
+    if changes.get("comment") == "":
+        changes.pop("comment")
+    if "comment" in changes:
+        session.add(ActionComment(action_id=action_id, user_id=user.id, user_name=user.name,
+                                  text=changes["comment"]))
     before = fields_of(action, ACTION_FIELDS)
     for name, value in changes.items():
         setattr(action, name, value)
@@ -264,8 +272,15 @@ def list_actions(*, session: Session, user: User, today: date,
     statement = statement.order_by(
         col(Action.status).not_in(OPEN_ACTION_STATUSES), col(Action.due_on).is_(None),
         col(Action.due_on), col(Action.id))
-    return [ActionRow(action, key, number, is_overdue(action, today))
+    rows = [ActionRow(action, key, number, is_overdue(action, today))
             for action, key, number in session.exec(statement)]
+    if rows:  # every thread in one query
+        by_action = {row.action.id: row for row in rows}
+        for comment in session.exec(
+                select(ActionComment).where(col(ActionComment.action_id).in_(list(by_action)))
+                .order_by(ActionComment.created_at, ActionComment.id)):
+            by_action[comment.action_id].comments.append(comment)
+    return rows
 
 
 def action_json(session: Session, action: Action, today: date | None) -> dict:

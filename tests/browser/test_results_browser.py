@@ -76,7 +76,7 @@ def test_adding_an_action_to_a_gap_updates_the_plan_in_place(page, cast, results
     expect(page.get_by_text("Handlingen er tilføjet planen.")).to_be_visible()
     assert page.url.endswith(results_url)  # swapped in place, no new page
     item = plan.locator(".plan__item").first
-    item.get_by_text("Opdatér status eller kommentar").click()
+    item.get_by_text("Opdatér status eller skriv en kommentar").click()
     item.get_by_label("Status").select_option("in_progress")
     item.get_by_role("button", name="Gem").click()
     expect(page.locator(".plan__list .plan__item").first).to_contain_text("I gang")

@@ -24,6 +24,7 @@ from app.config import PROJECT_ROOT
 from app.db import create_db_engine, metadata
 from app.models import (
     Action,
+    ActionComment,
     Answer,
     ApiToken,
     Assessment,
@@ -217,6 +218,10 @@ def filled(session, factory, evidence_dir):
                      happened_on=date(2026, 5, 2), by_id=advisor.id, by_name="Åse",
                      note="Ring igen 👋", next_step="Møde"),
     ])
+    session.commit()
+    action = session.exec(select(Action).where(Action.title == "Skriv rutine")).one()
+    session.add(ActionComment(action_id=action.id, user_id=member.id, user_name="Søren",
+                              text="Første udkast er klar ✓", created_at=MOMENT))
     session.commit()
 
 

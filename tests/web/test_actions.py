@@ -185,3 +185,23 @@ def test_a_post_without_the_csrf_token_is_refused(alice, submitted, session):
     response = alice.post(f"/assessments/{submitted.id}/actions", data={"title": "X"})
     assert response.status_code == 403
     assert _actions(session) == []
+
+
+def test_comments_build_a_thread_and_a_status_change_alone_keeps_it(login, alice, submitted,
+                                                                    session, cast):
+    action = _action(session, cast)
+    url = f"/assessments/{submitted.id}/actions/{action.id}"
+    alice.post(url, headers=HX, data={"csrf_token": alice.csrf, "status": "in_progress",
+                                      "comment": "Startet i marts", "version": "1"})
+    advisor = login(cast.advisor)
+    advisor.post(url, headers=HX, data={"csrf_token": csrf_from(advisor, "/"),
+                                        "status": "in_progress",
+                                        "comment": "Godt – husk personalemødet", "version": "2"})
+    alice.post(url, headers=HX, data={"csrf_token": alice.csrf, "status": "done",
+                                      "comment": "", "version": "3"})
+    [saved] = _actions(session)
+    assert (saved.status, saved.comment, saved.version) == ("done", "Godt – husk personalemødet", 4)
+    html = alice.get(f"/assessments/{submitted.id}/results").text
+    first, second = html.index("Startet i marts"), html.index("Godt – husk personalemødet")
+    assert first < second
+    assert "Alice Medlem," in html and "Anders Konsulent," in html
