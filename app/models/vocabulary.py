@@ -120,23 +120,26 @@ class FlagCode(LabelledEnum):
 
 
 class SizeBand(LabelledEnum):
-    """A member's size by its number of places (Organisation.places)."""
+    """A member's size by its number of places (Organisation.places); 0 is "not told us".
 
-    SMALL = "small"
-    MEDIUM = "medium"
-    LARGE = "large"
+    The same bands for the advisors' filters and the board's segment.
+    """
 
-    @classmethod
-    def of(cls, places: int) -> "SizeBand":
-        return next(band for band in cls if band.places[0] <= places <= band.places[1])
+    UNKNOWN = "unknown"
+    UP_TO_9 = "1-9"
+    FROM_10 = "10-19"
+    FROM_20 = "20-29"
+    FROM_30 = "30+"
 
     @property
-    def places(self) -> tuple[int, int]:
+    def places(self) -> tuple[int, int | None]:
+        """(lowest, highest) places, inclusive; highest None: no upper bound."""
         return SIZE_BAND_PLACES[self]
 
 
-SIZE_BAND_PLACES = {SizeBand.SMALL: (0, 10), SizeBand.MEDIUM: (11, 30),
-                    SizeBand.LARGE: (31, 10_000)}
+SIZE_BAND_PLACES = {SizeBand.UNKNOWN: (0, 0), SizeBand.UP_TO_9: (1, 9),
+                    SizeBand.FROM_10: (10, 19), SizeBand.FROM_20: (20, 29),
+                    SizeBand.FROM_30: (30, None)}
 
 
 class AuditAction(LabelledEnum):
@@ -217,9 +220,11 @@ _LABELS: dict[type, dict[str, str]] = {
         FlagCode.OVERDUE_ACTIONS: N_("Handlinger over frist"),
     },
     SizeBand: {
-        SizeBand.SMALL: N_("Små (op til 10 pladser)"),
-        SizeBand.MEDIUM: N_("Mellemstore (11–30 pladser)"),
-        SizeBand.LARGE: N_("Store (over 30 pladser)"),
+        SizeBand.UNKNOWN: N_("Antal pladser ikke oplyst"),
+        SizeBand.UP_TO_9: N_("1–9 pladser"),
+        SizeBand.FROM_10: N_("10–19 pladser"),
+        SizeBand.FROM_20: N_("20–29 pladser"),
+        SizeBand.FROM_30: N_("30 pladser eller flere"),
     },
     AuditAction: {
         AuditAction.CREATE: N_("Oprettet"),

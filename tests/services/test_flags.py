@@ -224,7 +224,8 @@ def test_the_advisor_filter_shows_mine_and_unassigned_by_default(session, cast, 
 @pytest.mark.parametrize("segment, matching, other", [
     ({"service_type": ServiceType.KOSTSKOLE}, {"service_type": ServiceType.KOSTSKOLE}, {}),
     ({"region": Region.NORDJYLLAND}, {"region": Region.NORDJYLLAND}, {}),
-    ({"size": SizeBand.LARGE}, {"places": 31}, {"places": 30}),
+    ({"size": SizeBand.FROM_30}, {"places": 31}, {"places": 29}),
+    ({"size": SizeBand.UNKNOWN}, {"places": 0}, {"places": 1}),
 ])
 def test_segment_filters_keep_only_matching_members(session, cast, open_cycle, segment,
                                                     matching, other):

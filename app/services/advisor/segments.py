@@ -40,5 +40,7 @@ class MemberFilter:
             conditions.append(Organisation.region == self.region)
         if self.size:
             low, high = self.size.places
-            conditions.append(col(Organisation.places).between(low, high))
+            conditions.append(col(Organisation.places) >= low)
+            if high is not None:
+                conditions.append(col(Organisation.places) <= high)
         return and_(true(), *conditions)

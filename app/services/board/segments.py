@@ -10,8 +10,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import col
 
-from app.i18n import N_, gettext
 from app.models import Organisation
+from app.models.vocabulary import SizeBand as Bands
+from app.models.vocabulary import label_of
 
 
 class Segment(StrEnum):
@@ -27,18 +28,10 @@ class SizeBand:
     code: str
     lowest: int  # places, inclusive
     highest: int | None  # places, inclusive; None: no upper bound
-    label: str
 
 
-# Data, not logic: the bands the board reads sizes in (number of places, "pladser").
-# 0 places means the member has not told us.
-SIZE_BANDS = (
-    SizeBand("unknown", 0, 0, N_("Antal pladser ikke oplyst")),
-    SizeBand("1-9", 1, 9, N_("1–9 pladser")),
-    SizeBand("10-19", 10, 19, N_("10–19 pladser")),
-    SizeBand("20-29", 20, 29, N_("20–29 pladser")),
-    SizeBand("30+", 30, None, N_("30 pladser eller flere")),
-)
+# The vocabulary's size bands (shared with the advisors' filters), as the board reads them.
+SIZE_BANDS = tuple(SizeBand(band.value, *band.places) for band in Bands)
 
 
 def group_column(segment: Segment | None) -> sa.ColumnElement:
@@ -60,10 +53,7 @@ def group_column(segment: Segment | None) -> sa.ColumnElement:
 
 
 def size_band_label(code: str) -> str:
-    for band in SIZE_BANDS:
-        if band.code == code:
-            return gettext(band.label)
-    return code
+    return label_of(Bands, code)
 
 
 def group_order(segment: Segment | None, values: list[str]) -> list[str]:
