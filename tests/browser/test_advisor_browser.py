@@ -33,6 +33,7 @@ def test_from_a_gap_in_the_heatmap_the_advisor_plans_an_action_the_member_sees(
     page.locator("table.heatmap tbody th a").first.click()
     expect(page.get_by_role("heading", name="Alfa Opholdssted")).to_be_visible()
     page.get_by_role("link", name="Se resultatet").click()
+    page.locator(".chart__plot .main-svg").first.wait_for()  # scripts, htmx too, have run
     gap_block = page.locator("#gap-1")
     gap_block.get_by_text("Tilføj handling").click()
     gap_block.get_by_label("Hvad vil I gøre?").fill("Skoleplan for hvert barn")
@@ -51,6 +52,7 @@ def test_a_flag_filter_updates_the_list_in_place_and_in_the_address(page, cast, 
     page.goto("/login")
     log_in(page, cast.advisor.email, PASSWORD)
     page.goto("/advisor/flags")
+    page.wait_for_function("() => window.htmx !== undefined")  # deferred scripts have run
     expect(page.locator("table.flags")).to_contain_text("Alfa Opholdssted")
     with page.expect_response(re.compile(r"/advisor/flags\?")):
         page.get_by_label("Årsag").select_option("declined")
