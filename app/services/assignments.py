@@ -20,14 +20,24 @@ from app.services.fields import RowId
 from app.services.organisations import check_advisor
 from app.services.validation import parse_input
 
+UNASSIGN = "none"
+
 
 class AssignmentInput(BaseModel):
-    advisor_id: RowId | None = None  # None: unassign
+    advisor_id: RowId | None  # None ("none" in a form): remove the advisor
     region: Region | None = None
     service_type: ServiceType | None = None
     only_unassigned: bool = False
 
-    @field_validator("advisor_id", "region", "service_type", mode="before")
+    @field_validator("advisor_id", mode="before")
+    @classmethod
+    def _chosen(cls, value):
+        # No default: removing every member's advisor must be chosen, never fallen into.
+        if value in ("", None):
+            raise ValueError(N_("Vælg en konsulent, eller »Ingen« for at fjerne konsulenten."))
+        return None if value == UNASSIGN else value
+
+    @field_validator("region", "service_type", mode="before")
     @classmethod
     def _empty_is_none(cls, value):
         return None if value == "" else value

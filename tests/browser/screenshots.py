@@ -37,7 +37,7 @@ PAGES = {
               ("one-group", "/board?segment=tilbudstype&value=doegntilbud"),
               ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
               ("sizes", "/board?segment=size")],
-    "admin": [("audit", "/admin/audit")],
+    "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')

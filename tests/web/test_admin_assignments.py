@@ -62,3 +62,17 @@ def test_a_user_who_is_not_an_advisor_is_refused(admin, cast, session):
     assert "Vælg en aktiv konsulent." in response.text
     session.refresh(cast.org_a)
     assert cast.org_a.advisor_id is None
+
+
+def test_nothing_is_assigned_until_an_advisor_or_none_is_chosen(admin, cast, session):
+    cast.org_a.advisor_id = cast.advisor.id
+    session.add(cast.org_a)
+    session.commit()
+    refused = _post(admin, advisor_id="", region="", service_type="", confirm="1")
+    assert refused.status_code == 422
+    assert "Vælg en konsulent" in refused.text
+    session.refresh(cast.org_a)
+    assert cast.org_a.advisor_id == cast.advisor.id
+    _post(admin, advisor_id="none", region="", service_type="", confirm="1")
+    session.refresh(cast.org_a)
+    assert cast.org_a.advisor_id is None
