@@ -12,10 +12,10 @@ from app.web.board.dashboard_query import FilterDep
 from app.web.board.downloads import table_csv, table_xlsx
 from app.web.board.labels import segment_label
 from app.web.board.view import CHART_IDS, Chart, Dashboard, build_dashboard
+from app.web.exports import XLSX, download
 
 router = APIRouter(dependencies=[Depends(web_role(Role.BOARD, Role.ADVISOR, Role.ADMIN))])
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _chart(request: Request, user, session, settings, wanted, chart_id: str
@@ -42,16 +42,11 @@ def _subtitle(board: Dashboard) -> str:
                    n=board.minimum)
 
 
-def _download(content: bytes, media_type: str, name: str) -> Response:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
 @router.get("/board/charts/{chart_id}.csv")
 def chart_csv(request: Request, chart_id: str, user: WebUser, session: SessionDep,
               settings: SettingsDep, wanted: FilterDep) -> Response:
     board, chart = _chart(request, user, session, settings, wanted, chart_id)
-    return _download(table_csv(chart.table), "text/csv; charset=utf-8",
+    return download(table_csv(chart.table), "text/csv; charset=utf-8",
                      _file_name(board, chart_id, "csv"))
 
 
@@ -59,5 +54,5 @@ def chart_csv(request: Request, chart_id: str, user: WebUser, session: SessionDe
 def chart_xlsx(request: Request, chart_id: str, user: WebUser, session: SessionDep,
                settings: SettingsDep, wanted: FilterDep) -> Response:
     board, chart = _chart(request, user, session, settings, wanted, chart_id)
-    return _download(table_xlsx(chart.table, title=chart.title, subtitle=_subtitle(board)),
+    return download(table_xlsx(chart.table, title=chart.title, subtitle=_subtitle(board)),
                      XLSX, _file_name(board, chart_id, "xlsx"))
