@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.auth.deps import SessionDep, SettingsDep, WebAdvisor
 from app.clock import TodayDep
 from app.config import Settings
-from app.i18n import N_, gettext
+from app.i18n import gettext
 from app.models import User
 from app.models.vocabulary import FlagCode
 from app.services.advisor.flags import (
@@ -25,9 +25,16 @@ from app.services.advisor.flags import (
     severity_bands,
     threshold_of,
 )
-from app.services.errors import FieldError, Invalid
+from app.services.errors import FieldError
 from app.services.organisations import active_advisors
-from app.web.advisor.member_filters import ListQuery, ListQueryDep, choices, chosen_cycle
+from app.web.advisor.member_filters import (
+    ListQuery,
+    ListQueryDep,
+    choice_of,
+    choices,
+    chosen_cycle,
+    refused_filter,
+)
 from app.web.exports import csv_response, xlsx_response
 from app.web.labels import region_label, service_type_label
 from app.web.listing import PAGE_SIZE, PageNumber, Pagination
@@ -39,12 +46,11 @@ Reason = Annotated[str, Query(max_length=40)]
 
 
 def _reason(value: str) -> FlagCode | None:
-    try:
-        return FlagCode(value) if value else None
-    except ValueError:
-        raise Invalid(N_("Filteret kan ikke bruges: %(fields)s"),
-                      [FieldError("reason", N_("Vælg en af mulighederne."))],
-                      params={"fields": "reason"}) from None
+    errors: list[FieldError] = []
+    code = choice_of(FlagCode, "reason", value, errors)
+    if errors:
+        raise refused_filter(errors)
+    return code
 
 
 def _flagged(session: Session, settings: Settings, user: User, query: ListQuery,
@@ -71,7 +77,6 @@ def flags_page(request: Request, user: WebAdvisor, session: SessionDep, settings
         "cycle": cycle, "members": found[pagination.offset:pagination.offset + PAGE_SIZE],
         "total": len(found), "pagination": pagination, "query": query, "reason": reason,
         "reasons": list(FlagCode), **choices(session, user),
-        "advisor_names": {a.id: a.name for a in active_advisors(session=session)},
         "rule_texts": rules.rule_texts(threshold_of(session, cycle)) if cycle else {},
         "points_explained": points_explained(), "severity_bands": severity_bands(),
         "csv_url": Pagination(f"{request.url.path}.csv", 1, filters).url(1),

@@ -43,28 +43,35 @@ class ListQuery:
                 "service_type": self.service_type, "region": self.region, "size": self.size}
 
 
+def refused_filter(errors: list[FieldError]) -> Invalid:
+    return Invalid(N_("Filteret kan ikke bruges: %(fields)s"), errors,
+                   params={"fields": ", ".join(e.field for e in errors)})
+
+
+def choice_of(enum, name: str, value: str, errors: list[FieldError]):
+    """The code list's member for a URL value ("" is none); unknown values join `errors`."""
+    try:
+        return enum(value) if value else None
+    except ValueError:
+        errors.append(FieldError(name, N_("Vælg en af mulighederne.")))
+        return None
+
+
 def list_query(cycle_id: Text = "", advisor: Annotated[str | None, Query(max_length=12)] = None,
                service_type: Text = "", region: Text = "", size: Text = "") -> ListQuery:
     """The dependency that reads a ListQuery; a value no list knows is a 422 naming it."""
-    errors = []
-
-    def code(enum, name, value):
-        try:
-            return enum(value) if value else None
-        except ValueError:
-            errors.append(FieldError(name, N_("Vælg en af mulighederne.")))
-
+    errors: list[FieldError] = []
     if cycle_id and not (cycle_id.isdecimal() and len(cycle_id) <= 9):
         errors.append(FieldError("cycle_id", N_("Skal være et helt tal.")))
     if advisor not in (None, MINE, EVERYONE, UNASSIGNED) and not (
             advisor.isdecimal() and len(advisor) <= 9):
         errors.append(FieldError("advisor", N_("Vælg en af mulighederne.")))
     query = ListQuery(int(cycle_id) if cycle_id.isdecimal() and len(cycle_id) <= 9 else None,
-                      advisor, code(ServiceType, "service_type", service_type),
-                      code(Region, "region", region), code(SizeBand, "size", size))
+                      advisor, choice_of(ServiceType, "service_type", service_type, errors),
+                      choice_of(Region, "region", region, errors),
+                      choice_of(SizeBand, "size", size, errors))
     if errors:
-        raise Invalid(N_("Filteret kan ikke bruges: %(fields)s"), errors,
-                      params={"fields": ", ".join(e.field for e in errors)})
+        raise refused_filter(errors)
     return query
 
 
@@ -86,7 +93,9 @@ def choices(session: Session, user: User) -> dict:
     """What the filter's selects offer."""
     advisors = [(MINE, gettext("Mine og ikke tildelte")), (EVERYONE, gettext("Alle")),
                 (UNASSIGNED, gettext("Ikke tildelt"))]
-    advisors += [(str(a.id), a.name) for a in active_advisors(session=session)]
+    staff = active_advisors(session=session)
+    advisors += [(str(a.id), a.name) for a in staff]
     return {"cycles": list_cycles(session=session), "advisors": advisors,
+            "advisor_names": {a.id: a.name for a in staff},
             "service_types": list(ServiceType), "regions": list(Region),
             "sizes": list(SizeBand), "default_advisor": default_advisor(user)}
