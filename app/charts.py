@@ -268,3 +268,34 @@ def heatmap_data(*, rows: list[str], columns: list[str], values: list[list[float
         margin={"l": 20, "r": 20, "t": 10, "b": 50},
         xaxis=_axis(type="category", side="bottom"),
         yaxis=_axis(type="category", autorange="reversed"))}
+
+
+def grouped_bars_data(*, labels: list[str], series: list[Series], scale_min: int,
+                      scale_max: int, hover_titles: list[str]) -> dict:
+    """Horizontal bars side by side per category (theme), one colour and pattern per series;
+    a missing value leaves its bar out. The first series is the members' own."""
+    traces = []
+    for n, bars in enumerate(series):
+        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
+        traces.append({
+            # A long legend entry wraps, so a phone shows all of it.
+            "type": "bar", "orientation": "h", "y": labels, "x": bars.values,
+            "name": "<br>".join(textwrap.wrap(bars.name, width=44)) or bars.name,
+            "customdata": hover_titles,
+            # Told apart by a pattern as well as by colour: white lines over the colour.
+            "marker": {"color": colour, "line": {"color": colour, "width": 1},
+                       "pattern": {"shape": ["", "/", ".", "x", "-"][n % 5],
+                                   "fillmode": "overlay", "fgcolor": "#ffffff",
+                                   "fgopacity": 0.6, "size": 7}},
+            "text": [f"{v:.1f}".replace(".", ",") if v is not None else ""
+                     for v in bars.values],
+            "textposition": "auto",
+            "hovertemplate": "%{customdata}<br>" + bars.name + ": %{x:.2f}<extra></extra>",
+        })
+    return {"data": traces, "layout": _layout(
+        barmode="group", height=max(340, (26 * len(series) + 24) * len(labels) + 120),
+        margin={"l": 20, "r": 20, "t": 10, "b": 50},
+        xaxis=_axis(range=[0, scale_max], tickvals=list(range(scale_min, scale_max + 1))),
+        yaxis=_axis(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)"),
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
+                "traceorder": "normal"})}

@@ -98,6 +98,13 @@ def format_number(value: float | None, digits: int = 1) -> str:
     return format_decimal(round(value, digits), locale=_locale())
 
 
+def format_fixed(value: float | None, digits: int = 2) -> str:
+    """Always `digits` decimals (3,60 and 4,00), so a column of figures lines up."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="0." + "0" * digits, locale=_locale())
+
+
 def format_score(value: float | None, signed: bool = False) -> str:
     """3,0 / 3,5 in Danish (3.0 in English), always one decimal; "–" for none."""
     if value is None:

@@ -158,6 +158,13 @@ RULES += [
     ("POST", "/admin/cycles", ADMIN),
     ("GET", "/admin/cycles/{cycle}", ADMIN),
     ("POST", "/admin/cycles/{cycle}", ADMIN),
+    # Sector reference figures (app/web/admin/references.py)
+    ("GET", "/admin/references", ADMIN),
+    ("POST", "/admin/references", ADMIN),
+    ("POST", "/admin/references/{reference}/delete", ADMIN),
+    ("GET", "/admin/references/referencetal-eksempel.csv", ADMIN),
+    ("POST", "/admin/references/import", ADMIN),
+    ("POST", "/admin/references/import/confirm", ADMIN),
 ]
 
 # The advisors' and the board's pages: one module of rows per audience.

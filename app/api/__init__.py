@@ -13,6 +13,7 @@ from app.api import (
     evidence,
     flags,
     me,
+    references,
     support,
 )
 from app.api.errors import COMMON_ERRORS
@@ -29,3 +30,4 @@ api_router.include_router(audit.router)
 api_router.include_router(flags.router)
 api_router.include_router(support.router)
 api_router.include_router(aggregates.router)
+api_router.include_router(references.router)

@@ -16,6 +16,7 @@ from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requ
 from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
+from app.models.references import SectorReference
 from app.models.support import ContactEntry, NoticeSent, SupportCase
 from app.models.users import ApiToken, LoginAttempt, OneTimeLink, User, UserSession
 
@@ -42,6 +43,7 @@ __all__ = [
     "Requirement",
     "RequirementScore",
     "ResetRequest",
+    "SectorReference",
     "SupportCase",
     "User",
     "UserSession",

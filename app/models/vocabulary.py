@@ -142,6 +142,14 @@ SIZE_BAND_PLACES = {SizeBand.UNKNOWN: (0, 0), SizeBand.UP_TO_9: (1, 9),
                     SizeBand.FROM_30: (30, None)}
 
 
+class ProviderGroup(LabelledEnum):
+    """Which services a sector reference figure covers (as its source reports them)."""
+
+    ALL = "all"
+    PUBLIC = "public"
+    NON_PUBLIC = "non_public"
+
+
 class AuditAction(LabelledEnum):
     """The verbs an audit entry may carry (a plain string column: new ones need no migration)."""
 
@@ -170,6 +178,7 @@ class AuditEntity(LabelledEnum):
     INJUNCTION = "injunction"
     ORGANISATION = "organisation"
     REFLECTION = "reflection"
+    SECTOR_REFERENCE = "sector_reference"
     USER = "user"
 
 
@@ -226,6 +235,11 @@ _LABELS: dict[type, dict[str, str]] = {
         SizeBand.FROM_20: N_("20–29 pladser"),
         SizeBand.FROM_30: N_("30 pladser eller flere"),
     },
+    ProviderGroup: {
+        ProviderGroup.ALL: N_("Alle tilbud"),
+        ProviderGroup.PUBLIC: N_("Offentlige tilbud"),
+        ProviderGroup.NON_PUBLIC: N_("Private og selvejende tilbud"),
+    },
     AuditAction: {
         AuditAction.CREATE: N_("Oprettet"),
         AuditAction.UPDATE: N_("Ændret"),
@@ -249,6 +263,7 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditEntity.INJUNCTION: N_("Påbud og skærpet tilsyn"),
         AuditEntity.ORGANISATION: N_("Organisation"),
         AuditEntity.REFLECTION: N_("Refleksion"),
+        AuditEntity.SECTOR_REFERENCE: N_("Sektorreference"),
         AuditEntity.USER: N_("Bruger"),
     },
 }

@@ -39,6 +39,7 @@ from app.services.assessment.view import indicators_in_scope
 from app.services.catalogue.loading import load_catalogues
 from app.services.catalogue.versions import latest_assessment_catalogue
 from app.services.cycles import create_cycle
+from app.services.demo_reference import add_reference_story
 from app.services.demo_support import add_support_story
 from app.services.errors import Invalid
 
@@ -141,6 +142,8 @@ def load_demo(*, session: Session, password: str, members: int = 40, years: int 
     organisations = [session.get(Organisation, member.organisation_id) for member in people]
     summary.cases = add_support_story(session=session, today=today, advisor=staff["advisor"],
                                       cycle=cycles[-1], members=organisations)
+    add_reference_story(session=session, admin=staff["admin"],
+                        years=[c.year - 1 for c in cycles[-2:]], rng=rng)
     return summary
 
 

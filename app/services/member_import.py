@@ -6,8 +6,6 @@ naming the columns, one row per organisation (a row may repeat an organisation w
 values to add another contact). Line numbers are the file's own, the header being line 1.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -15,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.i18n import N_, gettext
+from app.i18n import N_
 from app.models import Organisation, User
 from app.models.vocabulary import Role
 from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity
-from app.services.errors import Conflict, FieldError, Invalid
+from app.services.csv_import import CsvFormat, ImportRefused, Problem, read_csv
+from app.services.errors import Conflict, Invalid
 from app.services.links import send_invitation
 from app.services.member_import_values import (
     COLUMN_ALIASES,
@@ -38,23 +37,6 @@ COLUMNS = ("name", "cvr", "company_name", "service_type", "region", "places", "c
            "contact_email")
 REQUIRED_COLUMNS = ("name", "cvr", "service_type", "region")
 BAD_EMAIL = N_("»%(value)s« er ikke en gyldig e-mailadresse.")
-NOT_IMPORTED = N_("Intet blev importeret. Ret linjerne nedenfor, og prøv igen.")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why one line (or the file) cannot be imported; `message` is a Danish msgid."""
-
-    line: int
-    field: str
-    message: str
-    params: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def text(self) -> str:
-        return gettext(self.message, **self.params)
-
-    def __str__(self) -> str:
-        return f"LINE {self.line}: {self.field}: {self.text()}"
 
 
 @dataclass
@@ -90,69 +72,6 @@ class MemberImportSummary:
     organisations: int
     users: int
     invited: int
-
-
-class ImportRefused(Invalid):
-    """Nothing was imported; `problems` says which lines and why."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(NOT_IMPORTED, [FieldError(f"line {p.line}.{p.field}", p.message,
-                                                   p.params) for p in problems])
-        self.problems = problems
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = content[:exc.start].count(b"\n") + 1
-        raise ImportRefused([Problem(line, "file", N_(
-            "Filen er ikke gemt som UTF-8. Gem den i Excel som »CSV UTF-8« og prøv igen."))]
-        ) from None
-
-
-def _delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ";"
-
-
-def _column_name(header: str) -> str:
-    key = re.sub(r"[\s\-]+", "_", header.strip().lower())
-    return COLUMN_ALIASES.get(key, key)
-
-
-def _read_header(cells: list[str]) -> tuple[list[str], list[Problem]]:
-    """The column each position holds ("" for none), and what is wrong with the header."""
-    columns: list[str] = []
-    problems = []
-    for cell in cells:
-        name = _column_name(cell) if cell.strip() else ""
-        if name and name not in COLUMNS:
-            problems.append(Problem(1, cell.strip(), N_(
-                "Ukendt kolonne. Kolonnerne hedder: %(columns)s."),
-                {"columns": ", ".join(COLUMNS)}))
-        elif name and name in columns:
-            problems.append(Problem(1, name, N_("Kolonnen står to gange.")))
-        columns.append(name)
-    problems += [Problem(1, name, N_("Kolonnen mangler."))
-                 for name in REQUIRED_COLUMNS if name not in columns]
-    return columns, problems
-
-
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """(first line number, cells) for every record, blank lines and empty rows skipped."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    records, last_line = [], 0
-    try:
-        for cells in reader:
-            first_line, last_line = last_line + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                records.append((first_line, cells))
-    except csv.Error as exc:
-        raise ImportRefused([Problem(reader.line_num, "file", N_(
-            "Filen kan ikke læses som CSV (%(error)s)."), {"error": str(exc)})]) from None
-    return records
 
 
 class _RowChecker:
@@ -227,21 +146,12 @@ def _org_key(organisation: OrganisationInput) -> tuple[str, str]:
     return organisation.cvr, fold(organisation.name)
 
 
-def _rows(records: list[tuple[int, list[str]]], columns: list[str]
+def _rows(records: list[tuple[int, dict[str, str]]]
           ) -> tuple[list[MemberRow], list[Problem]]:
     rows: dict[tuple[str, str], MemberRow] = {}
     problems: list[Problem] = []
     emails: dict[str, int] = {}
-    for line, cells in records:
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-            problems.append(Problem(line, "file", N_(
-                "Rækken har flere værdier end overskriften har kolonner. Står der et "
-                "skilletegn i en værdi, så sæt værdien i anførselstegn.")))
-            continue
-        values = dict.fromkeys(COLUMNS, "")
-        for name, cell in zip(columns, cells, strict=False):
-            if name in values:
-                values[name] = cell.strip()
+    for line, values in records:
         checker = _RowChecker(line, values)
         organisation, contact = checker.organisation(), checker.contact()
         if contact is not None:
@@ -287,28 +197,13 @@ def _clashes_with_database(session: Session, rows: list[MemberRow]) -> list[Prob
 
 def check_members_csv(*, session: Session, content: bytes) -> MemberImportCheck:
     """Reads and checks the whole file without writing anything."""
-    try:
-        text = _decode(content)
-        records = _records(text)
-    except ImportRefused as exc:
-        return MemberImportCheck([], exc.problems)
-    if not records:
-        return MemberImportCheck([], [Problem(1, "file", N_("Filen er tom."))], text)
-    columns, problems = _read_header(records[0][1])
-    if problems:
-        return MemberImportCheck([], problems, text)
-    data = records[1:]
-    if not data:
-        return MemberImportCheck([], [Problem(1, "file", N_(
-            "Filen har ingen rækker under overskriften."))], text)
-    if len(data) > MAX_ROWS:
-        return MemberImportCheck([], [Problem(data[MAX_ROWS][0], "file", N_(
-            "Filen har mere end %(max)s rækker. Del den op i flere filer."),
-            {"max": MAX_ROWS})], text)
-    rows, problems = _rows(data, columns)
-    problems += _clashes_with_database(session, rows)
+    table = read_csv(content, CsvFormat(COLUMNS, REQUIRED_COLUMNS, COLUMN_ALIASES, MAX_ROWS))
+    if not table.rows:
+        return MemberImportCheck([], table.problems, table.text)
+    rows, problems = _rows(table.rows)
+    problems += table.problems + _clashes_with_database(session, rows)
     problems.sort(key=lambda p: p.line)
-    return MemberImportCheck(rows, problems, text)
+    return MemberImportCheck(rows, problems, table.text)
 
 
 def import_members_csv(*, session: Session, settings: Settings, content: bytes,

@@ -15,6 +15,7 @@ from app.web.admin import (
     member_import,
     organisations,
     outbox,
+    references,
     users,
 )
 from app.web.admin import catalogues as admin_catalogues
@@ -27,7 +28,7 @@ web_routers = [
     account.router, home.router, api_docs.router, catalogues.router,
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
-    outbox.router, audit.router, cycles.router, assignments.router,
+    outbox.router, audit.router, cycles.router, assignments.router, references.router,
     # LOS advisors
     flags.router, heatmap.router, dossier.router,
     # The member's self-assessment

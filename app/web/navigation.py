@@ -29,6 +29,7 @@ _MENUS: dict[Role, list[tuple[str, str]]] = {
         (N_("Konsulenter"), "/admin/assignments"),
         (N_("Kataloger"), "/admin/catalogues"),
         (N_("Runder"), "/admin/cycles"),
+        (N_("Sektortal"), "/board"),
         (N_("Udbakke"), "/admin/outbox"),
         (N_("Revisionsspor"), "/admin/audit"),
     ],

@@ -33,6 +33,7 @@ templates.env.globals.update(
     format_day=i18n.format_day,
     format_moment=i18n.format_moment,
     format_number=i18n.format_number,
+    format_fixed=i18n.format_fixed,
     format_score=i18n.format_score,
     tr=i18n.localised,
 )
@@ -88,6 +89,7 @@ from app.models.vocabulary import (  # noqa: E402
     CycleStatus,
     EvidenceKind,
     InjunctionKind,
+    ProviderGroup,
     label_of,
 )
 from app.web.labels import region_label, role_label, service_type_label  # noqa: E402
@@ -102,6 +104,7 @@ templates.env.globals.update(
     CycleStatus=CycleStatus,
     EvidenceKind=EvidenceKind,
     InjunctionKind=InjunctionKind,
+    ProviderGroup=ProviderGroup,
     CaseStatus=CaseStatus,
     ContactKind=ContactKind,
     OPEN_ACTION_STATUSES=OPEN_ACTION_STATUSES,

@@ -37,7 +37,8 @@ PAGES = {
               ("one-group", "/board?segment=tilbudstype&value=doegntilbud"),
               ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
               ("sizes", "/board?segment=size")],
-    "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments")],
+    "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments"),
+              ("references", "/admin/references"), ("board", "/board")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')

@@ -14,7 +14,8 @@ from tests.services.board.seeding import make_cycle, seed_groups
 
 pytestmark = pytest.mark.browser
 
-CHARTS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments")
+CHARTS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments",
+          "reference")
 
 
 @pytest.fixture

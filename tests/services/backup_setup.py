@@ -42,6 +42,7 @@ from app.models import (
     Requirement,
     RequirementScore,
     ResetRequest,
+    SectorReference,
     SupportCase,
     UserSession,
 )
@@ -174,6 +175,9 @@ def filled(session, factory, evidence_dir):
                       sent_at=MOMENT, error=""),
         NoticeSent(key="digest:1:2026-03-14", recipient="a@test.example",
                    payload={"7": ["low_score"]}),
+        SectorReference(source="Kilde «Æ»", year=2025, theme_key="km.tema.kompetencer",
+                        provider_group="non_public", mean=3.875, created_by_id=advisor.id,
+                        created_at=MOMENT, updated_at=MOMENT),
     ])
     cycle = Cycle(year=2026, catalogue_version_id=catalogue.id, opens_on=date(2026, 2, 1),
                   deadline=date(2026, 4, 30))

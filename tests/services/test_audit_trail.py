@@ -22,6 +22,8 @@ from app.services import (
     links,
     member_import,
     organisations,
+    reference_import,
+    sector_reference,
     users,
 )
 from app.services.advisor import support
@@ -45,6 +47,8 @@ EXEMPT = {
     "mail.send_mail", "advisor.notices._claim",
     # Demo data goes through the audited services; these commits only backdate its rows.
     "demo._people", "demo._submit",
+    # The demo's invented reference figures go through store_references, which audits them.
+    "demo_reference.add_reference_story",
 }
 
 
@@ -275,7 +279,32 @@ def _assign(w):
     return w.cast.admin
 
 
+REFERENCE = {"source": "Kilde", "year": 2025, "theme_key": "km.tema.kompetencer",
+             "provider_group": "all", "mean": 3.5}
+
+
+def _save_reference(w):
+    sector_reference.save_reference(session=w.session, user=w.cast.admin, data=REFERENCE)
+    return w.cast.admin
+
+
+def _delete_reference(w):
+    row, _ = sector_reference.save_reference(session=w.session, user=None, data=REFERENCE)
+    sector_reference.delete_reference(session=w.session, user=w.cast.admin, reference_id=row.id)
+    return w.cast.admin
+
+
+def _import_references(w):
+    reference_import.import_references_csv(
+        session=w.session, user=w.cast.admin,
+        content=b"source;year;theme;mean\nKilde;2025;km.tema.kompetencer;3,5\n")
+    return w.cast.admin
+
+
 WRITES = {
+    "sector_reference.save_reference": _save_reference,
+    "sector_reference.delete_reference": _delete_reference,
+    "reference_import.import_references_csv": _import_references,
     "assignments.assign_advisor": _assign,
     "advisor.support.open_case": _open_case,
     "advisor.support.update_case": _update_case,

@@ -222,3 +222,15 @@ def test_the_demo_shows_every_flag_reason_in_one_cycle_or_another(demo):
                                       rules=FlagSettings(), members=MemberFilter("")):
             codes |= set(member.codes)
     assert codes == set(FlagCode)
+
+
+def test_the_demo_has_an_invented_reference_labelled_as_such(demo):
+    from app.models import SectorReference
+    from app.services.demo_reference import DEMO_SOURCE
+
+    rows = demo.exec(select(SectorReference)).all()
+    assert rows and {r.source for r in rows} == {DEMO_SOURCE}
+    assert "ikke rigtige tal" in DEMO_SOURCE
+    # The board's chart finds it: a year before this year's cycle, both provider groups.
+    assert {r.provider_group for r in rows} == {"public", "non_public"}
+    assert max(r.year for r in rows) == TODAY.year - 1

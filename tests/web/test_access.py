@@ -17,7 +17,7 @@ CAST_PLACEHOLDERS = ("org_a", "org_b", "alice", "bob", "advisor", "board", "admi
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Alice's assessment in an open cycle, and keys within it (see _object_ids).
 OBJECT_PLACEHOLDERS = ("assessment_a", "cycle", "indicator", "requirement",
-                       "requirement_number")
+                       "requirement_number", "reference")
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def _object_ids(session, cast, template: str) -> dict[str, object]:
 
     from app.clock import today
     from app.config import PROJECT_ROOT
-    from app.models import CatalogueVersion, Cycle
+    from app.models import CatalogueVersion, Cycle, SectorReference
     from app.services.assessment.start import start_assessment
     from app.services.assessment.view import indicators_in_scope
     from app.services.catalogue.loading import load_catalogues
@@ -144,8 +144,13 @@ def _object_ids(session, cast, template: str) -> dict[str, object]:
                                      today=now)
     indicator = indicators_in_scope(session, version.id, cast.org_a.service_type)[0]
     requirement = version.document["requirements"][0]
+    reference = SectorReference(source="Kilde", year=now.year, theme_key="km.tema.kompetencer",
+                                provider_group="all", mean=3.5)
+    session.add(reference)
+    session.commit()
     return {"assessment_a": assessment.id, "cycle": cycle.id, "indicator": indicator.key,
-            "requirement": requirement["id"], "requirement_number": requirement["number"]}
+            "requirement": requirement["id"], "requirement_number": requirement["number"],
+            "reference": reference.id}
 
 
 def _request(login, session, settings, cast, method: str, template: str, role: str):

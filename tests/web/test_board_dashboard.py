@@ -10,7 +10,8 @@ from app.models.vocabulary import Region, Role, ServiceType
 from tests.conftest import make_user
 from tests.services.board.seeding import make_cycle, seed_groups
 
-CHARTS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments")
+CHARTS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments",
+          "reference")
 
 
 @pytest.fixture

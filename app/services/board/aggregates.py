@@ -71,6 +71,7 @@ class CycleFigures:
     segment: Segment | None
     total: GroupFigures
     groups: list[GroupFigures]  # every group of the segment; empty without one
+    catalogue_version_id: int
 
     def group(self, value: str) -> GroupFigures | None:
         return next((g for g in self.groups if g.value == value), None)
@@ -261,5 +262,6 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
                     value, info, respondents[value], members[value], value in hidden,
                     histograms.get((cycle_id, value), {}), steps, ids, titles))
         result[cycle_id] = CycleFigures(cycle_id, info.cycle.year, info.scale_min,
-                                        info.scale_max, info.threshold, segment, total, groups)
+                                        info.scale_max, info.threshold, segment, total, groups,
+                                        info.cycle.catalogue_version_id)
     return result

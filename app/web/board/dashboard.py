@@ -19,6 +19,6 @@ def dashboard(request: Request, user: WebUser, session: SessionDep, settings: Se
               today: TodayDep, wanted: FilterDep) -> Response:
     board = build_dashboard(session=session, user=user, settings=settings, wanted=wanted)
     context = {"board": board, "today": today, "cell_text": cell_text,
-               "is_hidden": lambda cell: cell is HIDDEN}
+               "is_hidden": lambda cell: cell is HIDDEN, "is_admin": user.role == Role.ADMIN}
     return render(request, "board/dashboard.html", context, block="dashboard",
                   status_code=422 if board.filter.error else 200)

@@ -13,10 +13,18 @@ from app.models import User
 from app.services.board.aggregates import NOT_RELEVANT, CycleFigures, GroupFigures
 from app.services.board.queries import SEGMENT_VALUES, aggregates, all_cycles, trend
 from app.services.board.segments import Segment
+from app.services.board.themes import (
+    ReferenceSeries,
+    ThemeMap,
+    reference_series,
+    theme_map,
+    theme_means,
+)
 from app.web.board.labels import SEGMENT_LABELS, segment_group_label, segment_label
 from app.web.board.tables import HIDDEN, Column, Kind, Table
 
-CHART_IDS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments")
+CHART_IDS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments",
+             "reference")
 
 
 @dataclass
@@ -57,7 +65,8 @@ class Chart:
     caption: str
     table: Table
     figure: dict | None  # None: nothing to draw (the group is suppressed)
-    empty: str = ""  # why there is no figure
+    empty: str = ""  # why there is no figure, when it is not that the group is suppressed
+    note: str = ""  # said below the chart
 
 
 @dataclass
@@ -263,6 +272,46 @@ def _segments(figures: CycleFigures) -> Chart:
     return chart
 
 
+def _reference(figures: CycleFigures, group: GroupFigures, label: str,
+               themes: ThemeMap | None, references: list[ReferenceSeries]) -> Chart:
+    own = gettext(N_("%(group)s (selvevaluering)"), group=label)
+    names = [gettext(N_("%(source)s %(year)s: %(group)s"), source=s.source, year=s.year,
+                     group=s.provider_group.label) for s in references]
+    table = Table([Column(gettext(N_("Tema i kvalitetsmodellen"))),
+                   Column(gettext(N_("Fordringer"))), Column(own, Kind.SCORE),
+                   *[Column(name, Kind.SCORE) for name in names]])
+    chart = Chart("reference", gettext(N_("Selvevaluering og sektorreference pr. tema")),
+                  gettext(N_("Temaets tal er gennemsnittet af de fordringer, kataloget knytter "
+                             "til temaet. En selvevaluering er ikke en tilsynsvurdering: "
+                             "medlemmerne vurderer sig selv, referencen er målt på anden vis, "
+                             "så forskelle er et spørgsmål at stille, ikke et facit.")),
+                  table, None)
+    if themes is None or not themes.themes:
+        chart.empty = gettext(N_("Rundens katalog er ikke knyttet til kvalitetsmodellens temaer."))
+        return chart
+    if themes.unmapped:
+        chart.note = gettext(N_("Ikke knyttet til et tema og derfor ikke med: fordring "
+                                "%(numbers)s."), numbers=", ".join(map(str, themes.unmapped)))
+    if not references:
+        chart.note = " ".join(filter(None, [chart.note, gettext(N_(
+            "Der er endnu ingen referencetal for %(year)s eller før."), year=figures.year)]))
+    means = theme_means(themes.themes, group)
+    for theme in themes.themes:
+        table.add(f"{theme.number}. {theme.title}",
+                  ", ".join(map(str, theme.requirement_numbers)),
+                  HIDDEN if group.suppressed else means[theme.key],
+                  *[s.means.get(theme.key) for s in references])
+    series = [Series(own, [means[t.key] for t in themes.themes], "own"),
+              *[Series(name, [s.means.get(t.key) for t in themes.themes], "peers")
+                for name, s in zip(names, references, strict=True)]]
+    if any(v is not None for line in series for v in line.values):
+        chart.figure = charts.grouped_bars_data(
+            labels=[charts.tick_label(t.number, t.title, width=26) for t in themes.themes],
+            series=series, scale_min=figures.scale_min, scale_max=figures.scale_max,
+            hover_titles=[_short(t.number, t.title) for t in themes.themes])
+    return chart
+
+
 def build_dashboard(*, session: Session, user: User, settings: Settings,
                     wanted: Filter) -> Dashboard:
     """Every chart for the filter, in a fixed number of queries."""
@@ -283,11 +332,15 @@ def build_dashboard(*, session: Session, user: User, settings: Settings,
                          cycle_id=wanted.cycle_id, segment=comparison)
     points = trend(session=session, user=user, minimum=minimum,
                    segment=wanted.segment if wanted.value else None, value=wanted.value)
+    themes = theme_map(session, figures.catalogue_version_id)
+    references = reference_series(session, year=figures.year,
+                                  theme_keys=[t.key for t in themes.themes]) if themes else []
     selected = figures.group(wanted.value) if wanted.value else figures.total
     if selected is None:
         selected = GroupFigures(wanted.value, True, None, None)
     board.figures, board.selected = figures, selected
     board.charts = [_distribution(figures, selected), _trend(points, figures),
                     _threshold(figures, selected), _response_rate(points),
-                    _radar(figures, selected, label), _segments(figures)]
+                    _radar(figures, selected, label), _segments(figures),
+                    _reference(figures, selected, label, themes, references)]
     return board

@@ -32,6 +32,12 @@ FIGURES = {
         rows=["Døgntilbud", "Kostskole"], columns=LABELS,
         values=[[3.2, None, 4.0], [2.5, 3.3, 4.9]], scale_min=1, scale_max=5,
         hover_columns=LABELS),
+    "reference": lambda: charts.grouped_bars_data(
+        labels=["1. Uddannelse", "2. Sundhed"], series=[
+            Series("Alle medlemmer", [3.8, None], "own"),
+            Series("Kilde 2024", [3.1, 3.5], "peers"),
+            Series("Kilde 2024 – offentlige", [None, 3.2], "peers")],
+        scale_min=1, scale_max=5, hover_titles=["Uddannelse", "Sundhed"]),
 }
 
 

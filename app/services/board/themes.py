@@ -1,0 +1,104 @@
+"""The members' self-assessment per quality-model theme, beside the sector reference.
+
+The rule, shown on screen: a theme's figure is the mean of the means of the requirements
+the catalogue maps to the theme itself (a mapping to one of its criteria or indicators is
+a finer link and does not count). Requirements mapped to no theme are left out, and said.
+Figures come from the group's already suppressed figures, so a hidden group stays hidden.
+"""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.i18n import localised
+from app.models import CatalogueVersion, SectorReference
+from app.models.vocabulary import ProviderGroup
+from app.services.board.aggregates import GroupFigures
+from app.services.catalogue.versions import get_version, model_of
+from app.services.errors import NotFound
+
+
+@dataclass(frozen=True)
+class MappedTheme:
+    key: str
+    number: int
+    title: str
+    requirement_keys: tuple[str, ...]
+    requirement_numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ThemeMap:
+    framework: str  # "socialtilsyn-kvalitetsmodel 2017"
+    themes: list[MappedTheme]  # in the model's order, only those with a requirement
+    unmapped: tuple[int, ...]  # numbers of requirements mapped to no theme
+
+
+@dataclass(frozen=True)
+class ReferenceSeries:
+    source: str
+    year: int
+    provider_group: ProviderGroup
+    means: dict[str, float]  # theme key -> mean
+
+
+def theme_map(session: Session, catalogue_version_id: int) -> ThemeMap | None:
+    """How the catalogue's requirements map to its reference framework's themes; None when
+    it names no framework or the framework is not loaded."""
+    # The aggregates have just read this row: the session hands it back without a query.
+    catalogue = model_of(session.get(CatalogueVersion, catalogue_version_id))
+    framework = getattr(catalogue, "reference_framework", None)
+    if framework is None:
+        return None
+    try:
+        reference = get_version(session=session, key=framework.key,
+                                version=framework.version).model
+    except NotFound:
+        return None
+    theme_ids = {theme.id for theme in reference.themes}
+    mapped: dict[str, list] = {}
+    unmapped = []
+    for requirement in catalogue.requirements:
+        targets = [m.to for m in requirement.mappings if m.to in theme_ids]
+        for target in targets:
+            mapped.setdefault(target, []).append(requirement)
+        if not targets:
+            unmapped.append(requirement.number)
+    themes = [MappedTheme(theme.id, theme.number, localised(theme, "title"),
+                          tuple(r.id for r in mapped[theme.id]),
+                          tuple(r.number for r in mapped[theme.id]))
+              for theme in reference.themes if theme.id in mapped]
+    return ThemeMap(f"{framework.key} {framework.version}", themes, tuple(unmapped))
+
+
+def theme_means(themes: list[MappedTheme], group: GroupFigures) -> dict[str, float | None]:
+    """The rule above, per theme; None where none of its requirements has a mean (or the
+    group is suppressed)."""
+    means = {r.key: r.mean for r in group.requirements}
+    result: dict[str, float | None] = {}
+    for theme in themes:
+        found = [m for key in theme.requirement_keys if (m := means.get(key)) is not None]
+        result[theme.key] = sum(found) / len(found) if found and not group.suppressed else None
+    return result
+
+
+def reference_series(session: Session, *, year: int, theme_keys: list[str]
+                     ) -> list[ReferenceSeries]:
+    """Per source and provider group, its figures from the latest year not after `year`:
+    one query. Ordered by provider group (all, public, non-public), then source."""
+    rows = session.exec(select(SectorReference).where(
+        col(SectorReference.year) <= year, col(SectorReference.theme_key).in_(theme_keys))
+    ).all()
+    latest: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.source, row.provider_group)
+        latest[key] = max(latest.get(key, row.year), row.year)
+    series: dict[tuple[str, str], ReferenceSeries] = {}
+    for row in rows:
+        key = (row.source, row.provider_group)
+        if row.year == latest[key]:
+            series.setdefault(key, ReferenceSeries(row.source, row.year,
+                                                   ProviderGroup(row.provider_group), {}))
+            series[key].means[row.theme_key] = row.mean
+    order = list(ProviderGroup)
+    return sorted(series.values(), key=lambda s: (order.index(s.provider_group), s.source))
