@@ -29,6 +29,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.vocabulary import Region, Role, ServiceType
 from app.services.assessment.scoring import AnswerState, requirement_result
+from app.services.board.histograms import rebuild_histogram
 from app.services.catalogue.loading import load_catalogues
 
 CHUNK = 5_000
@@ -86,6 +87,9 @@ def seed(engine: Engine, url: str, members: int, cycles: int, seed_value: int = 
                 deadline=opens + timedelta(days=60), created_at=now)).inserted_primary_key[0]
             _seed_cycle(connection, rng, cycle_id, version.id, org_rows, indicators, is_open,
                         now)
+    with Session(engine) as session:
+        rebuild_histogram(session)  # the bulk inserts went beside the services
+        session.commit()
 
 
 def _seed_cycle(connection, rng, cycle_id, version_id, org_rows, indicators, is_open, now):

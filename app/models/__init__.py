@@ -11,7 +11,11 @@ from app.models.assessments import (
     RequirementScore,
 )
 from app.models.audit import AuditEntry
-from app.models.board import scores_of_assessment, submitted_in_cycle  # noqa: F401 (indexes)
+from app.models.board import (  # noqa: F401 (indexes)
+    ScoreHistogram,
+    scores_of_assessment,
+    submitted_in_cycle,
+)
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
@@ -43,6 +47,7 @@ __all__ = [
     "Requirement",
     "RequirementScore",
     "ResetRequest",
+    "ScoreHistogram",
     "SectorReference",
     "SupportCase",
     "User",

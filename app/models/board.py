@@ -1,10 +1,11 @@
-"""Indexes the board's roll-ups read through (no tables of their own).
+"""What the board's roll-ups read: indexes over the assessments, and the stored histogram.
 
-Declared here, beside the aggregates that need them, rather than on the assessment models:
-each lets SQLite and PostgreSQL answer from the index alone, without visiting the rows.
+The indexes are declared here, beside the aggregates that need them, rather than on the
+assessment models: each lets SQLite and PostgreSQL answer from the index alone.
 """
 
 import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
 
 from app.models.assessments import Assessment, RequirementScore
 
@@ -17,3 +18,23 @@ scores_of_assessment = sa.Index(
     "ix_requirement_score_assessment_requirement_score",
     RequirementScore.__table__.c.assessment_id, RequirementScore.__table__.c.requirement_id,
     RequirementScore.__table__.c.score)
+
+
+class ScoreHistogram(SQLModel, table=True):
+    """How many respondents have each requirement score, per cycle and segment group.
+
+    Derived from the requirement scores of submitted assessments, and kept in the same
+    transaction as every write that changes them (submit, reopen, a member's segment), so
+    the board's figures read a few hundred rows instead of every score. `segment` is "all"
+    (with `group_value` "all") or one of the board's segments.
+    """
+
+    __tablename__ = "score_histogram"
+
+    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True, ondelete="CASCADE")
+    segment: str = Field(max_length=20, primary_key=True)
+    group_value: str = Field(max_length=40, primary_key=True)
+    requirement_id: int = Field(foreign_key="requirement.id", primary_key=True,
+                                ondelete="CASCADE")
+    score: float = Field(primary_key=True)
+    respondents: int

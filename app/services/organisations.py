@@ -10,6 +10,7 @@ from app.models.vocabulary import Region, Role, ServiceType
 from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity, fields_of
+from app.services.board.histograms import groups_of, move_member
 from app.services.errors import FieldError, Invalid, NotFound
 from app.services.fields import RowId, Text
 from app.services.validation import parse_input
@@ -83,10 +84,12 @@ def update_organisation(*, session: Session, user: User | None, organisation_id:
     values = parse_input(OrganisationInput, data)
     check_advisor(session, values.advisor_id)
     before = fields_of(organisation, list(values.model_dump()))
+    groups_before = groups_of(organisation)
     for name, value in values.model_dump().items():
         setattr(organisation, name, value)
     session.add(organisation)
     _record(session, user, organisation, AuditAction.UPDATE, before, values.model_dump())
+    move_member(session, organisation, groups_before)
     session.commit()
     return organisation
 

@@ -42,6 +42,7 @@ from app.models import (
     Requirement,
     RequirementScore,
     ResetRequest,
+    ScoreHistogram,
     SectorReference,
     SupportCase,
     UserSession,
@@ -207,6 +208,8 @@ def filled(session, factory, evidence_dir):
         AssessmentRevision(assessment_id=assessment.id, number=1, submitted_at=MOMENT,
                            submitted_by_id=member.id,
                            snapshot={"answers": [{"score": 2, "comment": "ø"}], "mean": 0.1}),
+        ScoreHistogram(cycle_id=cycle.id, segment="region", group_value="midtjylland",
+                       requirement_id=requirement.id, score=2 / 3, respondents=1),
     ])
     session.commit()
     case = SupportCase(organisation_id=organisation.id, opened_on=date(2026, 5, 1),

@@ -25,6 +25,7 @@ from app.services import audit
 from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
 from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction, AuditEntity
+from app.services.board.histograms import count_submitted, uncount_submitted
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
 from app.services.fields import NoNul, Version
 from app.services.validation import parse_input
@@ -128,6 +129,7 @@ def submit(*, session: Session, user: User, assessment_id: int,
                  entity_id=assessment.id, organisation_id=assessment.organisation_id,
                  changes={"status": [previous_status, assessment.status],
                           "revision": [None, number]})
+    count_submitted(session, assessment)
     session.commit()
     return assessment
 
@@ -182,6 +184,7 @@ def reopen(*, session: Session, user: User, assessment_id: int, reason: str) -> 
                  entity_id=assessment.id, organisation_id=assessment.organisation_id,
                  changes={"status": [AssessmentStatus.SUBMITTED.value, assessment.status],
                           "reason": [None, reason]})
+    uncount_submitted(session, assessment)
     session.commit()
     return assessment
 

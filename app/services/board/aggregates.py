@@ -21,9 +21,10 @@ from app.models import (
     Cycle,
     Organisation,
     Requirement,
-    RequirementScore,
+    ScoreHistogram,
 )
 from app.models.vocabulary import AssessmentStatus
+from app.services.board.histograms import ALL
 from app.services.board.segments import Segment, group_column, group_order
 from app.services.board.suppression import hidden_groups
 from app.services.catalogue.versions import model_of
@@ -115,26 +116,18 @@ def _histograms(session: Session, cycle_ids: list[int], segment: Segment | None,
                 values: list[str] | None) -> dict[tuple[int, str], dict[int, list]]:
     """(cycle, group) -> requirement id -> [(score, respondents with it)], sorted.
 
-    One grouped query: how many respondents have each stored requirement score. Scores are
-    means of a few whole steps, so there are few distinct values whatever the number of
-    members, and every figure (mean, median, distribution, share) follows from them.
+    One query of the stored histogram (app/services/board/histograms.py): how many
+    respondents have each requirement score. Scores are means of a few whole steps, so
+    there are few distinct values whatever the number of members, and every figure (mean,
+    median, distribution, share) follows from them.
     """
-    group = group_column(segment)
-    score = col(RequirementScore.score)
-    query = (
-        select(col(Assessment.cycle_id), group, col(RequirementScore.requirement_id), score,
-               sa.func.count())
-        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
-        .where(col(Assessment.cycle_id).in_(cycle_ids),
-               Assessment.status == AssessmentStatus.SUBMITTED, score.is_not(None))
-        .group_by(col(Assessment.cycle_id), *([group] if segment else []),
-                  col(RequirementScore.requirement_id), score)
-        .order_by(score)
-    )
-    if segment is not None:
-        query = query.join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+    h = ScoreHistogram
+    query = (select(h.cycle_id, h.group_value, h.requirement_id, h.score, h.respondents)
+             .where(col(h.cycle_id).in_(cycle_ids),
+                    h.segment == (segment.value if segment else ALL))
+             .order_by(col(h.score)))
     if values is not None:
-        query = query.where(group.in_(values))
+        query = query.where(col(h.group_value).in_(values))
     found: dict[tuple[int, str], dict[int, list]] = {}
     for cycle_id, grp, requirement_id, value, n in session.exec(query):
         found.setdefault((cycle_id, grp), {}).setdefault(requirement_id, []).append(

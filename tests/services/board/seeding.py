@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Assessment, Cycle, Organisation, Requirement, RequirementScore
 from app.models.vocabulary import AssessmentStatus, Region, ServiceType
+from app.services.board.histograms import rebuild_histogram
 
 _numbers = count(1)
 
@@ -104,6 +105,8 @@ def seed_groups(session: Session, cycle: Cycle, sizes: dict[str, int], *,
             submit_scores(session, cycle, organisation, data.requirements, rng,
                           status=AssessmentStatus.DRAFT)
             data.non_respondents.append(organisation)
+    # Written beside the services, so the board's stored histogram is computed anew.
+    rebuild_histogram(session)
     session.commit()
     return data
 
@@ -134,4 +137,5 @@ def seed_many(session: Session, cycles: list[Cycle], n: int, seed: int = 11) -> 
             {"assessment_id": a, "requirement_id": r.id, "score": round(rng.uniform(1, 5), 2),
              "scored_count": 3, "answered_count": 3, "in_scope_count": 3}
             for a in assessments for r in requirements])
+    rebuild_histogram(session)
     session.commit()

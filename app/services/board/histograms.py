@@ -1,0 +1,123 @@
+"""The stored score histogram (ScoreHistogram): kept by the writes that change it, rebuilt
+from the scores by one statement per segment, and compared with them in a test.
+
+Each submitted assessment counts once in the "all" group and once in its member's group of
+every segment. Submitting adds its requirement scores, reopening takes them away, and a
+member moving to another group (service type, region, places) moves its submitted ones.
+Every change is an upsert of a count, so parallel submits add up on both databases.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, delete, select
+
+from app.models import Assessment, Organisation, RequirementScore, ScoreHistogram
+from app.models.vocabulary import AssessmentStatus
+from app.services.board.segments import SIZE_BANDS, Segment, group_column
+
+ALL = "all"
+KEY = ("cycle_id", "segment", "group_value", "requirement_id", "score")
+
+
+def size_band_of(places: int) -> str:
+    for band in SIZE_BANDS:
+        if band.highest is None or places <= band.highest:
+            return band.code
+    return SIZE_BANDS[-1].code
+
+
+def groups_of(organisation: Organisation) -> list[tuple[str, str]]:
+    """(segment, group) the member counts in: the sector and one group of each segment."""
+    return [(ALL, ALL), (Segment.SERVICE_TYPE.value, organisation.service_type),
+            (Segment.REGION.value, organisation.region),
+            (Segment.SIZE.value, size_band_of(organisation.places))]
+
+
+def _upsert(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ScoreHistogram).values(rows)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={"respondents": ScoreHistogram.__table__.c.respondents
+              + statement.excluded.respondents}))
+
+
+def _count(session: Session, assessments: list[Assessment], groups: list[tuple[str, str]],
+           delta: int) -> None:
+    ids = [a.id for a in assessments]
+    if not ids:
+        return
+    cycle_of = {a.id: a.cycle_id for a in assessments}
+    counts: dict[tuple, int] = {}
+    for assessment_id, requirement_id, score in session.exec(
+            select(RequirementScore.assessment_id, RequirementScore.requirement_id,
+                   RequirementScore.score)
+            .where(col(RequirementScore.assessment_id).in_(ids),
+                   col(RequirementScore.score).is_not(None))):
+        for segment, group in groups:
+            key = (cycle_of[assessment_id], segment, group, requirement_id, score)
+            counts[key] = counts.get(key, 0) + delta
+    _upsert(session, [dict(zip(KEY, key, strict=True)) | {"respondents": n}
+                      for key, n in counts.items()])
+    if delta < 0:
+        session.execute(delete(ScoreHistogram).where(
+            col(ScoreHistogram.cycle_id).in_(set(cycle_of.values())),
+            col(ScoreHistogram.respondents) <= 0))
+
+
+def count_submitted(session: Session, assessment: Assessment) -> None:
+    """The assessment has just been submitted: its scores join the histogram."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    _count(session, [assessment], groups_of(organisation), +1)
+
+
+def uncount_submitted(session: Session, assessment: Assessment) -> None:
+    """The assessment is no longer submitted (reopened): its scores leave the histogram."""
+    organisation = session.get(Organisation, assessment.organisation_id)
+    _count(session, [assessment], groups_of(organisation), -1)
+
+
+def move_member(session: Session, organisation: Organisation,
+                before: list[tuple[str, str]]) -> None:
+    """The member's groups were `before` and are now its current ones: move its submitted
+    assessments' scores between them (nothing when no group changed)."""
+    after = groups_of(organisation)
+    if before == after:
+        return
+    submitted = list(session.exec(select(Assessment).where(
+        Assessment.organisation_id == organisation.id,
+        Assessment.status == AssessmentStatus.SUBMITTED)))
+    left = [g for g in before if g not in after]
+    joined = [g for g in after if g not in before]
+    _count(session, submitted, left, -1)
+    _count(session, submitted, joined, +1)
+
+
+def computed_histogram(segment: Segment | None) -> sa.Select:
+    """The histogram of one segment computed from the scores (what the stored one must be):
+    cycle, segment, group, requirement, score, respondents."""
+    group = group_column(segment)
+    score = col(RequirementScore.score)
+    query = (
+        select(col(Assessment.cycle_id),
+               sa.literal_column(f"'{segment.value if segment else ALL}'", sa.String),
+               group, col(RequirementScore.requirement_id), score, sa.func.count())
+        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, score.is_not(None))
+        .group_by(col(Assessment.cycle_id), *([group] if segment else []),
+                  col(RequirementScore.requirement_id), score))
+    if segment is not None:
+        query = query.join(Organisation,
+                           col(Organisation.id) == col(Assessment.organisation_id))
+    return query
+
+
+def rebuild_histogram(session: Session) -> None:
+    """Computes the whole histogram again from the scores (after a bulk load); no commit."""
+    session.execute(delete(ScoreHistogram))
+    columns = [ScoreHistogram.__table__.c[name] for name in (*KEY, "respondents")]
+    for segment in (None, *Segment):
+        session.execute(sa.insert(ScoreHistogram).from_select(
+            columns, computed_histogram(segment)))
