@@ -149,8 +149,10 @@ def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
 
 
 @router.put("/assessments/{assessment_id}/injunction",
-            responses=documented_error(409, "Saved by someone else after `version`, or "
-                                            "submitted; the body holds the saved report"))
+            responses={**documented_error(409, "Saved by someone else after `version`, or "
+                                               "submitted; the body holds the saved report"),
+                       **documented_error(422, "`reported: true` needs a `kind` and a "
+                                               "`description`")})
 def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
                    body: answer_service.InjunctionInput) -> VersionOut:
     assessment_id = own.id
@@ -160,8 +162,10 @@ def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
 
 
 @router.post("/assessments/{assessment_id}/submit",
-             responses={**documented_error(422, "Lists each unanswered indicator and each "
-                                                "low score without a comment"),
+             responses={**documented_error(422, "Lists each unanswered indicator, each "
+                                                "low score without a comment, and a reported "
+                                                "injunction without its kind or description "
+                                                "(code `injunction_incomplete`)"),
                         **documented_error(409, "Changed since `version`, or already "
                                                 "submitted")})
 def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMember,

@@ -23,6 +23,7 @@ from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
 from app.services import audit
 from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
+from app.services.assessment.answers import injunction_gaps
 from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction, AuditEntity
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
@@ -86,6 +87,12 @@ def submission_problems(session: Session, assessment: Assessment) -> list[Submis
     return problems
 
 
+def injunction_problems(assessment: Assessment) -> list[FieldError]:
+    """The fields a saved "yes" to påbud or skærpet tilsyn still lacks (kind, description)."""
+    return injunction_gaps(assessment.injunction_reported, assessment.injunction_kind,
+                           assessment.injunction_description)
+
+
 def submit(*, session: Session, user: User, assessment_id: int,
            version: int | str) -> Assessment:
     """Submits the member's own assessment when nothing stands in the way (422 lists it)."""
@@ -104,15 +111,20 @@ def submit(*, session: Session, user: User, assessment_id: int,
                           "indsend igen."), data={"version": assessment.version})
     assessment = reload(session, Assessment, assessment_id)
     problems = submission_problems(session, assessment)
-    if problems:
+    gaps = injunction_problems(assessment)
+    if problems or gaps:
         session.rollback()
         raise Invalid(
             N_("Selvevalueringen kan ikke indsendes endnu. Se punkterne nedenfor (%(n)s)."),
             [FieldError(f"answers.{p.indicator_key}", p.message(),
-                         path=("answers", p.indicator_key)) for p in problems],
-            params={"n": len(problems)},
+                        path=("answers", p.indicator_key)) for p in problems]
+            + [FieldError(f"injunction.{g.field}", g.message, path=("injunction", g.field))
+               for g in gaps],
+            params={"n": len(problems) + len(gaps)},
             data={"problems": [{"code": p.code, "indicator_id": p.indicator_key,
-                                "requirement_id": p.requirement_key} for p in problems]},
+                                "requirement_id": p.requirement_key} for p in problems]
+                  + [{"code": "injunction_incomplete", "indicator_id": None,
+                      "requirement_id": None, "field": g.field} for g in gaps]},
         )
     number = session.exec(select(func.count()).select_from(AssessmentRevision).where(
         AssessmentRevision.assessment_id == assessment.id)).one() + 1

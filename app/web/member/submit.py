@@ -52,11 +52,19 @@ def problem_groups(page: Page) -> list[ProblemGroup]:
             for number, lines in sorted(groups.items())]
 
 
+def injunction_lines(page: Page) -> list[ProblemLine]:
+    """What the injunction report still lacks, each linking to its field."""
+    labels = {"kind": gettext("Hvad det drejede sig om"), "description": gettext("Beskrivelse")}
+    return [ProblemLine(f"{page.base}/injunction#{gap.field}", "", labels[gap.field],
+                        gap.text()) for gap in page.injunction_gaps]
+
+
 def _submit_page(request: Request, page: Page, *, message: str = "",
                  status_code: int = 200) -> Response:
     return render(request, "assessment/submit.html", {
         **page_context(page, "submit"), "groups": problem_groups(page),
-        "problem_count": len(page.problems), "message": message,
+        "injunction_lines": injunction_lines(page),
+        "problem_count": len(page.problems) + len(page.injunction_gaps), "message": message,
         "counts": Counter(problem.code for problem in page.problems),
         "is_member": page.user.role == Role.MEMBER,
     }, status_code=status_code)
