@@ -262,3 +262,19 @@ def test_submit_refuses_a_reported_injunction_saved_without_its_details(
     assert response.status_code == 422
     assert {(p["code"], p["field"]) for p in response.json()["problems"]} == {
         ("injunction_incomplete", "kind"), ("injunction_incomplete", "description")}
+
+
+def test_submit_is_one_call_and_mails_each_active_user_a_receipt(
+        client, cast, alice, assessment, indicator_keys, session, factory):
+    from sqlmodel import select
+
+    from app.models import OutboxMessage
+
+    colleague = factory.user(organisation=cast.org_a, email="carl@test.example")
+    _answer_all(client, alice, assessment["id"], indicator_keys)
+    response = client.post(f"/api/v1/assessments/{assessment['id']}/submit",
+                           json={"version": assessment_version(client, alice, assessment)},
+                           headers=alice)
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    recipients = session.exec(select(OutboxMessage.recipient)).all()
+    assert sorted(recipients) == sorted([cast.alice.email, colleague.email])
