@@ -114,7 +114,7 @@ def test_submitting_mails_one_receipt_to_each_active_user_of_the_organisation(
     assert "Hej Carl Kollega" in receipt.body
     assert "Af: Alice Medlem (alice@test.example)" in receipt.body
     assert "Indsendt: " in receipt.body
-    assert f"http://testserver/assessments/{started.id}/" in receipt.body
+    assert f"http://testserver/assessments/{started.id}/submitted" in receipt.body
 
 
 def test_a_failing_receipt_never_undoes_the_submit(started, session, cast, monkeypatch):

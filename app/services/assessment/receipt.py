@@ -33,7 +33,7 @@ def submit_with_receipt(*, session: Session, settings: Settings, user: User,
 
 
 def submitted_answers_url(settings: Settings, assessment: Assessment) -> str:
-    return f"{settings.base_url.rstrip('/')}/assessments/{assessment.id}/submit"
+    return f"{settings.base_url.rstrip('/')}/assessments/{assessment.id}/submitted"
 
 
 def send_receipts(*, session: Session, settings: Settings, assessment: Assessment,

@@ -12,6 +12,7 @@ from app.models import (
     Answer,
     Assessment,
     AssessmentRevision,
+    Evidence,
     Indicator,
     Organisation,
     Reflection,
@@ -160,9 +161,16 @@ def snapshot(session: Session, assessment: Assessment) -> dict:
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
         .where(RequirementScore.assessment_id == assessment.id).order_by(Requirement.number)
     ).all()
+    evidence = session.exec(
+        select(Evidence, Requirement.key)
+        .join(Requirement, col(Requirement.id) == col(Evidence.requirement_id))
+        .where(Evidence.assessment_id == assessment.id).order_by(Evidence.created_at)
+    ).all()
     return {
         "answers": [{"indicator_id": key, "score": a.score, "not_applicable": a.not_applicable,
                      "comment": a.comment} for a, key in answers],
+        "evidence": [{"requirement_id": key, "id": e.id, "kind": e.kind, "title": e.title,
+                      "url": e.url, "filename": e.filename} for e, key in evidence],
         "reflections": [{"requirement_id": key, "what_works": r.what_works,
                          "what_to_improve": r.what_to_improve} for r, key in reflections],
         "requirement_scores": [{"requirement_id": key, "score": s.score} for s, key in scores],
