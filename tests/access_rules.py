@@ -116,6 +116,8 @@ RULES: list[Rule] = [
     ("POST", "/assessments/{assessment_a}/injunction", OWN_MEMBER),
     ("GET", "/assessments/{assessment_a}/submit", OWN_MEMBER_AND_STAFF),
     ("POST", "/assessments/{assessment_a}/submit", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/submit/confirm", OWN_MEMBER),
+    ("GET", "/assessments/{assessment_a}/submitted", OWN_MEMBER_AND_STAFF),
     ("GET", "/assessments/{assessment_a}/history", OWN_MEMBER_AND_STAFF),
     ("POST", "/assessments/{assessment_a}/reopen", STAFF),
 ]

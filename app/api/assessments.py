@@ -9,12 +9,13 @@ from sqlmodel import Session, select
 
 from app.api.deps import OwnAssessment, ReadableAssessment, StaffAssessment
 from app.api.errors import documented_error
-from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep
+from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep, SettingsDep
 from app.clock import TodayDep
 from app.models import Answer, Assessment, Indicator, Requirement, RequirementScore
 from app.services.assessment import answers as answer_service
 from app.services.assessment import submission
 from app.services.assessment.access import list_assessments_for_user
+from app.services.assessment.receipt import submit_with_receipt
 from app.services.assessment.start import StartInput, start_assessment
 from app.services.assessment.view import in_scope_for
 from app.services.fields import RowId
@@ -149,8 +150,10 @@ def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
 
 
 @router.put("/assessments/{assessment_id}/injunction",
-            responses=documented_error(409, "Saved by someone else after `version`, or "
-                                            "submitted; the body holds the saved report"))
+            responses={**documented_error(409, "Saved by someone else after `version`, or "
+                                               "submitted; the body holds the saved report"),
+                       **documented_error(422, "`reported: true` needs a `kind` and a "
+                                               "`description`")})
 def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
                    body: answer_service.InjunctionInput) -> VersionOut:
     assessment_id = own.id
@@ -160,15 +163,19 @@ def put_injunction(own: OwnAssessment, user: ApiMember, session: SessionDep,
 
 
 @router.post("/assessments/{assessment_id}/submit",
-             responses={**documented_error(422, "Lists each unanswered indicator and each "
-                                                "low score without a comment"),
+             responses={**documented_error(422, "Lists each unanswered indicator, each "
+                                                "low score without a comment, and a reported "
+                                                "injunction without its kind or description "
+                                                "(code `injunction_incomplete`)"),
                         **documented_error(409, "Changed since `version`, or already "
                                                 "submitted")})
 def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMember,
-                session: SessionDep) -> VersionOut:
+                session: SessionDep, settings: SettingsDep) -> VersionOut:
+    """One call submits (the caller has confirmed); the organisation's users get a receipt."""
     assessment_id = own.id
-    assessment = submission.submit(session=session, assessment_id=assessment_id, user=user,
-                                   version=body.version)
+    assessment = submit_with_receipt(session=session, settings=settings,
+                                     assessment_id=assessment_id, user=user,
+                                     version=body.version)
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
 
 

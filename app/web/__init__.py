@@ -22,7 +22,16 @@ from app.web.admin import catalogues as admin_catalogues
 from app.web.advisor import dossier, flags, heatmap
 from app.web.board import dashboard as board_dashboard
 from app.web.board import exports as board_exports
-from app.web.member import actions, answers, evidence, form, injunction, results, submit
+from app.web.member import (
+    actions,
+    answers,
+    evidence,
+    form,
+    injunction,
+    results,
+    submit,
+    submitted,
+)
 
 web_routers = [
     account.router, home.router, api_docs.router, catalogues.router,
@@ -32,7 +41,8 @@ web_routers = [
     # LOS advisors
     flags.router, heatmap.router, dossier.router,
     # The member's self-assessment
-    form.router, answers.router, injunction.router, submit.router, evidence.router,
+    form.router, answers.router, injunction.router, submit.router, submitted.router,
+    evidence.router,
     results.router, actions.router,
     # The board's sector figures
     board_dashboard.router, board_exports.router,

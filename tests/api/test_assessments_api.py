@@ -232,3 +232,49 @@ def test_not_applicable_never_counts_as_a_low_score(client, alice, assessment, i
     _, body = _answers(client, alice, assessment["id"])
     assert body["requirement_scores"][0] == {"requirement_id": first_requirement.key,
                                              "score": 5.0}
+
+
+def test_a_reported_injunction_without_kind_and_description_is_422_at_each_field(
+        client, alice, assessment):
+    version = assessment_version(client, alice, assessment)
+    response = client.put(f"/api/v1/assessments/{assessment['id']}/injunction",
+                          json={"reported": True, "description": " ", "version": version},
+                          headers=alice)
+    assert response.status_code == 422
+    assert {tuple(d["loc"]) for d in response.json()["detail"]} == {
+        ("body", "kind"), ("body", "description")}
+    body = client.get(f"/api/v1/assessments/{assessment['id']}", headers=alice).json()
+    assert body["reported_injunction"] is None and body["version"] == version
+
+
+def test_submit_refuses_a_reported_injunction_saved_without_its_details(
+        client, alice, assessment, indicator_keys, session):
+    from app.models import Assessment
+
+    _answer_all(client, alice, assessment["id"], indicator_keys)
+    row = session.get(Assessment, assessment["id"])
+    row.injunction_reported = True  # saved before the details were required
+    session.add(row)
+    session.commit()
+    response = client.post(f"/api/v1/assessments/{assessment['id']}/submit",
+                           json={"version": assessment_version(client, alice, assessment)},
+                           headers=alice)
+    assert response.status_code == 422
+    assert {(p["code"], p["field"]) for p in response.json()["problems"]} == {
+        ("injunction_incomplete", "kind"), ("injunction_incomplete", "description")}
+
+
+def test_submit_is_one_call_and_mails_each_active_user_a_receipt(
+        client, cast, alice, assessment, indicator_keys, session, factory):
+    from sqlmodel import select
+
+    from app.models import OutboxMessage
+
+    colleague = factory.user(organisation=cast.org_a, email="carl@test.example")
+    _answer_all(client, alice, assessment["id"], indicator_keys)
+    response = client.post(f"/api/v1/assessments/{assessment['id']}/submit",
+                           json={"version": assessment_version(client, alice, assessment)},
+                           headers=alice)
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    recipients = session.exec(select(OutboxMessage.recipient)).all()
+    assert sorted(recipients) == sorted([cast.alice.email, colleague.email])

@@ -121,7 +121,8 @@ def test_parallel_injunction_reports_from_one_version_let_exactly_one_through(
         seen = _version(session, assessment_id)
         _one_winner(_race([
             lambda http, n=n, seen=seen: http.put(url, headers=member, json={
-                "reported": bool(n % 2), "description": f"n{n}", "version": seen})
+                "reported": bool(n % 2), "kind": "paabud" if n % 2 else "",
+                "description": f"n{n}", "version": seen})
             for n in range(PARALLEL)]))
 
 

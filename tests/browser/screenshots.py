@@ -23,6 +23,8 @@ from tests.browser.live import CHROMIUM, DESKTOP, PHONE, launch_chromium, log_in
 PASSWORD = "demo-pass-2026"
 ACCOUNTS = [
     ("member", "member1@example.org"),
+    ("member-reopened", "member2@example.org"),
+    ("member-nearly", "member3@example.org"),
     ("advisor", "advisor@example.org"),
     ("board", "board@example.org"),
     ("admin", "admin@example.org"),
@@ -30,7 +32,12 @@ ACCOUNTS = [
 
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
-    "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results")],
+    "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
+               ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
+    # Reopened with nothing missing: the submit page and its confirmation step.
+    "member-reopened": [("submit", "{assessment}/submit"),
+                        ("confirm", "{assessment}/submit/confirm")],
+    "member-nearly": [("submit", "{assessment}/submit")],
     "advisor": [("flags", "/advisor/flags"), ("dossier", "{member}"),
                 ("heatmap", "/advisor/heatmap?sort=6")],
     "board": [("sector", "/board"), ("service-types", "/board?segment=tilbudstype"),

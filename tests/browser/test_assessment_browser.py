@@ -147,7 +147,16 @@ def test_submitting_lists_what_is_missing_then_goes_through(
 
     page.goto(f"/assessments/{assessment_id}/submit")
     expect(page.get_by_role("heading", name="Alt er besvaret")).to_be_visible()
+    page.wait_for_function("() => window.htmx !== undefined")  # deferred scripts have run
     page.get_by_role("button", name="Indsend selvevalueringen").click()
+    # htmx brings the question in place of the button, and the address follows.
+    expect(page.get_by_role("heading", name="Er I sikre?")).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/submit/confirm\?version=\d+$"))
+    expect(page.get_by_role("heading", name="Alt er besvaret")).to_have_count(0)
+    assert _serious_violations(page) == []
+    session.expire_all()
+    assert session.get(Assessment, assessment_id).status == "draft"
+    page.get_by_role("button", name="Indsend", exact=True).click()
     expect(page).to_have_url(re.compile(f"/assessments/{assessment_id}/results$"))
     session.expire_all()
     assert session.get(Assessment, assessment_id).status == "submitted"
@@ -185,5 +194,34 @@ def test_the_form_saves_without_javascript_as_a_plain_form(
         expect(_block(page, first).locator(".field__error")).to_contain_text("for lang")
         expect(page.get_by_label("Det fungerer godt")).to_have_value("Skolesamarbejdet")
         assert _saved(session, assessment_id, first).comment == "Fremmødet svinger"
+    finally:
+        context.close()
+
+
+def test_submitting_without_javascript_asks_once_and_tilbage_changes_nothing(
+        browser, live_server, cast, open_cycle, catalogue, session):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False,
+                                  locale="da-DK")
+    try:
+        page = context.new_page()
+        assessment_id = _start(page, cast.alice.email)
+        for key in [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")]:
+            version = session.get(Assessment, assessment_id).version
+            save_answer(session=session, assessment_id=assessment_id, indicator_key=key,
+                        user=cast.alice, data={"score": 4, "version": version})
+            session.expire_all()
+        page.goto(f"/assessments/{assessment_id}/submit")
+        page.get_by_role("button", name="Indsend selvevalueringen").click()
+        expect(page.get_by_role("heading", name="Er I sikre?")).to_be_visible()
+        page.get_by_role("link", name="Tilbage").click()
+        expect(page.get_by_role("heading", name="Alt er besvaret")).to_be_visible()
+        session.expire_all()
+        assert session.get(Assessment, assessment_id).status == "draft"
+
+        page.get_by_role("button", name="Indsend selvevalueringen").click()
+        page.get_by_role("button", name="Indsend", exact=True).click()
+        expect(page).to_have_url(re.compile(f"/assessments/{assessment_id}/results$"))
+        session.expire_all()
+        assert session.get(Assessment, assessment_id).status == "submitted"
     finally:
         context.close()

@@ -96,3 +96,29 @@ def test_the_report_prints_to_a_clean_a4_pdf(page, cast, results_url, page_probl
     assert 3 <= pages <= 12, pages
     (tmp_path / "report.pdf").write_bytes(pdf)
     assert page_problems.unexpected() == []
+
+
+def test_the_submitted_answers_print_to_a_clean_a4_pdf(page, cast, results_url, page_problems,
+                                                       tmp_path):
+    page.goto("/login")
+    log_in(page, cast.alice.email, PASSWORD)
+    page.goto(results_url.replace("/results", "/submitted"))
+    expect(page.get_by_role("heading", name=re.compile("^Selvevaluering"))).to_be_visible()
+    expect(page.get_by_role("button", name="Udskriv")).to_be_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("link", name="Til forsiden").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 2 <= pages <= 12, pages
+    (tmp_path / "submitted.pdf").write_bytes(pdf)
+    assert page_problems.unexpected() == []
+
+
+def test_the_submitted_answers_fit_a_phone(phone_page, cast, results_url, page_problems):
+    phone_page.goto("/login")
+    log_in(phone_page, cast.alice.email, PASSWORD)
+    phone_page.goto(results_url.replace("/results", "/submitted"))
+    expect(phone_page.get_by_text("Indsendt af")).to_be_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_problems.unexpected() == []

@@ -32,8 +32,8 @@ def answer_everything(session: Session, assessment_id: int, user, score=4, comme
 
 
 def _submit(started, version):
-    return started.client.post(f"/assessments/{started.id}/submit",
-                               data={"csrf_token": started.csrf, "version": str(version)})
+    return started.client.post(f"/assessments/{started.id}/submit", data={
+        "csrf_token": started.csrf, "version": str(version), "confirmed": "yes"})
 
 
 def test_the_submit_page_lists_every_problem_linking_to_its_place(started, session, cast):
@@ -56,7 +56,8 @@ def test_submitting_with_problems_is_422_and_lists_them(started, session, cast, 
     version = save_answer(session=session, assessment_id=started.id, indicator_key=key,
                           user=cast.alice, data={"score": 2, "version": version})[0].version
     response = started.client.post(f"/assessments/{started.id}/submit", headers=headers,
-                                   data={"csrf_token": started.csrf, "version": str(version)})
+                                   data={"csrf_token": started.csrf, "version": str(version),
+                                         "confirmed": "yes"})
     assert response.status_code == 422
     assert "kan ikke indsendes endnu" in response.text
     assert f"/requirements/2#{key}" in response.text
@@ -69,7 +70,10 @@ def test_submitting_a_complete_assessment_goes_to_the_results_and_makes_it_read_
     answer_everything(session, started.id, cast.alice)
     page = started.client.get(f"/assessments/{started.id}/submit")
     assert "Indsend selvevalueringen" in page.text
-    values = form_values(page.text, f"/assessments/{started.id}/submit")
+    confirm = started.client.get(f"/assessments/{started.id}/submit/confirm",
+                                 params=form_values(page.text,
+                                                    f"/assessments/{started.id}/submit/confirm"))
+    values = form_values(confirm.text, f"/assessments/{started.id}/submit")
     response = started.client.post(f"/assessments/{started.id}/submit", data=values)
     assert response.status_code == 303
     assert response.headers["location"] == f"/assessments/{started.id}/results"

@@ -32,7 +32,8 @@ def test_starting_without_a_usable_round_says_so_in_the_form_and_the_api(
 def test_submitting_a_form_without_its_version_is_refused_and_nothing_is_submitted(
         started, session):
     response = started.client.post(f"/assessments/{started.id}/submit",
-                                   data={"csrf_token": started.csrf, "version": "x"})
+                                   data={"csrf_token": started.csrf, "version": "x",
+                                         "confirmed": "yes"})
     assert response.status_code == 422
     assert session.get(Assessment, started.id).status == AssessmentStatus.DRAFT
 

@@ -83,12 +83,30 @@ class InjunctionInput(BaseModel):
         return None if value == "" else value
 
     @model_validator(mode="after")
-    def _kind_when_reported(self) -> "InjunctionInput":
-        if self.reported and self.kind is None:
-            self.kind = InjunctionKind.PAABUD
+    def _no_kind_without_a_report(self) -> "InjunctionInput":
         if not self.reported:
             self.kind = None
         return self
+
+
+KIND_MISSING = N_("Vælg, hvad det drejede sig om.")
+DESCRIPTION_MISSING = N_("Skriv kort, hvad det handlede om, og hvad I har gjort siden.")
+
+
+def injunction_gaps(reported: bool | None, kind: str | None,
+                    description: str) -> list[FieldError]:
+    """What a "yes" to påbud or skærpet tilsyn still lacks: which it was, and a few words.
+
+    Saving refuses a report with gaps, and submitting refuses one saved before the rule.
+    """
+    if not reported:
+        return []
+    gaps = []
+    if not kind:
+        gaps.append(FieldError("kind", KIND_MISSING))
+    if not description.strip():
+        gaps.append(FieldError("description", DESCRIPTION_MISSING))
+    return gaps
 
 
 def answer_json(answer: Answer | None, indicator_key: str) -> dict:
@@ -238,6 +256,9 @@ def save_injunction(*, session: Session, user: User, assessment_id: int,
     assessment = get_assessment_to_edit(session=session, user=user,
                                         assessment_id=assessment_id)
     values = parse_input(InjunctionInput, data, NOT_SAVED)
+    gaps = injunction_gaps(values.reported, values.kind, values.description)
+    if gaps:
+        raise Invalid(NOT_SAVED, gaps)
     assessment = lock_for_edit(session, assessment.id, values.version)
     if assessment.injunction_version > values.version:
         current = {"reported": assessment.injunction_reported,

@@ -12,6 +12,7 @@ from app.models import (
     Answer,
     Assessment,
     AssessmentRevision,
+    Evidence,
     Indicator,
     Organisation,
     Reflection,
@@ -23,6 +24,7 @@ from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
 from app.services import audit
 from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
+from app.services.assessment.answers import injunction_gaps
 from app.services.assessment.view import indicators_in_scope
 from app.services.audit import AuditAction, AuditEntity
 from app.services.board.histograms import count_submitted, uncount_submitted
@@ -87,6 +89,12 @@ def submission_problems(session: Session, assessment: Assessment) -> list[Submis
     return problems
 
 
+def injunction_problems(assessment: Assessment) -> list[FieldError]:
+    """The fields a saved "yes" to påbud or skærpet tilsyn still lacks (kind, description)."""
+    return injunction_gaps(assessment.injunction_reported, assessment.injunction_kind,
+                           assessment.injunction_description)
+
+
 def submit(*, session: Session, user: User, assessment_id: int,
            version: int | str) -> Assessment:
     """Submits the member's own assessment when nothing stands in the way (422 lists it)."""
@@ -105,15 +113,20 @@ def submit(*, session: Session, user: User, assessment_id: int,
                           "indsend igen."), data={"version": assessment.version})
     assessment = reload(session, Assessment, assessment_id)
     problems = submission_problems(session, assessment)
-    if problems:
+    gaps = injunction_problems(assessment)
+    if problems or gaps:
         session.rollback()
         raise Invalid(
             N_("Selvevalueringen kan ikke indsendes endnu. Se punkterne nedenfor (%(n)s)."),
             [FieldError(f"answers.{p.indicator_key}", p.message(),
-                         path=("answers", p.indicator_key)) for p in problems],
-            params={"n": len(problems)},
+                        path=("answers", p.indicator_key)) for p in problems]
+            + [FieldError(f"injunction.{g.field}", g.message, path=("injunction", g.field))
+               for g in gaps],
+            params={"n": len(problems) + len(gaps)},
             data={"problems": [{"code": p.code, "indicator_id": p.indicator_key,
-                                "requirement_id": p.requirement_key} for p in problems]},
+                                "requirement_id": p.requirement_key} for p in problems]
+                  + [{"code": "injunction_incomplete", "indicator_id": None,
+                      "requirement_id": None, "field": g.field} for g in gaps]},
         )
     number = session.exec(select(func.count()).select_from(AssessmentRevision).where(
         AssessmentRevision.assessment_id == assessment.id)).one() + 1
@@ -150,9 +163,16 @@ def snapshot(session: Session, assessment: Assessment) -> dict:
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
         .where(RequirementScore.assessment_id == assessment.id).order_by(Requirement.number)
     ).all()
+    evidence = session.exec(
+        select(Evidence, Requirement.key)
+        .join(Requirement, col(Requirement.id) == col(Evidence.requirement_id))
+        .where(Evidence.assessment_id == assessment.id).order_by(Evidence.created_at)
+    ).all()
     return {
         "answers": [{"indicator_id": key, "score": a.score, "not_applicable": a.not_applicable,
                      "comment": a.comment} for a, key in answers],
+        "evidence": [{"requirement_id": key, "id": e.id, "kind": e.kind, "title": e.title,
+                      "url": e.url, "filename": e.filename} for e, key in evidence],
         "reflections": [{"requirement_id": key, "what_works": r.what_works,
                          "what_to_improve": r.what_to_improve} for r, key in reflections],
         "requirement_scores": [{"requirement_id": key, "score": s.score} for s, key in scores],

@@ -28,6 +28,9 @@ def _page(request: Request, page: Page, *, values: dict | None = None, version=N
     assessment = page.assessment
     saved = _values_of(assessment.injunction_reported, assessment.injunction_kind,
                        assessment.injunction_description)
+    if values is None and errors is None:
+        # A "yes" saved before its details were required: say at the fields what is missing.
+        errors = {gap.field: gap.text() for gap in page.injunction_gaps}
     return render(request, "assessment/injunction.html", {
         **page_context(page, "injunction"), "values": values or saved,
         "version": assessment.version if version is None else version,

@@ -15,7 +15,7 @@ from app.models import Answer, Assessment, Indicator, Reflection, Requirement, U
 from app.models.vocabulary import AssessmentStatus, Role
 from app.services.assessment.access import get_assessment_for_user
 from app.services.assessment.carry_over import previous_submission
-from app.services.assessment.submission import submission_problems
+from app.services.assessment.submission import injunction_problems, submission_problems
 from app.services.assessment.view import AssessmentView, load_view
 from app.services.cycles import get_cycle
 from app.services.errors import Conflict, Invalid, NotFound
@@ -111,6 +111,7 @@ class Progress:
     answered: int
     in_scope: int
     requirements_to_review: int = 0  # answered, but something in them must be fixed
+    injunction_to_review: bool = False  # "yes" to påbud/skærpet tilsyn without its details
 
 
 @dataclass
@@ -120,6 +121,7 @@ class Page:
     view: AssessmentView
     user: User
     problems: list
+    injunction_gaps: list = field(default_factory=list)  # FieldErrors of the injunction step
 
     @property
     def assessment(self) -> Assessment:
@@ -154,7 +156,8 @@ def load_page(session: Session, user: User, assessment_id: int) -> Page:
     """Authorizes (404 for another organisation, 403 for the board) and loads everything."""
     assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     view = load_view(session=session, assessment=assessment)
-    return Page(view, user, submission_problems(session, assessment))
+    return Page(view, user, submission_problems(session, assessment),
+                injunction_problems(assessment))
 
 
 # --- fields ---------------------------------------------------------------------------------
@@ -246,7 +249,8 @@ def progress_of(page: Page) -> Progress:
         total += 1
         done += requirement.number not in blocked
     return Progress(done, total, page.assessment.answered_count,
-                    len(page.view.indicators), len(answered_but_blocked))
+                    len(page.view.indicators), len(answered_but_blocked),
+                    bool(page.injunction_gaps))
 
 
 def steps_of(page: Page, current: str = "") -> list[Step]:
@@ -270,9 +274,14 @@ def steps_of(page: Page, current: str = "") -> list[Step]:
         steps.append(Step(tr_title(page, requirement), f"{page.base}/requirements/"
                           f"{requirement.number}", state, current == str(requirement.number),
                           requirement.number, answered, len(indicators)))
-    reported = page.assessment.injunction_reported is not None
+    if page.injunction_gaps:
+        injunction_state = "problems"
+    elif page.assessment.injunction_reported is not None:
+        injunction_state = "done"
+    else:
+        injunction_state = "not_started"
     steps.append(Step(gettext("Påbud og skærpet tilsyn"), f"{page.base}/injunction",
-                      "done" if reported else "not_started", current == "injunction"))
+                      injunction_state, current == "injunction"))
     submitted = page.assessment.status == AssessmentStatus.SUBMITTED
     steps.append(Step(gettext("Indsend"), f"{page.base}/submit",
                       "done" if submitted else "not_started",
