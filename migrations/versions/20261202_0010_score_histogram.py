@@ -14,8 +14,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import app.models.base
-
 revision: str = '0010_score_histogram'
 down_revision: str | None = '0009_sector_reference'
 branch_labels: str | Sequence[str] | None = None
@@ -41,15 +39,16 @@ def upgrade() -> None:
                  "ELSE '30+' END")
     for segment, group in (("all", "'all'"), ("tilbudstype", "o.service_type"),
                            ("region", "o.region"), ("size", size_band)):
+        # The SQL is put together from the constants above only.
+        grouped = "" if segment == "all" else f"{group}, "
         op.execute(
-            "INSERT INTO score_histogram (cycle_id, segment, group_value, requirement_id, "
+            "INSERT INTO score_histogram (cycle_id, segment, group_value, requirement_id, "  # noqa: S608
             "score, respondents) "
             f"SELECT a.cycle_id, '{segment}', {group}, s.requirement_id, s.score, count(*) "
             "FROM requirement_score s JOIN assessment a ON a.id = s.assessment_id "
             "JOIN organisation o ON o.id = a.organisation_id "
             "WHERE a.status = 'submitted' AND s.score IS NOT NULL "
-            f"GROUP BY a.cycle_id, {'' if segment == 'all' else group + ', '}"
-            "s.requirement_id, s.score")
+            f"GROUP BY a.cycle_id, {grouped}s.requirement_id, s.score")
 
 
 def downgrade() -> None:
