@@ -4,11 +4,8 @@ The page carries the figure as JSON in a data block and app/static/js/charts.js 
 so no inline script is needed (our CSP allows only our own files).
 """
 
-import json
 import textwrap
 from dataclasses import dataclass
-
-import plotly.graph_objects as go
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 INK = "#1d2a30"
@@ -49,62 +46,11 @@ def tick_label(number: int, title: str, width: int = 22) -> str:
     return "<br>".join(lines)
 
 
-def radar_figure(*, categories: list[str], labels: list[str], series: list[Series],
-                 scale_min: int, scale_max: int, threshold: float | None = None,
-                 threshold_name: str = "", hover_titles: list[str] | None = None
-                 ) -> go.Figure:
-    """A polar chart of scores per category: one closed line per series.
-
-    `categories` are stable ids on the angle axis (requirement numbers), `labels` what is
-    written at each of them, `hover_titles` the full names shown on hover.
-    """
-    hover = hover_titles or labels
-    figure = go.Figure()
-    if threshold is not None:
-        figure.add_trace(go.Scatterpolar(
-            r=_closed([threshold] * len(categories)), theta=_closed(categories),
-            name=threshold_name, mode="lines", hoverinfo="skip", **STYLES["threshold"]))
-    for line in series:
-        figure.add_trace(go.Scatterpolar(
-            r=_closed(line.values), theta=_closed(categories), name=line.name,
-            mode="lines+markers", connectgaps=False,
-            customdata=_closed(hover),
-            hovertemplate="%{customdata}: %{r:.1f}<extra>" + line.name + "</extra>",
-            **STYLES[line.style]))
-    figure.update_layout(
-        template="none",
-        font={"family": FONT, "size": 13, "color": INK},
-        margin={"l": 80, "r": 80, "t": 50, "b": 30},
-        showlegend=True,
-        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08,
-                "yanchor": "top"},
-        paper_bgcolor="rgba(0,0,0,0)",
-        polar={
-            "bgcolor": "rgba(0,0,0,0)",
-            "radialaxis": {"range": [0, scale_max], "tickvals": list(range(scale_min,
-                                                                         scale_max + 1)),
-                           # Between the first two spokes, clear of their labels.
-                           "angle": 72, "tickangle": 72, "gridcolor": GRID,
-                           "linecolor": GRID, "tickfont": {"size": 11, "color": MUTED}},
-            # "category": the ids are numbers as text, which Plotly would read as degrees.
-            "angularaxis": {"type": "category", "direction": "clockwise", "rotation": 90,
-                            "gridcolor": GRID,
-                            "linecolor": GRID, "tickmode": "array", "tickvals": categories,
-                            "ticktext": labels, "tickfont": {"size": 12}},
-        },
-    )
-    return figure
-
-
-def figure_data(figure: go.Figure) -> dict:
-    """The figure as plain JSON data, for a `<script type="application/json">` block."""
-    return json.loads(figure.to_json())
-
-
-# --- The board's charts, built as plain figure data ------------------------------------
-# Six charts on one page: plotly.graph_objects would cost ~20 ms each just to build and
-# validate. These builders write the same JSON Plotly reads; tests/services/board/
-# test_board_charts.py checks each one against Plotly's schema instead.
+# --- Charts built as plain figure data ----------------------------------------------------
+# plotly.graph_objects costs ~20 ms per figure just to build and validate (more than all
+# the queries of the member's results page), and the board draws seven. These builders
+# write the same JSON Plotly reads; tests/services/board/test_board_charts.py checks each
+# one against Plotly's schema instead, once, not on every request.
 
 # From low to high: red through sand to the petrol of the own-score line; "not relevant"
 # is grey. The data table beside each chart carries the numbers without colour.
@@ -217,15 +163,25 @@ def rate_data(*, years: list[int], rates: list[float | None], name: str) -> dict
 
 
 def radar_data(*, categories: list[str], labels: list[str], series: list[Series],
-               scale_min: int, scale_max: int, hover_titles: list[str]) -> dict:
-    """The radar of radar_figure, as plain data (no threshold ring)."""
+               scale_min: int, scale_max: int, hover_titles: list[str],
+               threshold: float | None = None, threshold_name: str = "",
+               decimals: int = 2) -> dict:
+    """A polar chart of scores per category: one closed line per series, and a dotted ring
+    at `threshold` when given. `categories` are stable ids on the angle axis (requirement
+    numbers), `labels` what is written at each, `hover_titles` the full names on hover."""
     traces = []
+    if threshold is not None:
+        style = STYLES["threshold"]
+        traces.append({"type": "scatterpolar", "r": _closed([threshold] * len(categories)),
+                       "theta": _closed(categories), "name": threshold_name, "mode": "lines",
+                       "hoverinfo": "skip", "line": style["line"], "marker": style["marker"]})
     for line in series:
         style = STYLES[line.style]
         trace = {"type": "scatterpolar", "r": _closed(line.values),
                  "theta": _closed(categories), "name": line.name, "mode": "lines+markers",
                  "connectgaps": False, "customdata": _closed(hover_titles),
-                 "hovertemplate": "%{customdata}: %{r:.2f}<extra>" + line.name + "</extra>",
+                 "hovertemplate": f"%{{customdata}}: %{{r:.{decimals}f}}<extra>"
+                                  + line.name + "</extra>",
                  "line": style["line"], "marker": style["marker"]}
         if "fill" in style:
             trace.update(fill=style["fill"], fillcolor=style["fillcolor"])
@@ -236,10 +192,12 @@ def radar_data(*, categories: list[str], labels: list[str], series: list[Series]
                 "yanchor": "top"},
         polar={
             "bgcolor": "rgba(0,0,0,0)",
+            # Between the first two spokes, clear of their labels.
             "radialaxis": {"range": [0, scale_max],
                            "tickvals": list(range(scale_min, scale_max + 1)),
                            "angle": 72, "tickangle": 72, "gridcolor": GRID,
                            "linecolor": GRID, "tickfont": {"size": 11, "color": MUTED}},
+            # "category": the ids are numbers as text, which Plotly would read as degrees.
             "angularaxis": {"type": "category", "direction": "clockwise", "rotation": 90,
                             "gridcolor": GRID, "linecolor": GRID, "tickmode": "array",
                             "tickvals": categories, "ticktext": labels,

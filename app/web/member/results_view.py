@@ -147,14 +147,14 @@ def radar(page: ResultsPage) -> dict:
         series.append(charts.Series(gettext("Median for tilbud af samme type"),
                                     [line.peer_median for line in lines], "peers"))
     scale = page.scale
-    figure = charts.radar_figure(
+    return charts.radar_data(
         categories=[str(line.number) for line in lines],
         labels=[charts.tick_label(line.number, line.title) for line in lines],
         hover_titles=[f"{line.number}. {line.title}" for line in lines],
         series=series, scale_min=scale.min, scale_max=scale.max,
         threshold=scale.threshold, threshold_name=gettext("Grænse (%(threshold)s)",
-                                                          threshold=scale.threshold))
-    return charts.figure_data(figure)
+                                                          threshold=scale.threshold),
+        decimals=1)
 
 
 def labels() -> dict:

@@ -28,6 +28,13 @@ FIGURES = {
         categories=["1", "2", "3"], labels=["1. A", "2. B", "3. C"],
         series=[Series("Alle", [3.2, 4.1, None], "own"), Series("Døgn", [3, 4, 5], "peers")],
         scale_min=1, scale_max=5, hover_titles=["a", "b", "c"]),
+    "member-radar": lambda: charts.radar_data(
+        categories=["1", "2", "3"], labels=["1. A", "2. B", "3. C"],
+        series=[Series("I år", [3.2, 4.1, None], "own"),
+                Series("Sidste gang", [3, 4, 5], "last_year"),
+                Series("Median", [3, 3, 3], "peers")],
+        scale_min=1, scale_max=5, hover_titles=["a", "b", "c"], threshold=3,
+        threshold_name="Grænse (3)", decimals=1),
     "segments": lambda: charts.heatmap_data(
         rows=["Døgntilbud", "Kostskole"], columns=LABELS,
         values=[[3.2, None, 4.0], [2.5, 3.3, 4.9]], scale_min=1, scale_max=5,
@@ -49,8 +56,13 @@ def test_each_board_figure_is_valid_for_plotly(name):
     assert len(figure.data) == len(data["data"])
 
 
-def test_the_member_radar_is_unchanged_by_the_board_builders():
-    figure = charts.radar_figure(categories=["1", "2"], labels=["1", "2"],
-                                 series=[Series("Jer", [3.0, 4.0], "own")],
-                                 scale_min=1, scale_max=5, threshold=3, threshold_name="T")
-    assert charts.figure_data(figure)["data"][0]["name"] == "T"
+def test_the_member_radar_has_its_threshold_ring_first_and_closed_lines():
+    data = charts.radar_data(categories=["1", "2"], labels=["1", "2"],
+                             series=[Series("Jer", [3.0, 4.0], "own")], scale_min=1,
+                             scale_max=5, hover_titles=["a", "b"], threshold=3,
+                             threshold_name="T", decimals=1)
+    go.Figure(data)  # valid for Plotly
+    ring, own = data["data"]
+    assert ring["name"] == "T" and ring["r"] == [3, 3, 3] and ring["hoverinfo"] == "skip"
+    assert own["r"] == [3.0, 4.0, 3.0] and own["theta"] == ["1", "2", "1"]
+    assert "%{r:.1f}" in own["hovertemplate"]
