@@ -45,6 +45,10 @@ def _blank_to_none(value):
     return None if value == "" else value
 
 
+# What _email accepts, said in the schema (documentation only: _email gives the message).
+EMAIL_SHAPE = {"pattern": "^$|^[^@ \\u0000]+@[^. \\u0000][^ \\u0000]*\\.[^ \\u0000]*$"}
+
+
 def _email(value: str) -> str:
     # Only the shape: an owner may be a colleague without a login in etik.
     local, _, domain = value.partition("@")
@@ -63,7 +67,7 @@ class ActionInput(BaseModel):
     assessment_id: RowId | None = None
     title: Text = Field(min_length=1, max_length=200)
     description: Text = Field(default="", max_length=5000)
-    owner_email: Text = Field(default="", max_length=254)
+    owner_email: Text = Field(default="", max_length=254, json_schema_extra=EMAIL_SHAPE)
     due_on: date | None = None
     priority: ActionPriority = ActionPriority.NORMAL
     case_id: RowId | None = Field(default=None,
@@ -96,7 +100,8 @@ class ActionUpdate(BaseModel):
     due_on: date | None = None
     title: OptionalText = Field(default=None, min_length=1, max_length=200)
     description: OptionalText = Field(default=None, max_length=5000)
-    owner_email: OptionalText = Field(default=None, max_length=254)
+    owner_email: OptionalText = Field(default=None, max_length=254,
+                                      json_schema_extra=EMAIL_SHAPE)
     priority: ActionPriority | None = None
 
     @field_validator("due_on", "status", "priority", mode="before")

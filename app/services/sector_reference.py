@@ -55,8 +55,9 @@ class ReferenceInput(BaseModel):
     year: Annotated[int, Field(ge=YEARS[0], le=YEARS[1])]
     theme_key: Annotated[str, StringConstraints(min_length=1, max_length=120), NoNul]
     provider_group: ProviderGroup
-    mean: Annotated[float, BeforeValidator(_decimal_comma),
-                    Field(ge=SCALE[0], le=SCALE[1], allow_inf_nan=False)]
+    # The validator after the Field: so the schema says minimum and maximum.
+    mean: Annotated[float, Field(ge=SCALE[0], le=SCALE[1], allow_inf_nan=False),
+                    BeforeValidator(_decimal_comma)]
 
     @property
     def identity(self) -> tuple[str, int, str, str]:

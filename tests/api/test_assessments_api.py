@@ -89,10 +89,10 @@ def test_a_bad_answer_is_422_naming_the_field_and_changes_nothing(
     assert after_body["version"] == before_body["version"]
 
 
-def test_an_unknown_indicator_is_422(client, alice, assessment):
+def test_an_unknown_indicator_is_404(client, alice, assessment):
     response = _put(client, alice, assessment["id"], "no-such-indicator", score=3, version=1)
-    assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "indicator_id"
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Indikatoren findes ikke i denne selvevaluering."
 
 
 def test_a_stale_save_is_409_with_the_saved_answer_and_overwrites_nothing(

@@ -7,7 +7,7 @@ through a compare-and-set on its version, so two advisors never overwrite each o
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
@@ -34,6 +34,11 @@ class CaseInput(BaseModel):
 
 
 class CaseUpdate(BaseModel):
+    # The rule below, in the schema too: closing needs an outcome.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"status": {"const": "closed"}}, "required": ["status"]},
+        "then": {"properties": {"outcome": {"minLength": 1}}, "required": ["outcome"]}})
+
     status: CaseStatus
     next_contact_on: date | None = None
     outcome: Text = Field(default="", max_length=5000)

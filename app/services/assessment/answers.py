@@ -27,7 +27,7 @@ from app.services.assessment.scoring import AnswerState, requirement_result
 from app.services.assessment.view import in_scope_for
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.catalogue.versions import model_of
-from app.services.errors import Conflict, FieldError, Invalid
+from app.services.errors import Conflict, FieldError, Invalid, NotFound
 from app.services.fields import Text, Version
 from app.services.validation import parse_input
 
@@ -124,8 +124,8 @@ def _indicator(in_scope: list[Indicator], indicator_key: str) -> Indicator:
     for indicator in in_scope:
         if indicator.key == indicator_key:
             return indicator
-    raise Invalid(NOT_SAVED, [FieldError("indicator_id", N_(
-        "Indikatoren findes ikke i denne selvevaluering."))])
+    # The path names it: a missing one is a 404, as any other missing thing.
+    raise NotFound(N_("Indikatoren findes ikke i denne selvevaluering."))
 
 
 ANSWER_FIELDS = ("score", "not_applicable", "comment", "carried_over")
@@ -225,7 +225,7 @@ def save_reflection(*, session: Session, user: User, assessment_id: int, require
     )).first()
     if requirement is None:
         session.rollback()
-        raise Invalid(NOT_SAVED, [FieldError("requirement_id", N_("Fordringen findes ikke."))])
+        raise NotFound(N_("Fordringen findes ikke."))
     reflection = session.exec(select(Reflection).where(
         Reflection.assessment_id == assessment.id, Reflection.requirement_id == requirement.id
     )).first()
