@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.passwords import verify_password
 from app.auth.tokens import new_token, token_hash
@@ -43,9 +43,12 @@ def _count_attempt(*, session: Session, settings: Settings, email: str, client: 
     """Records the attempt, committed, before counting it: of N parallel attempts each one
     counts every attempt committed before its own, so no more than the limit get a password
     check, whatever the number of processes. A successful login clears its email's count."""
+    since = utcnow() - timedelta(minutes=settings.login_failure_window_minutes)
+    # Attempts older than the window count for nothing: gone in the same write, so the
+    # table holds one window's attempts, whatever the years of use.
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < since))
     session.add(LoginAttempt(email=email[:254], client=client[:64]))
     session.commit()
-    since = utcnow() - timedelta(minutes=settings.login_failure_window_minutes)
     recent = select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.attempted_at >= since
     )

@@ -3,8 +3,8 @@
 from datetime import timedelta
 from enum import StrEnum
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 
 from app.auth.passwords import hash_password
 from app.auth.tokens import new_token, token_hash
@@ -93,9 +93,11 @@ def _over_reset_limits(*, session: Session, settings: Settings, email: str,
                        client: str) -> bool:
     """Counts the request, committed before it is checked (as logins are), so parallel
     requests cannot all pass; True when this email has had its share of mails."""
+    since = utcnow() - timedelta(minutes=settings.password_reset_window_minutes)
+    # As login attempts: requests older than the window go in the same write.
+    session.execute(delete(ResetRequest).where(col(ResetRequest.requested_at) < since))
     session.add(ResetRequest(email=email, client=client[:64]))
     session.commit()
-    since = utcnow() - timedelta(minutes=settings.password_reset_window_minutes)
     recent = select(func.count()).select_from(ResetRequest).where(
         ResetRequest.requested_at >= since)
     by_client = session.exec(recent.where(ResetRequest.client == client[:64])).one()

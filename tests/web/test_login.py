@@ -92,3 +92,30 @@ def test_repeated_failures_are_throttled_with_429(client, cast, settings):
     throttled = _post_login(client, "alice@test.example", PASSWORD)
     assert throttled.status_code == 429
     assert "For mange mislykkede forsøg" in throttled.text
+
+
+def test_attempts_older_than_the_window_are_swept_by_the_next_one(client, cast, session,
+                                                                   settings):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from app.models import LoginAttempt, ResetRequest
+    from app.models.base import utcnow
+
+    window = timedelta(minutes=settings.login_failure_window_minutes)
+    old = utcnow() - window - timedelta(minutes=1)
+    session.add_all([LoginAttempt(email="gammel@test.example", client="198.51.100.1",
+                                  attempted_at=old),
+                     LoginAttempt(email="ny@test.example", client="198.51.100.2",
+                                  attempted_at=utcnow() - window / 2),
+                     ResetRequest(email="gammel@test.example", client="198.51.100.1",
+                                  requested_at=utcnow() - timedelta(days=30))])
+    session.commit()
+    _post_login(client, cast.alice.email, "forkert adgangskode")
+    token = csrf_from(client, "/password/forgot")
+    client.post("/password/forgot", data={"email": "nogen@test.example", "csrf_token": token})
+    session.expire_all()
+    emails = {a.email for a in session.exec(select(LoginAttempt))}
+    assert emails == {"ny@test.example", cast.alice.email}
+    assert [r.email for r in session.exec(select(ResetRequest))] == ["nogen@test.example"]
