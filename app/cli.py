@@ -78,7 +78,7 @@ def db_downgrade(revision: str) -> None:
 
 @cli.command()
 def demo(
-    members: Annotated[int, typer.Option(min=1, max=10_000)] = 40,
+    members: Annotated[int, typer.Option(min=1, max=100_000)] = 40,
     years: Annotated[int, typer.Option(min=1, max=10)] = 3,
     seed: int = 2026,
     reset: Annotated[bool, typer.Option(help="Empty the database first")] = False,

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from app.config import PROJECT_ROOT
 from app.db import create_db_engine
 from app.models import Assessment, Cycle, Indicator, Organisation, User
-from bench.seed import BENCH_PASSWORD, is_seeded, seed
+from bench.seed import ADVISOR, BENCH_PASSWORD, BOARD, is_seeded, seed
 
 # The measured pages, in the order of the table. A non-2xx answer counts as an error.
 PAGES = ["ceiling: /healthz", "member home", "member form", "member results",
@@ -143,15 +143,15 @@ def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
     base = f"http://127.0.0.1:{port}"
     try:
         member = _login(base, member_email)
-        advisor = _login(base, "advisor@bench.example")
+        advisor = _login(base, ADVISOR)
         token = httpx2.post(f"{base}/api/v1/auth/token", json={
             "email": member_email, "password": BENCH_PASSWORD}).json()["access_token"]
         api = httpx2.Client(base_url=base, timeout=30,
                             headers={"Authorization": f"Bearer {token}"})
         versions = {}
-        board = _login(base, "board@bench.example")
+        board = _login(base, BOARD)
         board_token = httpx2.post(f"{base}/api/v1/auth/token", json={
-            "email": "board@bench.example", "password": BENCH_PASSWORD}).json()["access_token"]
+            "email": BOARD, "password": BENCH_PASSWORD}).json()["access_token"]
         board_api = httpx2.Client(base_url=base, timeout=30,
                                   headers={"Authorization": f"Bearer {board_token}"})
         segments = ["tilbudstype", "region", "size"]

@@ -39,47 +39,33 @@ from app.services.assessment.view import indicators_in_scope
 from app.services.catalogue.loading import load_catalogues
 from app.services.catalogue.versions import latest_assessment_catalogue
 from app.services.cycles import create_cycle
+from app.services.demo_bulk import add_bulk_members
+from app.services.demo_names import (
+    ACTION_TITLES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LOW_COMMENTS,
+    PLACE_NAMES,
+    SERVICE_WEIGHTS,
+)
 from app.services.demo_reference import add_reference_story
 from app.services.demo_support import add_support_story
 from app.services.errors import Invalid
 
 DEMO_DOMAIN = "example.org"
+# Members written through the services, each login a story; the rest go in bulk.
+STORY_MEMBERS = 40
 STAFF = [
     ("admin", "Anne Admin", Role.ADMIN),
     ("advisor", "Karsten Konsulent", Role.ADVISOR),
     ("advisor2", "Lene Konsulent", Role.ADVISOR),
     ("board", "Birgitte Bestyrelse", Role.BOARD),
 ]
-_PLACE_NAMES = [
-    "Egebo", "Lindegården", "Solsikken", "Fjordhuset", "Bakkely", "Skovbrynet", "Havblik",
-    "Kastanjehuset", "Engly", "Rosenhøj", "Mosegården", "Birkelund", "Strandlyst", "Toftegård",
-    "Kildebo", "Lærkereden", "Højbjerg", "Vesterled", "Nørremark", "Granly", "Bøgely",
-    "Ådalen", "Klitgården", "Pilegården", "Sønderbo", "Hyldebo", "Stjernen", "Regnbuen",
-]
-_FIRST_NAMES = ["Mette", "Søren", "Hanne", "Jesper", "Louise", "Mads", "Camilla", "Niels",
-                "Pernille", "Anders", "Sofie", "Thomas", "Ida", "Rasmus", "Maria", "Jonas"]
-_LAST_NAMES = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen",
-               "Larsen", "Sørensen", "Rasmussen", "Jørgensen", "Madsen", "Kristensen"]
-# Most LOS members are residential services for children and young people.
-_SERVICE_WEIGHTS = {
-    ServiceType.DOEGNTILBUD: 8, ServiceType.DAGBEHANDLING: 3, ServiceType.KOSTSKOLE: 2,
-    ServiceType.LAENGEREVARENDE_BOTILBUD: 3, ServiceType.MIDLERTIDIGT_BOTILBUD: 3,
-    ServiceType.SOCIALPAEDAGOGISK_STOETTE: 2, ServiceType.MISBRUGSBEHANDLING: 1,
-    ServiceType.KVINDEKRISECENTER: 1, ServiceType.FORSORGSHJEM: 1,
-}
-_LOW_COMMENTS = [
-    "Vi mangler en fast procedure, og det afhænger af, hvem der er på arbejde.",
-    "Stor udskiftning i personalegruppen har gjort det svært at holde fast i.",
-    "Vi har talt om det på personalemøder, men ikke fået det skrevet ned.",
-    "Tilsynet påpegede det samme; vi er først ved at komme i gang.",
-]
 _WORKS = ["Faste ugentlige samtaler med hver beboer.", "God dialog med forældrene.",
           "Personalet kender hinandens praksis gennem fælles supervision."]
 _IMPROVE = ["Skrive vores praksis ned, så nye kolleger kan følge den.",
             "Følge op på aftalerne fra handleplanen hver måned.",
             "Inddrage de unge mere i planlægningen af hverdagen."]
-_ACTIONS = ["Gennemgå praksis på næste personalemøde", "Skriv en kort procedure",
-            "Aftal faste opfølgningssamtaler", "Supervision for hele personalegruppen"]
 # This year's state of members 1-6, so each demo login shows one part of the product.
 _FIXED_STATES = {1: "submitted", 2: "reopened", 3: "nearly_done", 4: "carried_over",
                  5: "not_started", 6: "submitted"}
@@ -130,7 +116,7 @@ def load_demo(*, session: Session, password: str, members: int = 40, years: int 
     if not report.ok:
         raise ValueError(f"the catalogues do not load: {report.problems or report.refused}")
     rng = random.Random(seed)
-    staff, people = _people(session, password, members, rng)
+    staff, people = _people(session, password, min(members, STORY_MEMBERS), rng)
     story = _Story(session, rng, today, staff["advisor"])
     cycles = story.cycles(years)
     summary = DemoSummary(organisations=members,
@@ -138,6 +124,12 @@ def load_demo(*, session: Session, password: str, members: int = 40, years: int 
                           cycles=[c.year for c in cycles])
     for number, member in enumerate(people, start=1):
         story.member(number, member, cycles)
+    if members > STORY_MEMBERS:
+        add_bulk_members(session=session, cycles=cycles, count=members - STORY_MEMBERS,
+                         first_number=STORY_MEMBERS + 1, domain=DEMO_DOMAIN,
+                         password_hash=people[0].password_hash,
+                         advisor_ids=[staff["advisor"].id, staff["advisor2"].id], rng=rng,
+                         today=today)
     summary.states = story.state_counts
     organisations = [session.get(Organisation, member.organisation_id) for member in people]
     summary.cases = add_support_story(session=session, today=today, advisor=staff["advisor"],
@@ -157,16 +149,16 @@ def _people(session: Session, password: str, members: int,
         session.add(staff[local])
     session.flush()
     advisors = [staff["advisor"], staff["advisor2"]]
-    service_types = list(_SERVICE_WEIGHTS)
-    weights = list(_SERVICE_WEIGHTS.values())
+    service_types = list(SERVICE_WEIGHTS)
+    weights = list(SERVICE_WEIGHTS.values())
     regions = list(Region)
     people = []
     for number in range(1, members + 1):
         # Every third member a døgntilbud, so the largest type has peers to compare with.
         drawn = rng.choices(service_types, weights)[0]
         service_type = ServiceType.DOEGNTILBUD if number % 3 == 1 else drawn
-        place = _PLACE_NAMES[(number - 1) % len(_PLACE_NAMES)]
-        suffix = "" if number <= len(_PLACE_NAMES) else f" {number // len(_PLACE_NAMES) + 1}"
+        place = PLACE_NAMES[(number - 1) % len(PLACE_NAMES)]
+        suffix = "" if number <= len(PLACE_NAMES) else f" {number // len(PLACE_NAMES) + 1}"
         organisation = Organisation(
             name=f"{place}{suffix}", cvr=f"{30000000 + number * 7919 % 9999999:08d}",
             company_name=f"{place} ApS", service_type=service_type,
@@ -176,7 +168,7 @@ def _people(session: Session, password: str, members: int,
         session.add(organisation)
         session.flush()
         member = User(email=f"member{number}@{DEMO_DOMAIN}",
-                      name=f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}",
+                      name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                       role=Role.MEMBER, organisation_id=organisation.id,
                       password_hash=password_hash)
         session.add(member)
@@ -296,7 +288,7 @@ class _Story:
             if self.rng.random() > 0.04:  # now and then "not relevant"
                 target = level - (1.7 if number in weak else 0) + self.rng.uniform(-0.9, 0.9)
                 score = min(5, max(1, round(target)))
-            comment = self.rng.choice(_LOW_COMMENTS) if score is not None and score <= 2 else ""
+            comment = self.rng.choice(LOW_COMMENTS) if score is not None and score <= 2 else ""
             assessment, _ = save_answer(
                 session=self.session, assessment_id=assessment.id,
                 indicator_key=indicator.key, user=user,
@@ -352,7 +344,7 @@ class _Story:
             action = create_action(session=self.session, user=user, today=created, data={
                 "organisation_id": user.organisation_id, "assessment_id": assessment.id,
                 "requirement_id": self._requirement_key(assessment, self.rng.randint(1, 10)),
-                "title": self.rng.choice(_ACTIONS), "owner_email": user.email,
+                "title": self.rng.choice(ACTION_TITLES), "owner_email": user.email,
                 "due_on": created + timedelta(days=self.rng.randint(60, 150)),
                 "priority": ActionPriority.HIGH if index == 0
                 else ActionPriority.NORMAL})
@@ -369,6 +361,6 @@ class _Story:
             create_action(session=self.session, user=user, today=self.today, data={
                 "organisation_id": user.organisation_id, "assessment_id": assessment.id,
                 "requirement_id": self._requirement_key(assessment, number),
-                "title": self.rng.choice(_ACTIONS), "owner_email": user.email,
+                "title": self.rng.choice(ACTION_TITLES), "owner_email": user.email,
                 "due_on": self.today + timedelta(days=self.rng.randint(30, 120)),
                 "priority": self.rng.choice(("high", "normal", "low"))})
