@@ -162,6 +162,7 @@ class AuditAction(LabelledEnum):
     IMPORT = "import"
     LOAD = "load"
     PASSWORD = "set_password"
+    EXPORT = "export"  # all of an organisation's data downloaded
 
 
 class AuditEntity(LabelledEnum):
@@ -250,6 +251,7 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditAction.IMPORT: N_("Importeret"),
         AuditAction.LOAD: N_("Indlæst"),
         AuditAction.PASSWORD: N_("Adgangskode sat"),
+        AuditAction.EXPORT: N_("Alle data hentet"),
     },
     AuditEntity: {
         AuditEntity.ACTION: N_("Handling"),
