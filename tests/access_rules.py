@@ -173,6 +173,8 @@ RULES += [
 # data for its own members and admins (bob gets 404); deleting a user, admins only.
 RULES += [
     ("GET", "/organisations/{org_a}/data.zip", OWN_MEMBER | ADMIN),
+    ("GET", "/admin/users/{alice}/delete", ADMIN),
+    ("POST", "/admin/users/{alice}/delete", ADMIN),
 ]
 
 # The advisors' and the board's pages: one module of rows per audience.

@@ -19,11 +19,13 @@ from app.services import (
     actions,
     assignments,
     cycles,
+    data_export,
     links,
     member_import,
     organisations,
     reference_import,
     sector_reference,
+    user_deletion,
     users,
 )
 from app.services.advisor import support
@@ -279,6 +281,18 @@ def _assign(w):
     return w.cast.admin
 
 
+def _export_organisation(w):
+    export = data_export.export_organisation(session=w.session, settings=w.settings,
+                                             user=w.cast.alice, organisation_id=w.cast.org_a.id)
+    export.path.unlink()
+    return w.cast.alice
+
+
+def _delete_user(w):
+    user_deletion.delete_user(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id)
+    return w.cast.admin
+
+
 REFERENCE = {"source": "Kilde", "year": 2025, "theme_key": "km.tema.kompetencer",
              "provider_group": "all", "mean": 3.5}
 
@@ -332,6 +346,8 @@ WRITES = {
     "users.set_user_active": _deactivate_user,
     "links.set_password_with_link": _set_password,
     "member_import.import_members_csv": _import_members,
+    "data_export.export_organisation": _export_organisation,
+    "user_deletion.delete_user": _delete_user,
 }
 # Needs a database without catalogues, so it has its own test below.
 STANDALONE = {"catalogue.loading.load_catalogues"}
