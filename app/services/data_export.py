@@ -181,10 +181,11 @@ def _assessments(session: Session, organisation: Organisation, people_ids: set[i
         document["evidence"] = []
         for item in evidence[assessment.id]:
             shown = _row(item, ("id", "kind", "title", "url", "filename", "content_type",
-                                "size_bytes", "uploaded_by_id", "created_at"))
+                                "size_bytes", "uploaded_by_id", "created_at",
+                                "file_removed_at"))
             shown["requirement_id"] = requirement_keys.get(item.requirement_id)
             shown["file"] = None
-            if item.kind == EvidenceKind.FILE:
+            if item.kind == EvidenceKind.FILE and item.file_removed_at is None:
                 shown["file"] = _evidence_name(item, cycle.year)
                 files.append((item, shown["file"]))
             document["evidence"].append(shown)

@@ -24,6 +24,7 @@ from app.services import (
     member_import,
     organisations,
     reference_import,
+    retention,
     sector_reference,
     user_deletion,
     users,
@@ -143,6 +144,16 @@ def _file_evidence(w):
                                assessment_id=w.assessment.id, requirement_key=w.requirement,
                                filename="plan.pdf", content=b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
     return w.cast.alice
+
+
+def _retention(w):
+    _file_evidence(w)
+    stored = w.session.exec(select(Evidence)).one()
+    stored.created_at -= timedelta(days=w.settings.evidence_retention_days + 1)
+    w.session.add(stored)
+    w.session.commit()
+    retention.apply_retention(session=w.session, settings=w.settings)
+    return None  # the command line
 
 
 def _remove_evidence(w):
@@ -348,6 +359,7 @@ WRITES = {
     "member_import.import_members_csv": _import_members,
     "data_export.export_organisation": _export_organisation,
     "user_deletion.delete_user": _delete_user,
+    "retention.apply_retention": _retention,
 }
 # Needs a database without catalogues, so it has its own test below.
 STANDALONE = {"catalogue.loading.load_catalogues"}
