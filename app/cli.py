@@ -23,11 +23,13 @@ db_cli = typer.Typer(help="Database migrations", no_args_is_help=True)
 user_cli = typer.Typer(help="Users", no_args_is_help=True)
 members_cli = typer.Typer(help="Member organisations", no_args_is_help=True)
 notices_cli = typer.Typer(help="Notice emails", no_args_is_help=True)
+retention_cli = typer.Typer(help="Retention of personal data", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(members_cli, name="members")
 cli.add_typer(catalogue_cli, name="catalogue")
 cli.add_typer(notices_cli, name="notices")
+cli.add_typer(retention_cli, name="retention")
 
 
 def alembic_config(database_url: str | None = None) -> Config:
@@ -231,6 +233,27 @@ def notices_send() -> None:
     typer.echo(f"Sent {summary.total} notices: {sent['assigned']} assigned, "
                f"{sent['due_soon']} due soon, {sent['deadline']} deadline reminders, "
                f"{sent['digest']} digests.")
+
+
+@retention_cli.command("apply")
+def retention_apply(
+    dry_run: Annotated[bool, typer.Option(help="Only list what would be removed")] = False,
+) -> None:
+    """Remove evidence files uploaded more than ETIK_EVIDENCE_RETENTION_DAYS ago; the
+    evidence rows stay, marked as removed, and each removal is audited. Safe to run daily
+    from cron: a file already removed is skipped."""
+    from app.services.retention import apply_retention
+
+    settings = get_settings()
+    with session_scope(_engine()) as session:
+        run = apply_retention(session=session, settings=settings, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    for item in run.files:
+        typer.echo(f"{verb} evidence {item.evidence_id} (organisation {item.organisation_id},"
+                   f" uploaded {item.uploaded_at.date().isoformat()}): {item.filename}")
+    typer.echo(f"{verb} {len(run.files)} evidence file{'' if len(run.files) == 1 else 's'}"
+               f" ({run.size_bytes} bytes) uploaded before {run.cutoff.date().isoformat()}"
+               f" ({settings.evidence_retention_days} days).")
 
 
 def main() -> None:

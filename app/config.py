@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # Request limits
     max_body_bytes: int = 1_000_000
     max_upload_bytes: int = 10 * 1024 * 1024
+    # `etik retention apply` removes evidence files uploaded more than this many days ago
+    # (the row and its title stay). Five years by default.
+    evidence_retention_days: int = Field(default=1825, ge=1, le=36_500)
 
     # Email; without a host, development writes mail to the outbox page
     smtp_host: str = ""

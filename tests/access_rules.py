@@ -169,6 +169,14 @@ RULES += [
     ("POST", "/admin/references/import/confirm", ADMIN),
 ]
 
+# Personal data (app/web/data_export.py, app/web/admin/users.py): all of an organisation's
+# data for its own members and admins (bob gets 404); deleting a user, admins only.
+RULES += [
+    ("GET", "/organisations/{org_a}/data.zip", OWN_MEMBER | ADMIN),
+    ("GET", "/admin/users/{alice}/delete", ADMIN),
+    ("POST", "/admin/users/{alice}/delete", ADMIN),
+]
+
 # The advisors' and the board's pages: one module of rows per audience.
 RULES += ADVISOR_RULES + BOARD_RULES
 

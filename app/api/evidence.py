@@ -37,8 +37,9 @@ class EvidenceOut(BaseModel):
     filename: str | None
     content_type: str | None
     size_bytes: int | None
-    download_url: str | None
+    download_url: str | None  # null for a link, and for a file removed after retention
     created_at: datetime
+    file_removed_at: datetime | None = None
 
 
 def _out(evidence: Evidence, requirement_key: str) -> EvidenceOut:
@@ -49,8 +50,9 @@ def _out(evidence: Evidence, requirement_key: str) -> EvidenceOut:
         filename=evidence.filename if is_file else None,
         content_type=evidence.content_type if is_file else None,
         size_bytes=evidence.size_bytes if is_file else None,
-        download_url=f"/api/v1/evidence/{evidence.id}" if is_file else None,
-        created_at=evidence.created_at,
+        download_url=(f"/api/v1/evidence/{evidence.id}"
+                      if is_file and evidence.file_removed_at is None else None),
+        created_at=evidence.created_at, file_removed_at=evidence.file_removed_at,
     )
 
 

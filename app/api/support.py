@@ -11,6 +11,7 @@ from app.models import ContactEntry, SupportCase
 from app.models.vocabulary import CaseStatus, ContactKind, Role
 from app.services.advisor import support
 from app.services.fields import RowId
+from app.services.people import deleted_user_name
 
 router = APIRouter(prefix="/organisations/{organisation_id}", tags=["advisors"],
                    dependencies=[Depends(api_role(Role.ADVISOR, Role.ADMIN))])
@@ -47,7 +48,8 @@ def _case(case: SupportCase) -> CaseOut:
 
 def _contact(entry: ContactEntry) -> ContactOut:
     return ContactOut(id=entry.id, kind=entry.kind, happened_on=entry.happened_on,
-                      by=entry.by_name, note=entry.note, next_step=entry.next_step,
+                      by=entry.by_name or deleted_user_name(), note=entry.note,
+                      next_step=entry.next_step,
                       case_id=entry.case_id)
 
 

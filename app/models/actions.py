@@ -38,6 +38,6 @@ class ActionComment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    user_name: str = Field(default="", max_length=200)  # kept if the user is deleted
+    user_name: str = Field(default="", max_length=200)  # blanked when the user is deleted
     text: str = Field(max_length=5000)
     created_at: datetime = timestamp_field()

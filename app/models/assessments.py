@@ -108,6 +108,9 @@ class Evidence(SQLModel, table=True):
     storage_key: str = Field(default="", max_length=100)
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = timestamp_field()
+    # Set when `etik retention apply` removed the file after the retention period; the row
+    # stays, so pages say so instead of linking to nothing.
+    file_removed_at: datetime | None = optional_timestamp_field()
 
 
 class AssessmentRevision(SQLModel, table=True):

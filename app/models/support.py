@@ -46,7 +46,7 @@ class ContactEntry(SQLModel, table=True):
     kind: str = Field(max_length=20)  # a ContactKind
     happened_on: date
     by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    by_name: str = Field(default="", max_length=200)  # kept if the user is deleted
+    by_name: str = Field(default="", max_length=200)  # blanked when the user is deleted
     note: str = Field(max_length=5000)
     next_step: str = Field(default="", max_length=1000)
     created_at: datetime = timestamp_field()

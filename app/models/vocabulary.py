@@ -162,6 +162,8 @@ class AuditAction(LabelledEnum):
     IMPORT = "import"
     LOAD = "load"
     PASSWORD = "set_password"
+    EXPORT = "export"  # all of an organisation's data downloaded
+    RETENTION = "retention"  # an evidence file removed after the retention period
 
 
 class AuditEntity(LabelledEnum):
@@ -250,6 +252,8 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditAction.IMPORT: N_("Importeret"),
         AuditAction.LOAD: N_("Indlæst"),
         AuditAction.PASSWORD: N_("Adgangskode sat"),
+        AuditAction.EXPORT: N_("Alle data hentet"),
+        AuditAction.RETENTION: N_("Fil slettet efter opbevaringsperioden"),
     },
     AuditEntity: {
         AuditEntity.ACTION: N_("Handling"),

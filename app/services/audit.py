@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, func
 from sqlmodel import Session, col, select
 
-from app.i18n import N_, TIMEZONE
+from app.i18n import N_, TIMEZONE, gettext
 from app.models import AuditEntry, User
 
 # Writers of entries find the vocabulary here, beside record().
 from app.models.vocabulary import AuditAction, AuditEntity, Role  # noqa: F401
 from app.services.errors import Forbidden
+from app.services.people import DELETED_USER
 
 PAGE_SIZE = 50
 
@@ -86,11 +87,53 @@ class AuditFilter:
 
 
 @dataclass(frozen=True)
+class AuditLine:
+    """An entry as shown: an actor deleted since is "slettet bruger", and so are the email
+    and name an entry about that user recorded (the stored entry is never rewritten)."""
+
+    id: int
+    at: datetime
+    user_id: int | None
+    user_email: str  # "" for the command line
+    organisation_id: int | None
+    action: str
+    entity: str
+    entity_id: str
+    changes: dict
+
+
+@dataclass(frozen=True)
 class AuditPage:
-    entries: list[AuditEntry]
+    entries: list[AuditLine]
     total: int
     offset: int
     limit: int
+
+
+_PERSONAL_FIELDS = ("email", "name")
+
+
+def _lines(session: Session, entries: list[AuditEntry]) -> list[AuditLine]:
+    named = {e.user_id for e in entries if e.user_id is not None}
+    named |= {int(e.entity_id) for e in entries
+              if e.entity == AuditEntity.USER and e.entity_id.isdecimal()}
+    existing = set(session.exec(select(User.id).where(col(User.id).in_(named)))) if named \
+        else set()
+    gone = named - existing
+    deleted = gettext(DELETED_USER)
+
+    def line(e: AuditEntry) -> AuditLine:
+        actor = deleted if e.user_id in gone else e.user_email
+        changes = e.changes or {}
+        if (e.entity == AuditEntity.USER and e.entity_id.isdecimal()
+                and int(e.entity_id) in gone):
+            changes = {name: ([None if v is None else deleted for v in change]
+                              if name in _PERSONAL_FIELDS else change)
+                       for name, change in changes.items()}
+        return AuditLine(e.id, e.at, e.user_id, actor, e.organisation_id, e.action, e.entity,
+                         e.entity_id, changes)
+
+    return [line(e) for e in entries]
 
 
 def _authorize(user: User, wanted: AuditFilter) -> None:
@@ -125,13 +168,13 @@ def _midnight(day: date) -> datetime:
 
 def list_audit(*, session: Session, user: User, wanted: AuditFilter, offset: int = 0,
                limit: int = PAGE_SIZE) -> AuditPage:
-    """Newest first, `limit` at a time: two queries whatever the size of the trail."""
+    """Newest first, `limit` at a time: three queries whatever the size of the trail."""
     _authorize(user, wanted)
     total = session.exec(_where(select(func.count()).select_from(AuditEntry), wanted)).one()
     entries = list(session.exec(_where(select(AuditEntry), wanted)
                                 .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
                                 .offset(offset).limit(limit)))
-    return AuditPage(entries, total, offset, limit)
+    return AuditPage(_lines(session, entries), total, offset, limit)
 
 
 def audit_entities(*, session: Session) -> list[str]:

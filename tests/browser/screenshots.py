@@ -45,10 +45,14 @@ PAGES = {
               ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
               ("sizes", "/board?segment=size")],
     "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments"),
-              ("references", "/admin/references"), ("board", "/board")],
+              ("references", "/admin/references"), ("board", "/board"),
+              ("organisation", "/admin/organisations/1"), ("users", "/admin/users"),
+              ("user", "{user}"), ("user-delete", "{user}/delete")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
+# A member's user, from the admin's user list (shot just before).
+USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
 
 def _shoot(page: Page, path: Path) -> None:
@@ -94,6 +98,13 @@ def take_screenshots(outdir: Path) -> None:
                             if not member:
                                 continue
                             path = member.group(1)
+                        if "{user}" in path:
+                            if "/admin/users/" not in page.url:
+                                users = USER_LINK.search(page.content())
+                                if not users:
+                                    continue
+                                user_path = users.group(1)
+                            path = path.replace("{user}", user_path)
                         page.goto(path.format(assessment=found.group(1) if found else ""))
                         page.wait_for_load_state("networkidle")  # charts drawn
                         _shoot(page, outdir / f"{role}-{name}-{size}.png")

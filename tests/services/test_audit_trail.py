@@ -19,11 +19,14 @@ from app.services import (
     actions,
     assignments,
     cycles,
+    data_export,
     links,
     member_import,
     organisations,
     reference_import,
+    retention,
     sector_reference,
+    user_deletion,
     users,
 )
 from app.services.advisor import support
@@ -141,6 +144,16 @@ def _file_evidence(w):
                                assessment_id=w.assessment.id, requirement_key=w.requirement,
                                filename="plan.pdf", content=b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
     return w.cast.alice
+
+
+def _retention(w):
+    _file_evidence(w)
+    stored = w.session.exec(select(Evidence)).one()
+    stored.created_at -= timedelta(days=w.settings.evidence_retention_days + 1)
+    w.session.add(stored)
+    w.session.commit()
+    retention.apply_retention(session=w.session, settings=w.settings)
+    return None  # the command line
 
 
 def _remove_evidence(w):
@@ -279,6 +292,18 @@ def _assign(w):
     return w.cast.admin
 
 
+def _export_organisation(w):
+    export = data_export.export_organisation(session=w.session, settings=w.settings,
+                                             user=w.cast.alice, organisation_id=w.cast.org_a.id)
+    export.path.unlink()
+    return w.cast.alice
+
+
+def _delete_user(w):
+    user_deletion.delete_user(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id)
+    return w.cast.admin
+
+
 REFERENCE = {"source": "Kilde", "year": 2025, "theme_key": "km.tema.kompetencer",
              "provider_group": "all", "mean": 3.5}
 
@@ -332,6 +357,9 @@ WRITES = {
     "users.set_user_active": _deactivate_user,
     "links.set_password_with_link": _set_password,
     "member_import.import_members_csv": _import_members,
+    "data_export.export_organisation": _export_organisation,
+    "user_deletion.delete_user": _delete_user,
+    "retention.apply_retention": _retention,
 }
 # Needs a database without catalogues, so it has its own test below.
 STANDALONE = {"catalogue.loading.load_catalogues"}

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from app.models import (
     Assessment,
     AssessmentRevision,
-    AuditEntry,
     ContactEntry,
     Cycle,
     Organisation,
@@ -25,7 +24,7 @@ from app.models import (
 from app.models.vocabulary import Role
 from app.services.actions import ActionRow, list_actions
 from app.services.advisor.support import get_member, list_cases, list_contacts
-from app.services.audit import AuditFilter, list_audit
+from app.services.audit import AuditFilter, AuditLine, list_audit
 from app.services.catalogue.lineage import key_map
 
 AUDIT_SHOWN = 15
@@ -56,7 +55,7 @@ class Dossier:
     actions: list[ActionRow]
     cases: list[SupportCase]
     contacts: list[ContactEntry]
-    audit: list[AuditEntry]
+    audit: list[AuditLine]
     audit_total: int
 
     @property

@@ -47,6 +47,7 @@ NOT_FOUND = N_("Dokumentationen findes ikke.")
 NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
 LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
 BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
+REMOVED_AFTER_RETENTION = N_("Filen er slettet efter opbevaringsperioden.")
 
 
 def evidence_dir(settings: Settings) -> Path:
@@ -96,6 +97,8 @@ def evidence_for_download(*, session: Session, settings: Settings, user: User,
     evidence = _evidence_for_user(session, user, evidence_id)
     if evidence.kind != EvidenceKind.FILE:
         raise NotFound(N_("Dokumentationen er et link, ikke en fil."))
+    if evidence.file_removed_at is not None:
+        raise NotFound(REMOVED_AFTER_RETENTION)
     path = stored_path(settings, evidence)
     if not path.is_file():
         log.warning("evidence %s: file %s is missing", evidence.id, evidence.storage_key)

@@ -37,6 +37,7 @@ class SubmittedEvidence:
     url: str
     filename: str
     evidence_id: int | None  # the stored file, while it still exists
+    removed_after_retention: bool = False  # the row stays, its file went (etik retention)
 
 
 @dataclass(frozen=True)
@@ -118,14 +119,16 @@ def _evidence(session: Session, view: AssessmentView,
               revision: AssessmentRevision) -> dict[str, list[SubmittedEvidence]]:
     """By requirement key: the snapshot's list, or for a revision submitted before the
     snapshot kept evidence, what was added by then and is still there."""
-    existing = {e.id for items in view.evidence.values() for e in items}
+    rows = [e for items in view.evidence.values() for e in items]
+    existing = {e.id for e in rows if e.file_removed_at is None}
+    expired = {e.id for e in rows if e.file_removed_at is not None}
     if "evidence" in revision.snapshot:
         result: dict[str, list[SubmittedEvidence]] = {}
         for item in revision.snapshot["evidence"]:
             kept = item.get("id") if item.get("id") in existing else None
             result.setdefault(item["requirement_id"], []).append(SubmittedEvidence(
                 item["kind"], item["title"], item.get("url", ""), item.get("filename", ""),
-                kept))
+                kept, item.get("id") in expired))
         return result
     keys = {r.id: r.key for r in view.requirements}
     rows = session.exec(select(Evidence).where(
@@ -133,7 +136,8 @@ def _evidence(session: Session, view: AssessmentView,
         col(Evidence.created_at) <= revision.submitted_at).order_by(Evidence.created_at))
     result = {}
     for row in rows:
+        removed = row.file_removed_at is not None
         result.setdefault(keys[row.requirement_id], []).append(SubmittedEvidence(
-            row.kind, row.title, row.url, row.filename, row.id))
+            row.kind, row.title, row.url, row.filename, None if removed else row.id, removed))
     return result
 

@@ -38,7 +38,8 @@ log = logging.getLogger("etik.backup")
 def files_in_snapshot(connection: Connection) -> list[tuple[int, str]]:
     """(evidence id, storage key) of each stored file the snapshot's rows refer to, once."""
     query = (sa.select(Evidence.id, Evidence.storage_key)
-             .where(Evidence.kind == EvidenceKind.FILE).order_by(Evidence.id))
+             .where(Evidence.kind == EvidenceKind.FILE, Evidence.file_removed_at.is_(None))
+             .order_by(Evidence.id))
     files: dict[str, int] = {}
     for evidence_id, key in connection.execute(query):
         files.setdefault(key, evidence_id)

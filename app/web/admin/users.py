@@ -1,4 +1,5 @@
-"""Admin: users – list and search, invite, edit, resend an invitation, deactivate, reactivate."""
+"""Admin: users – list and search, invite, edit, resend an invitation, deactivate, reactivate,
+delete (after a confirmation page)."""
 
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from app.auth.deps import SessionDep, SettingsDep, WebAdmin
 from app.i18n import N_, gettext
 from app.models import User
 from app.models.vocabulary import Role
-from app.services import organisations, users
+from app.services import organisations, user_deletion, users
 from app.services.errors import Invalid
 from app.services.fields import MAX_ROW_ID, NoNul, RowId
 from app.web.forms import field_errors
@@ -78,7 +79,9 @@ def user_list(
     rows, total = users.search_users(session=session, query=q, role=_role(role),
                                      include_inactive=inactive, limit=PAGE_SIZE,
                                      offset=pagination.offset)
+    deleted = "deleted" in request.query_params and not request.headers.get("HX-Request")
     return render(request, "admin/users.html", {
+        "notice": gettext("Brugeren er slettet.") if deleted else "",
         "rows": rows, "q": q, "role": role, "inactive": inactive,
         "pagination": pagination.with_total(total), "roles": _role_options(),
     }, block="results")
@@ -165,3 +168,38 @@ def deactivate_user(admin: WebAdmin, session: SessionDep, user_id: RowId) -> Res
 def reactivate_user(admin: WebAdmin, session: SessionDep, user_id: RowId) -> Response:
     users.set_user_active(session=session, user=admin, user_id=user_id, active=True)
     return RedirectResponse(f"/admin/users/{user_id}?reactivated=1", status_code=303)
+
+
+def _deletion_page(request: Request, session, admin: User, person: User,
+                   status_code: int = 200) -> Response:
+    try:
+        user_deletion.check_deletable(session=session, user=admin, person=person)
+        refusal = ""
+    except Invalid as exc:
+        refusal = exc.text()  # shown instead of the button
+    organisation = (organisations.get_organisation(session=session,
+                                                   organisation_id=person.organisation_id)
+                    if person.organisation_id else None)
+    return render(request, "admin/user_delete.html", {
+        "person": person, "organisation": organisation, "refusal": refusal,
+    }, status_code=status_code)
+
+
+@router.get("/{user_id:int}/delete")
+def delete_user_page(request: Request, admin: WebAdmin, session: SessionDep,
+                     user_id: RowId) -> Response:
+    """The confirmation step: what goes, what stays, and a button that posts."""
+    person = users.get_user(session=session, user_id=user_id)
+    return _deletion_page(request, session, admin, person)
+
+
+@router.post("/{user_id:int}/delete")
+def delete_user(request: Request, admin: WebAdmin, session: SessionDep,
+                user_id: RowId) -> Response:
+    try:
+        user_deletion.delete_user(session=session, user=admin, user_id=user_id)
+    except Invalid:
+        session.rollback()
+        person = users.get_user(session=session, user_id=user_id)
+        return _deletion_page(request, session, admin, person, status_code=422)
+    return RedirectResponse("/admin/users?deleted=1", status_code=303)

@@ -1,0 +1,85 @@
+"""Retention: evidence files older than ETIK_EVIDENCE_RETENTION_DAYS are removed from disk.
+
+The evidence row stays (title, file name, size, who added it), marked with when its file
+was removed, so the pages say so instead of linking to nothing, and submitted revisions
+still list it. Each removal is one audit entry on the evidence, in its organisation's
+trail: the organisation's own history (the advisor's dossier, the admin's filter) then
+shows which of its files went and when, which one summary entry per run could not.
+
+Idempotent, for cron: a file already removed is skipped, and a run stopped half-way
+(a crash, a full disk) is finished by the next one, because the file is deleted before
+its row is marked and each file is committed on its own.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.models import Assessment, Evidence
+from app.models.base import utcnow
+from app.models.vocabulary import EvidenceKind
+from app.services import audit
+from app.services.assessment.evidence import STORAGE_KEY, evidence_dir
+from app.services.audit import AuditAction, AuditEntity
+
+log = logging.getLogger("etik.retention")
+
+
+@dataclass(frozen=True)
+class ExpiredFile:
+    evidence_id: int
+    organisation_id: int
+    filename: str
+    size_bytes: int
+    uploaded_at: datetime
+
+
+@dataclass
+class RetentionRun:
+    cutoff: datetime
+    dry_run: bool
+    files: list[ExpiredFile] = field(default_factory=list)
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(f.size_bytes for f in self.files)
+
+
+def expired_files(*, session: Session, cutoff: datetime) -> list[tuple[Evidence, int]]:
+    """Stored files uploaded before `cutoff` and not yet removed, with their organisation."""
+    return list(session.exec(
+        select(Evidence, Assessment.organisation_id)
+        .join(Assessment, Assessment.id == Evidence.assessment_id)
+        .where(Evidence.kind == EvidenceKind.FILE, col(Evidence.file_removed_at).is_(None),
+               col(Evidence.created_at) < cutoff)
+        .order_by(Evidence.created_at, Evidence.id)).all())
+
+
+def apply_retention(*, session: Session, settings: Settings, dry_run: bool = False,
+                    now: datetime | None = None) -> RetentionRun:
+    """Removes (or with `dry_run` only lists) every expired evidence file."""
+    now = now or utcnow()
+    run = RetentionRun(now - timedelta(days=settings.evidence_retention_days), dry_run)
+    folder = evidence_dir(settings)
+    for evidence, organisation_id in expired_files(session=session, cutoff=run.cutoff):
+        run.files.append(ExpiredFile(evidence.id, organisation_id, evidence.filename,
+                                     evidence.size_bytes, evidence.created_at))
+        if dry_run:
+            continue
+        if STORAGE_KEY.fullmatch(evidence.storage_key or ""):
+            # Gone already (a file lost before) is the state we want: no error.
+            (folder / evidence.storage_key).unlink(missing_ok=True)
+        evidence.file_removed_at = now
+        session.add(evidence)
+        # user None: the command line, run by whoever runs etik (cron).
+        audit.record(session, user=None, action=AuditAction.RETENTION,
+                     entity=AuditEntity.EVIDENCE, entity_id=evidence.id,
+                     organisation_id=organisation_id,
+                     changes={"file": [evidence.filename, None],
+                              "uploaded_at": [evidence.created_at.isoformat(), None]})
+        session.commit()
+        log.info("evidence %s: file removed after the retention period", evidence.id)
+    return run
