@@ -225,3 +225,51 @@ def test_submitting_without_javascript_asks_once_and_tilbage_changes_nothing(
         assert session.get(Assessment, assessment_id).status == "submitted"
     finally:
         context.close()
+
+
+def _jump_to_the_low_score_from_the_submit_page(page: Page, cast, catalogue, session):
+    assessment_id = _start(page, cast.alice.email)
+    keys = [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")]
+    low = keys[len(keys) // 2]
+    for key in keys:
+        version = session.get(Assessment, assessment_id).version
+        save_answer(session=session, assessment_id=assessment_id, indicator_key=key,
+                    user=cast.alice, data={"score": 2 if key == low else 4, "version": version})
+        session.expire_all()
+    page.goto(f"/assessments/{assessment_id}/submit")
+    expect(page.get_by_text("1 score på 1 eller 2 mangler en kommentar")).to_be_visible()
+    page.locator(f'a[href$="#{low}"]').click()
+    expect(page).to_have_url(re.compile(f"#{re.escape(low)}$"))
+    return assessment_id, low
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_jump_link_to_a_low_score_lands_beside_its_missing_comment_message(
+        request, cast, open_cycle, catalogue, session, page_problems, size):
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    assessment_id, low = _jump_to_the_low_score_from_the_submit_page(page, cast, catalogue,
+                                                                     session)
+    message = _block(page, low).locator(".field__warning")
+    expect(message).to_contain_text("en score på 1 eller 2 skal begrundes")
+    expect(message).to_be_in_viewport()
+    expect(_block(page, low).get_by_label("Kommentar")).to_be_in_viewport()
+    page.wait_for_function("() => window.htmx !== undefined")
+    _block(page, low).get_by_label("Kommentar").fill("Vi mangler en plan for skolen.")
+    _block(page, low).get_by_label("Kommentar").blur()
+    expect(_block(page, low).get_by_role("status")).to_contain_text("Gemt kl.")
+    expect(_block(page, low).locator(".field__warning")).to_have_count(0)
+    assert _saved(session, assessment_id, low).comment == "Vi mangler en plan for skolen."
+    assert page_problems.unexpected() == []
+
+
+def test_choosing_a_low_score_says_at_once_that_it_needs_a_comment(
+        page, cast, open_cycle, catalogue, session, page_problems):
+    _start(page, cast.alice.email)
+    key = _keys(session, catalogue, 1)[0]
+    _block(page, key).get_by_text("i lav grad opfyldt", exact=True).click()
+    expect(_block(page, key).get_by_role("status")).to_contain_text(
+        "Gemt kl.", timeout=5000)
+    expect(_block(page, key).get_by_role("status")).to_contain_text("men mangler en kommentar")
+    expect(_block(page, key).locator(".field__warning")).to_be_visible()
+    assert _serious_violations(page) == []
+    assert page_problems.unexpected() == []

@@ -72,6 +72,7 @@ class AnswerField:
     theirs: Theirs | None = None
     keep_version: int | None = None
     preserve: bool = True  # keep the inputs the browser has (and what was typed meanwhile)
+    needs_comment: bool = False  # saved as 1 or 2 without a comment: blocks submitting
 
     @property
     def key(self) -> str:
@@ -167,11 +168,14 @@ def saved_answer(page: Page, indicator: Indicator, *, preserve: bool = True) -> 
     answer = page.view.answers.get(indicator.id)
     choice, comment = choice_of(answer), answer.comment if answer else ""
     nodes = {node.id: node for node in page.view.catalogue.iter_indicators()}
+    # The submit rule (submission_problems) decides, so the field and the submit page agree.
+    needs_comment = any(p.indicator_key == indicator.key and p.code == "low_score_without_comment"
+                        for p in page.problems)
     return AnswerField(indicator, nodes.get(indicator.key, indicator), choice, comment,
                        page.assessment.version, fingerprint(choice, comment),
                        carried_over=bool(answer and answer.carried_over),
                        saved_at=answer.updated_at if answer else None,
-                       preserve=preserve)
+                       preserve=preserve, needs_comment=needs_comment)
 
 
 def saved_reflection(page: Page, requirement: Requirement, *,
