@@ -15,6 +15,7 @@ from app.models import Answer, Assessment, Indicator, Requirement, RequirementSc
 from app.services.assessment import answers as answer_service
 from app.services.assessment import submission
 from app.services.assessment.access import list_assessments_for_user
+from app.services.assessment.carry_over import ConfirmInput, confirm_carried_over
 from app.services.assessment.receipt import submit_with_receipt
 from app.services.assessment.start import StartInput, start_assessment
 from app.services.assessment.view import in_scope_for
@@ -68,6 +69,10 @@ class VersionOut(BaseModel):
     id: int
     version: int
     status: str
+
+
+class ConfirmedOut(VersionOut):
+    confirmed: int = Field(description="How many carried-over answers were confirmed")
 
 
 def _summary(a: Assessment) -> AssessmentSummary:
@@ -147,6 +152,22 @@ def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
         session=session, assessment_id=assessment_id, requirement_key=requirement_id,
         user=user, data=body)
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
+
+
+@router.post("/assessments/{assessment_id}/requirements/{requirement_id}/confirm-carried-over",
+             responses={**documented_error(409, "One of the requirement's carried-over answers "
+                                                "was saved after `version`, or submitted; "
+                                                "nothing is confirmed"),
+                        **documented_error(422, "Unknown requirement or bad `version`")})
+def post_confirm_carried_over(requirement_id: str, own: OwnAssessment, user: ApiMember,
+                              session: SessionDep, body: ConfirmInput) -> ConfirmedOut:
+    """Confirms every answer carried over from last year in one requirement, as read at
+    `version`; the body of a 409 names the answers saved since (`changed`). The single
+    confirm is a PUT of the answer unchanged."""
+    assessment, count = confirm_carried_over(session=session, assessment_id=own.id, user=user,
+                                             requirement_key=requirement_id, data=body)
+    return ConfirmedOut(id=assessment.id, version=assessment.version, status=assessment.status,
+                        confirmed=count)
 
 
 @router.put("/assessments/{assessment_id}/injunction",

@@ -273,3 +273,60 @@ def test_choosing_a_low_score_says_at_once_that_it_needs_a_comment(
     expect(_block(page, key).locator(".field__warning")).to_be_visible()
     assert _serious_violations(page) == []
     assert page_problems.unexpected() == []
+
+
+def _with_last_years_answers(session, cast, catalogue, assessment_id):
+    from app.services.assessment.carry_over import carry_over_last_year
+    from tests.web.assessment_pages import submitted_last_year
+
+    submitted_last_year(session, cast.alice, catalogue, score=4, comment="Fra i fjor")
+    carry_over_last_year(session=session, assessment_id=assessment_id, user=cast.alice)
+    session.expire_all()
+
+
+def test_confirming_all_of_last_years_answers_in_a_requirement_at_once(
+        page, cast, open_cycle, catalogue, session, page_problems):
+    assessment_id = _start(page, cast.alice.email)
+    _with_last_years_answers(session, cast, catalogue, assessment_id)
+    keys = _keys(session, catalogue, 3)
+    assert len(keys) == 3
+    page.goto(f"/assessments/{assessment_id}/requirements/3")
+    page.wait_for_function("() => window.htmx !== undefined")
+    expect(page.get_by_text("Fra sidste år – bekræft eller ret")).to_have_count(3)
+    expect(page.get_by_role("button", name="Bekræft alle 3 svar fra sidste år i denne "
+                                           "fordring")).to_be_visible()
+    # One confirmed on its own: the button counts the two left, without a reload.
+    _block(page, keys[0]).get_by_role("button", name="Bekræft", exact=True).click()
+    expect(_block(page, keys[0]).get_by_role("status")).to_contain_text("Gemt kl.")
+    button = page.get_by_role("button",
+                              name="Bekræft alle 2 svar fra sidste år i denne fordring")
+    button.click()
+    expect(page.get_by_role("status").filter(
+        has_text="2 svar fra sidste år er bekræftet.")).to_be_visible()
+    expect(page.get_by_text("Fra sidste år – bekræft eller ret")).to_have_count(0)
+    expect(page.locator(".steps a[aria-current=step]")).to_contain_text("Færdig")
+    assert not any(_saved(session, assessment_id, key).carried_over for key in keys)
+    assert _serious_violations(page) == []
+    assert page_problems.unexpected() == []
+
+
+def test_confirming_all_without_javascript_saves_the_form_and_confirms(
+        browser, live_server, cast, open_cycle, catalogue, session):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False,
+                                  locale="da-DK")
+    try:
+        page = context.new_page()
+        assessment_id = _start(page, cast.alice.email)
+        _with_last_years_answers(session, cast, catalogue, assessment_id)
+        first, second = _keys(session, catalogue, 1)[:2]
+        page.reload()
+        page.get_by_label("Det fungerer godt").fill("Vi læste dem sammen")
+        page.get_by_role("button",
+                         name="Bekræft alle 2 svar fra sidste år i denne fordring").click()
+        expect(page).to_have_url(re.compile(r"/requirements/1\?confirmed=2#confirm-carried$"))
+        expect(page.get_by_text("2 svar fra sidste år er bekræftet.")).to_be_visible()
+        expect(page.get_by_label("Det fungerer godt")).to_have_value("Vi læste dem sammen")
+        assert not _saved(session, assessment_id, first).carried_over
+        assert not _saved(session, assessment_id, second).carried_over
+    finally:
+        context.close()

@@ -338,7 +338,10 @@ def requirement_context(session: Session, page: Page, requirement: Requirement, 
     fields = [answers.get(i.key) or saved_answer(page, i)
               for i in page.view.indicators_of(requirement.id)]
     previous, following = neighbours(page, requirement)
+    carried = sum(1 for i in page.view.indicators_of(requirement.id)
+                  if (a := page.view.answers.get(i.id)) is not None and a.carried_over)
     return {**page_context(page, str(requirement.number)), "requirement": requirement,
+            "carried_count": carried,
             "node": page.node(requirement), "fields": fields,
             "reflection": reflection or saved_reflection(page, requirement),
             "scale": page.view.catalogue.scale, "previous": previous, "next": following,
