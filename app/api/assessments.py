@@ -17,6 +17,7 @@ from app.services.assessment import submission
 from app.services.assessment.access import list_assessments_for_user
 from app.services.assessment.carry_over import ConfirmInput, confirm_carried_over
 from app.services.assessment.receipt import submit_with_receipt
+from app.services.assessment.reopen_notice import reopen_with_notice
 from app.services.assessment.start import StartInput, start_assessment
 from app.services.assessment.view import in_scope_for
 from app.services.fields import RowId
@@ -203,8 +204,9 @@ def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMembe
 @router.post("/assessments/{assessment_id}/reopen",
              responses=documented_error(409, "The assessment is not submitted"))
 def post_reopen(assessment: StaffAssessment, body: submission.ReopenInput, user: ApiAdvisor,
-                session: SessionDep) -> VersionOut:
+                session: SessionDep, settings: SettingsDep) -> VersionOut:
+    """Reopens; every active user of the organisation is told who, when and why by mail."""
     assessment_id = assessment.id
-    assessment = submission.reopen(session=session, assessment_id=assessment_id, user=user,
-                                   reason=body.reason)
+    assessment = reopen_with_notice(session=session, settings=settings,
+                                    assessment_id=assessment_id, user=user, reason=body.reason)
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
