@@ -330,3 +330,56 @@ def test_confirming_all_without_javascript_saves_the_form_and_confirms(
         assert not _saved(session, assessment_id, second).carried_over
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_form_gives_one_save_hint_that_is_true_with_and_without_javascript(
+        browser, live_server, cast, open_cycle, javascript):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
+                                  locale="da-DK")
+    try:
+        page = context.new_page()
+        _start(page, cast.alice.email)
+        autosave = page.get_by_text("Alt gemmes, så snart I vælger eller skriver.")
+        on_button = page.get_by_text("Svarene gemmes, når I trykker «Gem og gå videre»")
+        expect(autosave).to_be_visible() if javascript else expect(autosave).to_be_hidden()
+        expect(on_button).to_be_hidden() if javascript else expect(on_button).to_be_visible()
+        expect(page.locator(".scale-hint")).to_have_count(1)
+        expect(page.locator("noscript")).to_have_count(0)
+    finally:
+        context.close()
+
+
+# The room between a done step's ✓ and its label: where the text starts, minus where the
+# pill's content starts, minus the width of the ✓ in the pill's font.
+_GAP_AFTER_CHECK = """pill => {
+  const style = getComputedStyle(pill);
+  const range = document.createRange();
+  const text = [...pill.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  range.selectNodeContents(text);
+  const start = pill.getBoundingClientRect().left + parseFloat(style.paddingLeft)
+    + parseFloat(style.borderLeftWidth);
+  const probe = document.createElement("span");
+  probe.style.font = style.font;
+  probe.style.position = "absolute";  // its own width, not the flex body's
+  probe.textContent = "✓";
+  document.body.appendChild(probe);
+  const check = probe.getBoundingClientRect().width;
+  probe.remove();
+  return range.getClientRects()[0].left - start - check;
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_done_step_has_a_space_between_its_check_and_its_label(
+        request, cast, open_cycle, catalogue, session, size):
+    from app.services.assessment.answers import save_injunction
+
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    assessment_id = _start(page, cast.alice.email)
+    save_injunction(session=session, assessment_id=assessment_id, user=cast.alice,
+                    data={"reported": False, "version": 1})
+    page.reload()
+    pill = page.locator(".step--done .step__pill").first
+    expect(pill).to_contain_text("Påbud og skærpet tilsyn")
+    assert pill.evaluate(_GAP_AFTER_CHECK) >= 3

@@ -340,9 +340,25 @@ def requirement_context(session: Session, page: Page, requirement: Requirement, 
     previous, following = neighbours(page, requirement)
     carried = sum(1 for i in page.view.indicators_of(requirement.id)
                   if (a := page.view.answers.get(i.id)) is not None and a.carried_over)
+    skipped_before, skipped_after = _skipped_around(page, requirement)
     return {**page_context(page, str(requirement.number)), "requirement": requirement,
-            "carried_count": carried,
+            "carried_count": carried, "skipped_before": skipped_before,
+            "skipped_after": skipped_after,
             "node": page.node(requirement), "fields": fields,
             "reflection": reflection or saved_reflection(page, requirement),
             "scale": page.view.catalogue.scale, "previous": previous, "next": following,
             "carry_over": carry_over_offer(session, page)}
+
+
+def _skipped_around(page: Page, requirement: Requirement) -> tuple[dict[str, list[str]],
+                                                                   list[str]]:
+    """The letters this service type skips, where they would be: so 1.a, 1.c says why."""
+    before: dict[str, list[str]] = {}
+    waiting: list[str] = []
+    indicators = page.view.indicators_of(requirement.id) + page.view.skipped_of(requirement.id)
+    for indicator in sorted(indicators, key=lambda i: i.position):
+        if indicator in page.view.skipped:
+            waiting.append(indicator.ref)
+        else:
+            before[indicator.key], waiting = waiting, []
+    return before, waiting
