@@ -129,6 +129,15 @@ def _carry_over(w):
     return w.cast.alice
 
 
+def _confirm_carried(w):
+    _carry_over(w)
+    _, confirmed = carry_over.confirm_carried_over(
+        session=w.session, user=w.cast.alice, assessment_id=w.assessment.id,
+        requirement_key=w.requirement, data={"version": w.fresh_version()})
+    assert confirmed  # the entries checked are the confirmation's, not the carry-over's
+    return w.cast.alice
+
+
 def _link_evidence(w):
     evidence.add_link_evidence(session=w.session, user=w.cast.alice,
                                assessment_id=w.assessment.id, requirement_key=w.requirement,
@@ -316,6 +325,7 @@ WRITES = {
     "assessment.submission.submit": _submit,
     "assessment.submission.reopen": _reopen,
     "assessment.carry_over.carry_over_last_year": _carry_over,
+    "assessment.carry_over.confirm_carried_over": _confirm_carried,
     "assessment.evidence.add_link_evidence": _link_evidence,
     "assessment.evidence.add_file_evidence": _file_evidence,
     "assessment.evidence.remove_evidence": _remove_evidence,
