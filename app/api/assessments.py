@@ -15,7 +15,9 @@ from app.models import Answer, Assessment, Indicator, Requirement, RequirementSc
 from app.services.assessment import answers as answer_service
 from app.services.assessment import submission
 from app.services.assessment.access import list_assessments_for_user
+from app.services.assessment.carry_over import ConfirmInput, confirm_carried_over
 from app.services.assessment.receipt import submit_with_receipt
+from app.services.assessment.reopen_notice import reopen_with_notice
 from app.services.assessment.start import StartInput, start_assessment
 from app.services.assessment.view import in_scope_for
 from app.services.fields import RowId
@@ -68,6 +70,10 @@ class VersionOut(BaseModel):
     id: int
     version: int
     status: str
+
+
+class ConfirmedOut(VersionOut):
+    confirmed: int = Field(description="How many carried-over answers were confirmed")
 
 
 def _summary(a: Assessment) -> AssessmentSummary:
@@ -149,6 +155,22 @@ def put_reflection(requirement_id: str, own: OwnAssessment, user: ApiMember,
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)
 
 
+@router.post("/assessments/{assessment_id}/requirements/{requirement_id}/confirm-carried-over",
+             responses={**documented_error(409, "One of the requirement's carried-over answers "
+                                                "was saved after `version`, or submitted; "
+                                                "nothing is confirmed"),
+                        **documented_error(422, "Unknown requirement or bad `version`")})
+def post_confirm_carried_over(requirement_id: str, own: OwnAssessment, user: ApiMember,
+                              session: SessionDep, body: ConfirmInput) -> ConfirmedOut:
+    """Confirms every answer carried over from last year in one requirement, as read at
+    `version`; the body of a 409 names the answers saved since (`changed`). The single
+    confirm is a PUT of the answer unchanged."""
+    assessment, count = confirm_carried_over(session=session, assessment_id=own.id, user=user,
+                                             requirement_key=requirement_id, data=body)
+    return ConfirmedOut(id=assessment.id, version=assessment.version, status=assessment.status,
+                        confirmed=count)
+
+
 @router.put("/assessments/{assessment_id}/injunction",
             responses={**documented_error(409, "Saved by someone else after `version`, or "
                                                "submitted; the body holds the saved report"),
@@ -182,8 +204,9 @@ def post_submit(own: OwnAssessment, body: submission.SubmitInput, user: ApiMembe
 @router.post("/assessments/{assessment_id}/reopen",
              responses=documented_error(409, "The assessment is not submitted"))
 def post_reopen(assessment: StaffAssessment, body: submission.ReopenInput, user: ApiAdvisor,
-                session: SessionDep) -> VersionOut:
+                session: SessionDep, settings: SettingsDep) -> VersionOut:
+    """Reopens; every active user of the organisation is told who, when and why by mail."""
     assessment_id = assessment.id
-    assessment = submission.reopen(session=session, assessment_id=assessment_id, user=user,
-                                   reason=body.reason)
+    assessment = reopen_with_notice(session=session, settings=settings,
+                                    assessment_id=assessment_id, user=user, reason=body.reason)
     return VersionOut(id=assessment.id, version=assessment.version, status=assessment.status)

@@ -32,12 +32,14 @@ ACCOUNTS = [
 
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
-    "member": [("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
+    "member": [("requirement", "{assessment}/requirements/1"),
+               ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
                ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
     # Reopened with nothing missing: the submit page and its confirmation step.
     "member-reopened": [("submit", "{assessment}/submit"),
                         ("confirm", "{assessment}/submit/confirm")],
-    "member-nearly": [("submit", "{assessment}/submit")],
+    "member-nearly": [("submit", "{assessment}/submit"),
+                      ("requirement", "{assessment}/requirements/1")],
     "advisor": [("flags", "/advisor/flags"), ("dossier", "{member}"),
                 ("heatmap", "/advisor/heatmap?sort=6")],
     "board": [("sector", "/board"), ("service-types", "/board?segment=tilbudstype"),

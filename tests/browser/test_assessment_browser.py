@@ -225,3 +225,161 @@ def test_submitting_without_javascript_asks_once_and_tilbage_changes_nothing(
         assert session.get(Assessment, assessment_id).status == "submitted"
     finally:
         context.close()
+
+
+def _jump_to_the_low_score_from_the_submit_page(page: Page, cast, catalogue, session):
+    assessment_id = _start(page, cast.alice.email)
+    keys = [i.key for i in indicators_in_scope(session, catalogue.id, "doegntilbud")]
+    low = keys[len(keys) // 2]
+    for key in keys:
+        version = session.get(Assessment, assessment_id).version
+        save_answer(session=session, assessment_id=assessment_id, indicator_key=key,
+                    user=cast.alice, data={"score": 2 if key == low else 4, "version": version})
+        session.expire_all()
+    page.goto(f"/assessments/{assessment_id}/submit")
+    expect(page.get_by_text("1 score på 1 eller 2 mangler en kommentar")).to_be_visible()
+    page.locator(f'a[href$="#{low}"]').click()
+    expect(page).to_have_url(re.compile(f"#{re.escape(low)}$"))
+    return assessment_id, low
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_jump_link_to_a_low_score_lands_beside_its_missing_comment_message(
+        request, cast, open_cycle, catalogue, session, page_problems, size):
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    assessment_id, low = _jump_to_the_low_score_from_the_submit_page(page, cast, catalogue,
+                                                                     session)
+    message = _block(page, low).locator(".field__warning")
+    expect(message).to_contain_text("en score på 1 eller 2 skal begrundes")
+    expect(message).to_be_in_viewport()
+    expect(_block(page, low).get_by_label("Kommentar")).to_be_in_viewport()
+    page.wait_for_function("() => window.htmx !== undefined")
+    _block(page, low).get_by_label("Kommentar").fill("Vi mangler en plan for skolen.")
+    _block(page, low).get_by_label("Kommentar").blur()
+    expect(_block(page, low).get_by_role("status")).to_contain_text("Gemt kl.")
+    expect(_block(page, low).locator(".field__warning")).to_have_count(0)
+    assert _saved(session, assessment_id, low).comment == "Vi mangler en plan for skolen."
+    assert page_problems.unexpected() == []
+
+
+def test_choosing_a_low_score_says_at_once_that_it_needs_a_comment(
+        page, cast, open_cycle, catalogue, session, page_problems):
+    _start(page, cast.alice.email)
+    key = _keys(session, catalogue, 1)[0]
+    _block(page, key).get_by_text("i lav grad opfyldt", exact=True).click()
+    expect(_block(page, key).get_by_role("status")).to_contain_text(
+        "Gemt kl.", timeout=5000)
+    expect(_block(page, key).get_by_role("status")).to_contain_text("men mangler en kommentar")
+    expect(_block(page, key).locator(".field__warning")).to_be_visible()
+    assert _serious_violations(page) == []
+    assert page_problems.unexpected() == []
+
+
+def _with_last_years_answers(session, cast, catalogue, assessment_id):
+    from app.services.assessment.carry_over import carry_over_last_year
+    from tests.web.assessment_pages import submitted_last_year
+
+    submitted_last_year(session, cast.alice, catalogue, score=4, comment="Fra i fjor")
+    carry_over_last_year(session=session, assessment_id=assessment_id, user=cast.alice)
+    session.expire_all()
+
+
+def test_confirming_all_of_last_years_answers_in_a_requirement_at_once(
+        page, cast, open_cycle, catalogue, session, page_problems):
+    assessment_id = _start(page, cast.alice.email)
+    _with_last_years_answers(session, cast, catalogue, assessment_id)
+    keys = _keys(session, catalogue, 3)
+    assert len(keys) == 3
+    page.goto(f"/assessments/{assessment_id}/requirements/3")
+    page.wait_for_function("() => window.htmx !== undefined")
+    expect(page.get_by_text("Fra sidste år – bekræft eller ret")).to_have_count(3)
+    expect(page.get_by_role("button", name="Bekræft alle 3 svar fra sidste år i denne "
+                                           "fordring")).to_be_visible()
+    # One confirmed on its own: the button counts the two left, without a reload.
+    _block(page, keys[0]).get_by_role("button", name="Bekræft", exact=True).click()
+    expect(_block(page, keys[0]).get_by_role("status")).to_contain_text("Gemt kl.")
+    button = page.get_by_role("button",
+                              name="Bekræft alle 2 svar fra sidste år i denne fordring")
+    button.click()
+    expect(page.get_by_role("status").filter(
+        has_text="2 svar fra sidste år er bekræftet.")).to_be_visible()
+    expect(page.get_by_text("Fra sidste år – bekræft eller ret")).to_have_count(0)
+    expect(page.locator(".steps a[aria-current=step]")).to_contain_text("Færdig")
+    assert not any(_saved(session, assessment_id, key).carried_over for key in keys)
+    assert _serious_violations(page) == []
+    assert page_problems.unexpected() == []
+
+
+def test_confirming_all_without_javascript_saves_the_form_and_confirms(
+        browser, live_server, cast, open_cycle, catalogue, session):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False,
+                                  locale="da-DK")
+    try:
+        page = context.new_page()
+        assessment_id = _start(page, cast.alice.email)
+        _with_last_years_answers(session, cast, catalogue, assessment_id)
+        first, second = _keys(session, catalogue, 1)[:2]
+        page.reload()
+        page.get_by_label("Det fungerer godt").fill("Vi læste dem sammen")
+        page.get_by_role("button",
+                         name="Bekræft alle 2 svar fra sidste år i denne fordring").click()
+        expect(page).to_have_url(re.compile(r"/requirements/1\?confirmed=2#confirm-carried$"))
+        expect(page.get_by_text("2 svar fra sidste år er bekræftet.")).to_be_visible()
+        expect(page.get_by_label("Det fungerer godt")).to_have_value("Vi læste dem sammen")
+        assert not _saved(session, assessment_id, first).carried_over
+        assert not _saved(session, assessment_id, second).carried_over
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_form_gives_one_save_hint_that_is_true_with_and_without_javascript(
+        browser, live_server, cast, open_cycle, javascript):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
+                                  locale="da-DK")
+    try:
+        page = context.new_page()
+        _start(page, cast.alice.email)
+        autosave = page.get_by_text("Alt gemmes, så snart I vælger eller skriver.")
+        on_button = page.get_by_text("Svarene gemmes, når I trykker «Gem og gå videre»")
+        expect(autosave).to_be_visible() if javascript else expect(autosave).to_be_hidden()
+        expect(on_button).to_be_hidden() if javascript else expect(on_button).to_be_visible()
+        expect(page.locator(".scale-hint")).to_have_count(1)
+        expect(page.locator("noscript")).to_have_count(0)
+    finally:
+        context.close()
+
+
+# The room between a done step's ✓ and its label: where the text starts, minus where the
+# pill's content starts, minus the width of the ✓ in the pill's font.
+_GAP_AFTER_CHECK = """pill => {
+  const style = getComputedStyle(pill);
+  const range = document.createRange();
+  const text = [...pill.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  range.selectNodeContents(text);
+  const start = pill.getBoundingClientRect().left + parseFloat(style.paddingLeft)
+    + parseFloat(style.borderLeftWidth);
+  const probe = document.createElement("span");
+  probe.style.font = style.font;
+  probe.style.position = "absolute";  // its own width, not the flex body's
+  probe.textContent = "✓";
+  document.body.appendChild(probe);
+  const check = probe.getBoundingClientRect().width;
+  probe.remove();
+  return range.getClientRects()[0].left - start - check;
+}"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_done_step_has_a_space_between_its_check_and_its_label(
+        request, cast, open_cycle, catalogue, session, size):
+    from app.services.assessment.answers import save_injunction
+
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    assessment_id = _start(page, cast.alice.email)
+    save_injunction(session=session, assessment_id=assessment_id, user=cast.alice,
+                    data={"reported": False, "version": 1})
+    page.reload()
+    pill = page.locator(".step--done .step__pill").first
+    expect(pill).to_contain_text("Påbud og skærpet tilsyn")
+    assert pill.evaluate(_GAP_AFTER_CHECK) >= 3

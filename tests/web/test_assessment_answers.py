@@ -154,3 +154,49 @@ def test_a_reflection_autosaves_and_a_stale_one_shows_both_versions(started, ses
     assert "Carls ord" in conflict.text and "Alices ord" in conflict.text
     session.expire_all()
     assert session.exec(select(Reflection)).one().what_works == "Carls ord"
+
+
+# --- a low score without its comment: saved, but not complete ------------------------------
+
+NEEDS_COMMENT = "en score på 1 eller 2 skal begrundes, før I kan indsende"
+
+
+def test_a_low_score_without_a_comment_is_saved_but_says_at_the_field_that_it_needs_one(
+        started, session):
+    key = keys_of(session, started.id, 1)[0]
+    response = hx_save(started.client, started.id, key, started.csrf, choice="2", version=1)
+    assert response.status_code == 200
+    block = response.text.split('id="assessment-steps"')[0]
+    assert NEEDS_COMMENT in block
+    assert "men mangler en kommentar" in block
+    assert 'class="saved"' not in block  # not the green "✓ Gemt"
+    assert saved(session, started.id, key).score == 2
+
+
+def test_the_comment_message_goes_once_the_comment_is_saved(started, session):
+    key = keys_of(session, started.id, 1)[0]
+    hx_save(started.client, started.id, key, started.csrf, choice="1", version=1)
+    response = hx_save(started.client, started.id, key, started.csrf, choice="1",
+                       comment="Vi er i gang med en plan", version=version_of(session, started.id))
+    assert NEEDS_COMMENT not in response.text
+    assert 'class="saved"' in response.text
+
+
+@pytest.mark.parametrize("score", ["3", "na"])
+def test_a_middle_score_or_not_relevant_needs_no_comment(started, session, score):
+    key = keys_of(session, started.id, 1)[0]
+    response = hx_save(started.client, started.id, key, started.csrf, choice=score, version=1)
+    assert NEEDS_COMMENT not in response.text
+
+
+def test_the_whole_page_without_javascript_shows_the_missing_comment_at_the_field(
+        started, session):
+    key = keys_of(session, started.id, 1)[0]
+    action = f"/assessments/{started.id}/requirements/1"
+    values = form_values(started.page(1).text, action)
+    response = started.client.post(action, data={**values, f"answer.{key}": "2"})
+    assert response.status_code == 303
+    page = started.page(1).text
+    block = page.split(f'id="{key}"')[1].split('<div class="answer')[0]
+    assert NEEDS_COMMENT in block
+    assert page.count(NEEDS_COMMENT) == 1

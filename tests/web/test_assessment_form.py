@@ -194,3 +194,11 @@ def test_an_advisor_reads_the_form_without_inputs_and_cannot_save(started, login
     key = keys_of(session, started.id, 1)[0]
     csrf = csrf_from(advisor, "/")
     assert hx_save(advisor, started.id, key, csrf, choice="1", version=1).status_code == 403
+
+
+def test_a_letter_the_service_type_skips_says_why_where_it_would_be(started):
+    page = started.page(1).text
+    said = '<span class="answer__ref">1.c</span> gælder ikke for jeres tilbudstype.'
+    assert said in page  # a døgntilbud has 1.a and 1.b
+    assert page.index(said) > page.index('name="answer.efk.uddannelse.skolegang"')
+    assert "gælder ikke for jeres tilbudstype" not in started.page(3).text  # nothing skipped

@@ -121,7 +121,7 @@ def test_a_failing_receipt_never_undoes_the_submit(started, session, cast, monke
     def broken(**_kwargs):
         raise RuntimeError("mail server on fire")
 
-    monkeypatch.setattr("app.services.assessment.receipt.send_mail", broken)
+    monkeypatch.setattr("app.services.assessment.organisation_mail.send_mail", broken)
     response = _submit_confirmed(started, session, cast)
     assert response.status_code == 303
     assert _status(session, started.id) == "submitted"

@@ -48,3 +48,26 @@ def test_a_blank_reopen_reason_gets_the_same_field_words_on_the_page_and_in_the_
     assert page.status_code == api.status_code == 422
     assert api.json()["detail"] == [{"loc": ["body", "reason"], "msg": "Skal udfyldes."}]
     assert "Skal udfyldes." in page.text
+
+
+def _headings(html: str) -> set[str]:
+    import re
+
+    return {re.sub(r"\s+", " ", h).strip() for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html)}
+
+
+def test_the_form_the_report_and_the_submitted_answers_name_the_reflection_alike(
+        login, session, cast, submitted_assessment):
+    from app.services.assessment.submission import reopen
+
+    reopen(session=session, assessment_id=submitted_assessment.id, user=cast.advisor,
+           reason="Ret refleksionen")
+    member = login(cast.alice)
+    base = f"/assessments/{submitted_assessment.id}"
+    form = member.get(f"{base}/requirements/1").text
+    words = {"Det fungerer godt", "Det vil vi forbedre"}
+    assert all(f">{word}<" in form for word in words)
+    for page in (f"{base}/report", f"{base}/submitted"):
+        html = member.get(page).text
+        assert words <= _headings(html), page
+        assert "Det virker" not in html, page

@@ -1,18 +1,33 @@
-"""Starting from last year: offer the previous submission's answers, to confirm one by one."""
+"""Starting from last year: offer the previous submission's answers, to confirm one by one
+or all of one requirement at once, after reading them on its page."""
 
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Answer, Assessment, Cycle, Indicator, Organisation, User
+from app.models import Answer, Assessment, Cycle, Indicator, Organisation, Requirement, User
 from app.models.base import utcnow
 from app.models.vocabulary import AssessmentStatus
 from app.services import audit
-from app.services.assessment.access import lock_to_edit
-from app.services.assessment.answers import refresh_scores
-from app.services.assessment.view import indicators_in_scope
-from app.services.audit import AuditAction, AuditEntity
+from app.services.assessment.access import get_assessment_to_edit, lock_for_edit, lock_to_edit
+from app.services.assessment.answers import ANSWER_FIELDS, NOT_SAVED, refresh_scores
+from app.services.assessment.view import in_scope_for, indicators_in_scope
+from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.catalogue.lineage import key_map
-from app.services.errors import Invalid
+from app.services.errors import Conflict, FieldError, Invalid
+from app.services.fields import Version
+from app.services.validation import parse_input
+from app.services.versioning import reload
+
+CHANGED_SINCE = N_("Svar i denne fordring er ændret, efter du åbnede siden. Intet er "
+                   "bekræftet: se de markerede svar igennem, og bekræft igen.")
+
+
+class ConfirmInput(BaseModel):
+    version: Version = Field(description="The assessment version the answers were read at")
+    seen: dict[str, Version] = Field(
+        default_factory=dict, description="Per indicator id, a later version that indicator "
+        "was read at (the web form's fields after their own saves); default `version`")
 
 
 def previous_submission(session: Session, assessment: Assessment) -> Assessment | None:
@@ -68,3 +83,54 @@ def carry_over_last_year(*, session: Session, assessment_id: int, user: User) ->
                  changes={"carried_over": [0, carried], "from_assessment": [None, previous.id]})
     session.commit()
     return carried
+
+
+def confirm_carried_over(*, session: Session, user: User, assessment_id: int,
+                         requirement_key: str, data: dict | ConfirmInput
+                         ) -> tuple[Assessment, int]:
+    """Confirms every carried-over answer of one requirement, as the member read them;
+    returns the assessment and how many were confirmed.
+
+    One compare-and-set on the assessment (lock_for_edit). If any answer of the requirement
+    was saved after the version it was read at (a colleague changed or carried it), the
+    member has not seen what they would confirm: 409 naming those answers, nothing changed.
+    """
+    get_assessment_to_edit(session=session, user=user, assessment_id=assessment_id)
+    values = parse_input(ConfirmInput, data, NOT_SAVED)
+    assessment = lock_for_edit(session, assessment_id,
+                               max([values.version, *values.seen.values()]))
+    requirement = session.exec(select(Requirement).where(
+        Requirement.catalogue_version_id == assessment.catalogue_version_id,
+        Requirement.key == requirement_key)).first()
+    if requirement is None:
+        session.rollback()
+        raise Invalid(NOT_SAVED, [FieldError("requirement_id", N_("Fordringen findes ikke."))])
+    in_scope = in_scope_for(session, assessment)
+    keys = {i.id: i.key for i in in_scope if i.requirement_id == requirement.id}
+    answers = session.exec(select(Answer).where(
+        Answer.assessment_id == assessment.id, col(Answer.indicator_id).in_(list(keys)))).all()
+    changed = [keys[a.indicator_id] for a in answers
+               if a.saved_at_version > values.seen.get(keys[a.indicator_id], values.version)]
+    if changed:
+        current = assessment.version - 1
+        session.rollback()
+        raise Conflict(CHANGED_SINCE, data={"version": current, "changed": changed})
+    carried = [a for a in answers if a.carried_over]
+    if not carried:
+        session.rollback()  # nothing to confirm: no new version either
+        return reload(session, Assessment, assessment_id), 0
+    for answer in carried:
+        before = fields_of(answer, ANSWER_FIELDS)
+        answer.carried_over = False
+        answer.saved_at_version, answer.updated_by_id = assessment.version, user.id
+        answer.updated_at = utcnow()
+        session.add(answer)
+        audit.record_fields(session, user=user, entity=AuditEntity.ANSWER,
+                            action=AuditAction.UPDATE,
+                            entity_id=f"{assessment.id}/{keys[answer.indicator_id]}",
+                            organisation_id=assessment.organisation_id,
+                            row=answer, fields=ANSWER_FIELDS, before=before)
+    session.flush()
+    refresh_scores(session, assessment, [requirement.id], in_scope)
+    session.commit()
+    return assessment, len(carried)

@@ -20,14 +20,18 @@ from app.models.vocabulary import EDITABLE_STATUSES
 from app.services.catalogue.versions import model_of
 
 
+def all_indicators(session: Session, catalogue_version_id: int) -> list[Indicator]:
+    return list(session.exec(
+        select(Indicator).where(Indicator.catalogue_version_id == catalogue_version_id)
+        .order_by(Indicator.position)
+    ))
+
+
 def indicators_in_scope(session: Session, catalogue_version_id: int,
                         service_type: str) -> list[Indicator]:
     """The indicators a department of this service type scores, in catalogue order."""
-    rows = session.exec(
-        select(Indicator).where(Indicator.catalogue_version_id == catalogue_version_id)
-        .order_by(Indicator.position)
-    ).all()
-    return [row for row in rows if service_type in row.service_types]
+    return [row for row in all_indicators(session, catalogue_version_id)
+            if service_type in row.service_types]
 
 
 def in_scope_for(session: Session, assessment: Assessment) -> list[Indicator]:
@@ -51,9 +55,13 @@ class AssessmentView:
     reflections: dict[int, Reflection]  # by requirement id
     scores: dict[int, RequirementScore]  # by requirement id
     evidence: dict[int, list[Evidence]] = field(default_factory=dict)  # by requirement id
+    skipped: list[Indicator] = field(default_factory=list)  # not for this service type
 
     def indicators_of(self, requirement_id: int) -> list[Indicator]:
         return [i for i in self.indicators if i.requirement_id == requirement_id]
+
+    def skipped_of(self, requirement_id: int) -> list[Indicator]:
+        return [i for i in self.skipped if i.requirement_id == requirement_id]
 
     @property
     def editable(self) -> bool:
@@ -68,7 +76,9 @@ def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
         select(Requirement).where(Requirement.catalogue_version_id == catalogue_row.id)
         .order_by(Requirement.number)
     ))
-    indicators = indicators_in_scope(session, catalogue_row.id, organisation.service_type)
+    every = all_indicators(session, catalogue_row.id)
+    indicators = [i for i in every if organisation.service_type in i.service_types]
+    skipped = [i for i in every if organisation.service_type not in i.service_types]
     answers = {a.indicator_id: a for a in session.exec(
         select(Answer).where(Answer.assessment_id == assessment.id))}
     reflections = {r.requirement_id: r for r in session.exec(
@@ -80,4 +90,5 @@ def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
                              .order_by(Evidence.created_at)):
         evidence.setdefault(item.requirement_id, []).append(item)
     return AssessmentView(assessment, organisation, cycle, model_of(catalogue_row),
-                          requirements, indicators, answers, reflections, scores, evidence)
+                          requirements, indicators, answers, reflections, scores, evidence,
+                          skipped)

@@ -4,6 +4,8 @@ With JavaScript every field saves itself (app/web/member/answers.py); without it
 requirement page is one plain form, saved here field by field through the same services.
 """
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
@@ -13,7 +15,7 @@ from app.clock import TodayDep
 from app.i18n import N_, gettext, ngettext
 from app.models import Requirement, User
 from app.services.assessment.answers import save_answer, save_reflection
-from app.services.assessment.carry_over import carry_over_last_year
+from app.services.assessment.carry_over import carry_over_last_year, confirm_carried_over
 from app.services.assessment.start import start_assessment
 from app.services.errors import Conflict, Invalid
 from app.services.fields import RowId
@@ -29,8 +31,9 @@ from app.web.member.view import (
     refused_answer,
     refused_reflection,
     requirement_context,
+    saved_answer,
 )
-from app.web.templating import render
+from app.web.templating import is_htmx, render
 
 router = APIRouter()
 
@@ -56,10 +59,15 @@ def requirement_page(request: Request, assessment_id: RowId, number: RowId, user
     carried = request.query_params.get("carried", "")
     if carried.isdecimal():
         context["notice"] = ngettext(
-            "Der er hentet %(num)s svar fra sidste år. Bekræft eller ret hvert af dem.",
-            "Der er hentet %(num)s svar fra sidste år. Bekræft eller ret hvert af dem.",
+            "Der er hentet %(num)s svar fra sidste år. Læs dem, og bekræft eller ret dem: ét ad "
+            "gangen, eller alle i en fordring på én gang nederst på dens side.",
+            "Der er hentet %(num)s svar fra sidste år. Læs dem, og bekræft eller ret dem: ét ad "
+            "gangen, eller alle i en fordring på én gang nederst på dens side.",
             int(carried)) if int(carried) else gettext(
             "Der var ingen svar fra sidste år at hente til denne selvevaluering.")
+    confirmed = request.query_params.get("confirmed", "")
+    if confirmed.isdecimal():
+        context["carried_confirmed"] = int(confirmed)
     return render(request, "assessment/requirement.html", context)
 
 
@@ -71,7 +79,7 @@ def save_requirement(request: Request, assessment_id: RowId, number: RowId, user
     requirement = page.requirement(number)
     if not page.editable:
         raise Conflict(LOCKED)
-    refused = _save_answers(session, page, requirement, user, form)
+    refused, saved_keys = _save_answers(session, page, requirement, user, form)
     refused_text = _save_reflection(session, page, requirement, user, form)
     if refused or refused_text:
         fresh = load_page(session, user, assessment_id)
@@ -85,6 +93,9 @@ def save_requirement(request: Request, assessment_id: RowId, number: RowId, user
         context["message"] = gettext(CONFLICTS if only_conflicts else NOT_SAVED)
         return render(request, "assessment/requirement.html", context,
                       status_code=409 if only_conflicts else 422)
+    if "confirm_all" in form:
+        return _confirm_all(request, session, user, assessment_id, number, form,
+                            saved_now=saved_keys)
     chosen = (text_of(form, "confirm") or text_of(form, "theirs")
               or next((name[5:] for name in form if name.startswith("keep.")), "")
               or ("reflection" if text_of(form, "keep_reflection") else ""))
@@ -94,9 +105,10 @@ def save_requirement(request: Request, assessment_id: RowId, number: RowId, user
 
 
 def _save_answers(session: Session, page: Page, requirement: Requirement, user: User,
-                  form) -> dict[str, dict]:
-    """Saves every changed answer; returns, per refused key, what to show it again with."""
-    refused = {}
+                  form) -> tuple[dict[str, dict], list[str]]:
+    """Saves every changed answer; returns, per refused key, what to show it again with,
+    and the keys saved."""
+    refused, saved_keys = {}, []
     confirm, theirs = text_of(form, "confirm"), text_of(form, "theirs")
     for indicator in page.view.indicators_of(requirement.id):
         key = indicator.key
@@ -116,7 +128,9 @@ def _save_answers(session: Session, page: Page, requirement: Requirement, user: 
         except (Invalid, Conflict) as exc:
             refused[key] = {"indicator": indicator, "exc": exc, "choice": choice,
                             "comment": comment, "version": version, "seen": seen}
-    return refused
+        else:
+            saved_keys.append(key)
+    return refused, saved_keys
 
 
 def _save_reflection(session: Session, page: Page, requirement: Requirement, user: User,
@@ -157,3 +171,57 @@ def carry_over(request: Request, assessment_id: RowId, user: WebMember,
     first = page.view.requirements[0].number
     return RedirectResponse(f"{page.base}/requirements/{first}?carried={count}",
                             status_code=303)
+
+
+def _seen_versions(page: Page, requirement: Requirement, form, saved_now: list[str]) -> dict:
+    """The version each field of the requirement was read at: its own saves move it on,
+    and so does saving it in this very request (the plain form)."""
+    seen = {i.key: value for i in page.view.indicators_of(requirement.id)
+            if (value := text_of(form, f"version.{i.key}")).isdecimal()}
+    seen |= {key: str(page.assessment.version) for key in saved_now}
+    return {"version": min(seen.values(), key=int, default=text_of(form, "confirm_all")),
+            "seen": seen}
+
+
+def _confirm_all(request: Request, session: Session, user: User, assessment_id: int,
+                 number: int, form, saved_now: list[str] | None = None) -> Response:
+    page = load_page(session, user, assessment_id)
+    requirement = page.requirement(number)
+    seen = _seen_versions(page, requirement, form, saved_now or [])
+    try:
+        _, count = confirm_carried_over(session=session, user=user, assessment_id=assessment_id,
+                                        requirement_key=requirement.key, data=seen)
+    except (Invalid, Conflict) as exc:
+        fresh = load_page(session, user, assessment_id)
+        context = requirement_context(session, fresh, requirement,
+                                      answers=_as_saved_now(fresh, exc.data.get("changed", [])))
+        problem = {} if is_htmx(request) else {"problem": exc.text()}
+        return render(request, "assessment/requirement.html",
+                      {**context, **problem, "carried_problem": exc.text(),
+                       "answers_oob": is_htmx(request)},
+                      block="answers", status_code=exc.status_code)
+    if not is_htmx(request):
+        return RedirectResponse(f"{page.base}/requirements/{number}?confirmed={count}"
+                                "#confirm-carried", status_code=303)
+    fresh = load_page(session, user, assessment_id)
+    context = requirement_context(session, fresh, requirement)
+    return render(request, "assessment/requirement.html",
+                  {**context, "carried_confirmed": count, "answers_oob": True}, block="answers")
+
+
+def _as_saved_now(page: Page, keys: list[str]) -> dict:
+    """The answers changed since the person read them show what is saved now, marked, and
+    not what the browser still has; every other field keeps what was typed."""
+    fields = {}
+    for key in keys:
+        _, indicator = page.requirement_of(key)
+        fields[key] = replace(saved_answer(page, indicator), preserve=False, state="changed")
+    return fields
+
+
+@router.post("/assessments/{assessment_id}/requirements/{number}/confirm-carried-over")
+def confirm_all_carried_over(request: Request, assessment_id: RowId, number: RowId,
+                             user: WebMember, session: SessionDep, form: FormDep) -> Response:
+    """All of last year's answers in one requirement at once (htmx; the plain form posts the
+    requirement with `confirm_all`, so what else was typed is saved too)."""
+    return _confirm_all(request, session, user, assessment_id, number, form)

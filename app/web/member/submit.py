@@ -12,6 +12,7 @@ from app.i18n import gettext, localised
 from app.models.vocabulary import AssessmentStatus, Role
 from app.services.assessment import submission
 from app.services.assessment.receipt import submit_with_receipt
+from app.services.assessment.reopen_notice import reopen_with_notice
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.fields import RowId
 from app.services.users import get_user
@@ -164,11 +165,11 @@ def history(request: Request, assessment_id: RowId, user: WebUser,
 
 @router.post("/assessments/{assessment_id}/reopen")
 def reopen(request: Request, assessment_id: RowId, user: WebAdvisor, session: SessionDep,
-           form: FormDep) -> Response:
+           settings: SettingsDep, form: FormDep) -> Response:
     reason = text_of(form, "reason")
     try:
-        submission.reopen(session=session, assessment_id=assessment_id, user=user,
-                          reason=reason)
+        reopen_with_notice(session=session, settings=settings, assessment_id=assessment_id,
+                           user=user, reason=reason)
     except (Invalid, Conflict) as exc:
         session.rollback()
         return _history_page(request, session, load_page(session, user, assessment_id),

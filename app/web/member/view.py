@@ -72,6 +72,7 @@ class AnswerField:
     theirs: Theirs | None = None
     keep_version: int | None = None
     preserve: bool = True  # keep the inputs the browser has (and what was typed meanwhile)
+    needs_comment: bool = False  # saved as 1 or 2 without a comment: blocks submitting
 
     @property
     def key(self) -> str:
@@ -167,11 +168,14 @@ def saved_answer(page: Page, indicator: Indicator, *, preserve: bool = True) -> 
     answer = page.view.answers.get(indicator.id)
     choice, comment = choice_of(answer), answer.comment if answer else ""
     nodes = {node.id: node for node in page.view.catalogue.iter_indicators()}
+    # The submit rule (submission_problems) decides, so the field and the submit page agree.
+    needs_comment = any(p.indicator_key == indicator.key and p.code == "low_score_without_comment"
+                        for p in page.problems)
     return AnswerField(indicator, nodes.get(indicator.key, indicator), choice, comment,
                        page.assessment.version, fingerprint(choice, comment),
                        carried_over=bool(answer and answer.carried_over),
                        saved_at=answer.updated_at if answer else None,
-                       preserve=preserve)
+                       preserve=preserve, needs_comment=needs_comment)
 
 
 def saved_reflection(page: Page, requirement: Requirement, *,
@@ -334,8 +338,27 @@ def requirement_context(session: Session, page: Page, requirement: Requirement, 
     fields = [answers.get(i.key) or saved_answer(page, i)
               for i in page.view.indicators_of(requirement.id)]
     previous, following = neighbours(page, requirement)
+    carried = sum(1 for i in page.view.indicators_of(requirement.id)
+                  if (a := page.view.answers.get(i.id)) is not None and a.carried_over)
+    skipped_before, skipped_after = _skipped_around(page, requirement)
     return {**page_context(page, str(requirement.number)), "requirement": requirement,
+            "carried_count": carried, "skipped_before": skipped_before,
+            "skipped_after": skipped_after,
             "node": page.node(requirement), "fields": fields,
             "reflection": reflection or saved_reflection(page, requirement),
             "scale": page.view.catalogue.scale, "previous": previous, "next": following,
             "carry_over": carry_over_offer(session, page)}
+
+
+def _skipped_around(page: Page, requirement: Requirement) -> tuple[dict[str, list[str]],
+                                                                   list[str]]:
+    """The letters this service type skips, where they would be: so 1.a, 1.c says why."""
+    before: dict[str, list[str]] = {}
+    waiting: list[str] = []
+    indicators = page.view.indicators_of(requirement.id) + page.view.skipped_of(requirement.id)
+    for indicator in sorted(indicators, key=lambda i: i.position):
+        if indicator in page.view.skipped:
+            waiting.append(indicator.ref)
+        else:
+            before[indicator.key], waiting = waiting, []
+    return before, waiting
