@@ -14,7 +14,7 @@ from app.services.assessment.answers import ANSWER_FIELDS, NOT_SAVED, refresh_sc
 from app.services.assessment.view import in_scope_for, indicators_in_scope
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.catalogue.lineage import key_map
-from app.services.errors import Conflict, FieldError, Invalid
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.fields import Version
 from app.services.validation import parse_input
 from app.services.versioning import reload
@@ -104,7 +104,7 @@ def confirm_carried_over(*, session: Session, user: User, assessment_id: int,
         Requirement.key == requirement_key)).first()
     if requirement is None:
         session.rollback()
-        raise Invalid(NOT_SAVED, [FieldError("requirement_id", N_("Fordringen findes ikke."))])
+        raise NotFound(N_("Fordringen findes ikke."))  # the path names it: a 404
     in_scope = in_scope_for(session, assessment)
     keys = {i.id: i.key for i in in_scope if i.requirement_id == requirement.id}
     answers = session.exec(select(Answer).where(
