@@ -122,3 +122,14 @@ def test_the_submitted_answers_fit_a_phone(phone_page, cast, results_url, page_p
     expect(phone_page.get_by_text("Indsendt af")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page_problems.unexpected() == []
+
+
+def test_the_results_table_fits_a_phone_without_sideways_scrolling(phone_page, cast,
+                                                                   results_url):
+    _open(phone_page, results_url, cast.alice.email)
+    wrap = phone_page.locator(".results-table").locator("xpath=..")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table scrolls sideways"
+    first = phone_page.locator(".results-table tbody tr").first
+    label = first.locator("td").first.evaluate(
+        "e => getComputedStyle(e, '::before').content")
+    assert label == '"I år"'  # each figure labelled where its column heading is hidden
