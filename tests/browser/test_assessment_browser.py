@@ -383,3 +383,10 @@ def test_a_done_step_has_a_space_between_its_check_and_its_label(
     pill = page.locator(".step--done .step__pill").first
     expect(pill).to_contain_text("Påbud og skærpet tilsyn")
     assert pill.evaluate(_GAP_AFTER_CHECK) >= 3
+
+
+def test_on_a_phone_the_evidence_upload_comes_before_going_on(phone_page, cast, open_cycle):
+    _start(phone_page, cast.alice.email)
+    upload = phone_page.locator(".evidence input[type=file]").bounding_box()
+    button = phone_page.get_by_role("button", name="Gem og gå videre").bounding_box()
+    assert upload["y"] < button["y"]
