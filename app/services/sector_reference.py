@@ -120,7 +120,7 @@ def parse_reference(session: Session, data: dict, themes: set[str] | None = None
 
 
 def existing_references(session: Session, wanted: list[ReferenceInput]
-              ) -> dict[tuple, SectorReference]:
+                        ) -> dict[tuple, SectorReference]:
     sources = {r.source for r in wanted}
     rows = session.exec(select(SectorReference)
                         .where(col(SectorReference.source).in_(sources))).all()
@@ -128,26 +128,28 @@ def existing_references(session: Session, wanted: list[ReferenceInput]
 
 
 def store_references(session: Session, user: User | None, wanted: list[ReferenceInput],
-           action: AuditAction) -> tuple[list[SectorReference], int]:
-    """Creates or corrects each figure, audited; (rows, how many were new). No commit."""
+                     action: AuditAction) -> tuple[list[SectorReference], int]:
+    """Creates or corrects each figure, audited; (rows, how many were new). No commit.
+
+    One flush for all of them (a file may hold thousands), then one audit entry each."""
     existing = existing_references(session, wanted)
-    rows, created = [], 0
+    rows, befores = [], []
     for reference in wanted:
         row = existing.get(reference.identity)
-        before = audit.fields_of(row, FIELDS) if row else {}
+        befores.append(audit.fields_of(row, FIELDS) if row else {})
         if row is None:
             row = SectorReference(**reference.model_dump(), created_by_id=user.id if user else None)
             session.add(row)
-            created += 1
-        else:
+        elif row.mean != reference.mean:
             row.mean, row.updated_at = reference.mean, utcnow()
-        session.flush()
+        rows.append(row)
+    session.flush()
+    for row, before in zip(rows, befores, strict=True):
         if before != audit.fields_of(row, FIELDS):
             audit.record_fields(session, user=user, action=action if not before
                                 else AuditAction.UPDATE, entity=AuditEntity.SECTOR_REFERENCE,
                                 entity_id=row.id, row=row, fields=FIELDS, before=before)
-        rows.append(row)
-    return rows, created
+    return rows, sum(1 for before in befores if not before)
 
 
 @contextmanager
