@@ -92,10 +92,27 @@ def format_moment(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, format=fmt, tzinfo=TIMEZONE, locale=_locale())
 
 
+@cache
+def _separators(language: str) -> tuple[str, str]:
+    """The language's decimal and thousands separators, as babel writes them."""
+    sample = format_decimal(1234.5, format="#,##0.0", locale=Locale.parse(
+        "da_DK" if language == "da" else "en_GB"))
+    return sample[-2], sample[1]
+
+
 def format_number(value: float | None, digits: int = 1) -> str:
+    """Rounded to at most `digits` decimals, trailing zeros dropped: 3,5 / 4 / 1.234.
+
+    Written with Python's own formatting and the locale's separators: babel's
+    format_decimal costs ~0.25 ms a call, and a board page shows dozens of these.
+    """
     if value is None:
         return "–"
-    return format_decimal(round(value, digits), locale=_locale())
+    text = f"{round(value, digits):,.{digits}f}"
+    if digits > 0:
+        text = text.rstrip("0").rstrip(".")
+    decimal, group = _separators(current_language.get())
+    return text.translate({ord(","): group, ord("."): decimal})
 
 
 def format_fixed(value: float | None, digits: int = 2) -> str:

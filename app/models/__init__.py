@@ -12,7 +12,12 @@ from app.models.assessments import (
 )
 from app.models.audit import AuditEntry
 from app.models.board import (  # noqa: F401 (indexes)
+    RespondentCount,
     ScoreHistogram,
+    former_members,
+    members_by_places,
+    members_by_region,
+    members_by_service_type,
     scores_of_assessment,
     submitted_in_cycle,
 )
@@ -47,6 +52,7 @@ __all__ = [
     "Requirement",
     "RequirementScore",
     "ResetRequest",
+    "RespondentCount",
     "ScoreHistogram",
     "SectorReference",
     "SupportCase",

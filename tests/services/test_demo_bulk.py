@@ -14,11 +14,12 @@ from app.models import (
     Cycle,
     Organisation,
     RequirementScore,
+    RespondentCount,
     ScoreHistogram,
     User,
 )
 from app.models.vocabulary import ActionStatus
-from app.services.board.histograms import computed_histogram
+from app.services.board.histograms import computed_histogram, computed_respondents
 from app.services.board.segments import Segment
 from app.services.demo import STORY_MEMBERS, load_demo
 
@@ -101,3 +102,7 @@ def test_the_board_histogram_is_what_the_scores_say(demo):
     computed = {tuple(row) for segment in (None, *Segment)
                 for row in demo.exec(computed_histogram(segment))}
     assert stored == computed != set()
+    counted = {(r.cycle_id, r.segment, r.group_value, r.respondents)
+               for r in demo.exec(select(RespondentCount))}
+    assert counted == {tuple(row) for segment in (None, *Segment)
+                       for row in demo.exec(computed_respondents(segment))} != set()

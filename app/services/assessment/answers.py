@@ -12,7 +12,6 @@ from app.i18n import N_
 from app.models import (
     Answer,
     Assessment,
-    CatalogueVersion,
     Indicator,
     Reflection,
     Requirement,
@@ -26,7 +25,7 @@ from app.services.assessment.access import get_assessment_to_edit, lock_for_edit
 from app.services.assessment.scoring import AnswerState, requirement_result
 from app.services.assessment.view import in_scope_for
 from app.services.audit import AuditAction, AuditEntity, fields_of
-from app.services.catalogue.versions import model_of
+from app.services.catalogue.versions import model_of_version
 from app.services.errors import Conflict, FieldError, Invalid, NotFound
 from app.services.fields import Text, Version
 from app.services.validation import parse_input
@@ -172,7 +171,7 @@ def save_answer(*, session: Session, user: User, assessment_id: int, indicator_k
 
 
 def _check_scale(session: Session, assessment: Assessment, values: AnswerInput) -> None:
-    scale = model_of(session.get(CatalogueVersion, assessment.catalogue_version_id)).scale
+    scale = model_of_version(session, assessment.catalogue_version_id).scale
     if values.score is not None and not scale.min <= values.score <= scale.max:
         raise Invalid(NOT_SAVED, [FieldError("score", N_(
             "Vælg en score fra %(min)s til %(max)s."), {"min": scale.min, "max": scale.max})])

@@ -7,7 +7,6 @@ from sqlmodel import Session, select
 from app.models import (
     Answer,
     Assessment,
-    CatalogueVersion,
     Cycle,
     Evidence,
     Indicator,
@@ -17,7 +16,7 @@ from app.models import (
     RequirementScore,
 )
 from app.models.vocabulary import EDITABLE_STATUSES
-from app.services.catalogue.versions import model_of
+from app.services.catalogue.versions import model_of_version
 
 
 def all_indicators(session: Session, catalogue_version_id: int) -> list[Indicator]:
@@ -71,12 +70,12 @@ class AssessmentView:
 def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
     organisation = session.get(Organisation, assessment.organisation_id)
     cycle = session.get(Cycle, assessment.cycle_id)
-    catalogue_row = session.get(CatalogueVersion, assessment.catalogue_version_id)
+    version_id = assessment.catalogue_version_id
     requirements = list(session.exec(
-        select(Requirement).where(Requirement.catalogue_version_id == catalogue_row.id)
+        select(Requirement).where(Requirement.catalogue_version_id == version_id)
         .order_by(Requirement.number)
     ))
-    every = all_indicators(session, catalogue_row.id)
+    every = all_indicators(session, version_id)
     indicators = [i for i in every if organisation.service_type in i.service_types]
     skipped = [i for i in every if organisation.service_type not in i.service_types]
     answers = {a.indicator_id: a for a in session.exec(
@@ -89,6 +88,6 @@ def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
     for item in session.exec(select(Evidence).where(Evidence.assessment_id == assessment.id)
                              .order_by(Evidence.created_at)):
         evidence.setdefault(item.requirement_id, []).append(item)
-    return AssessmentView(assessment, organisation, cycle, model_of(catalogue_row),
+    return AssessmentView(assessment, organisation, cycle, model_of_version(session, version_id),
                           requirements, indicators, answers, reflections, scores, evidence,
                           skipped)

@@ -8,8 +8,9 @@ group are the active members plus any former member who responded, so the respon
 never exceeds 100 %; membership is not kept per year, so for past cycles it is today's.
 """
 
-import math
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -17,17 +18,17 @@ from sqlmodel import Session, col, select
 from app.i18n import localised
 from app.models import (
     Assessment,
-    CatalogueVersion,
     Cycle,
     Organisation,
     Requirement,
+    RespondentCount,
     ScoreHistogram,
 )
 from app.models.vocabulary import AssessmentStatus
-from app.services.board.histograms import ALL
+from app.services.board.histograms import ALL, size_band_of
 from app.services.board.segments import Segment, group_column, group_order
 from app.services.board.suppression import hidden_groups
-from app.services.catalogue.versions import model_of
+from app.services.catalogue.versions import models_of_versions
 
 TOTAL = "all"
 NOT_RELEVANT = "na"
@@ -85,75 +86,131 @@ class _Counts:
 
 
 def _counts(session: Session, cycle_ids: list[int], segment: Segment | None) -> _Counts:
-    """Respondents and members per cycle and group, in two grouped queries.
+    """Respondents and members per cycle and group, in three small queries.
 
-    Members: the active members of the group, plus its respondents who have left since.
+    Respondents: the stored counts (app/services/board/histograms.py). Members: the active
+    members of the group (from an index), plus its respondents who have left since (few,
+    found from the former members).
     """
     group = group_column(segment)
     by_group = [group] if segment else []
-    submitted = session.exec(
-        select(col(Assessment.cycle_id), group, sa.func.count(),
-               sa.func.sum(sa.case((col(Organisation.active), 0), else_=1)))
+    stored = RespondentCount.__table__.c
+    counted = session.connection().execute(
+        sa.select(stored.cycle_id, stored.group_value, stored.respondents)
+        .where(stored.cycle_id.in_(cycle_ids),
+               stored.segment == (segment.value if segment else ALL))).all()
+    former = select(Organisation.id).where(col(Organisation.active) == sa.false())
+    departed = session.exec(
+        select(col(Assessment.cycle_id), group, sa.func.count())
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-        .where(col(Assessment.cycle_id).in_(cycle_ids),
+        .where(col(Assessment.organisation_id).in_(former),
+               col(Assessment.cycle_id).in_(cycle_ids),
                Assessment.status == AssessmentStatus.SUBMITTED)
         .group_by(col(Assessment.cycle_id), *by_group)
     ).all()
-    active = dict(session.exec(
-        select(group, sa.func.count()).where(col(Organisation.active)).group_by(*by_group)
-    ).all())
-    respondents = {(c, g): int(n) for c, g, n, _left in submitted}
+    active: dict[str, int] = {}
+    # Sizes are counted per number of places, in the index's order, and banded here.
+    grouped_by = col(Organisation.places) if segment is Segment.SIZE else group
+    query = select(grouped_by, sa.func.count()).where(col(Organisation.active))
+    if segment is not None:
+        query = query.group_by(grouped_by)
+    for value, n in session.exec(query):
+        value = size_band_of(value) if segment is Segment.SIZE else value
+        active[value] = active.get(value, 0) + n
     members = {(c, g): int(n) for c in cycle_ids for g, n in active.items() if n}
-    for c, g, n, left in submitted:
+    for c, g, n in departed:
+        members[c, g] = members.get((c, g), 0) + int(n)
+    respondents = dict.fromkeys(members, 0)
+    for c, g, n in counted:
         respondents[c, g] = int(n)
-        members[c, g] = members.get((c, g), 0) + int(left or 0)
-    for key in members:
-        respondents.setdefault(key, 0)
     return _Counts(respondents, members)
 
 
-def _histograms(session: Session, cycle_ids: list[int], segment: Segment | None,
-                values: list[str] | None) -> dict[tuple[int, str], dict[int, list]]:
-    """(cycle, group) -> requirement id -> [(score, respondents with it)], sorted.
+def _scores_of(segment: Segment | None, values: list[str] | None,
+               with_total: bool) -> sa.ColumnElement[bool]:
+    """The stored histogram's rows of `segment` (its groups in `values`, if given), and
+    with `with_total` the sector's ("all") too."""
+    h = ScoreHistogram.__table__.c
+    own = h.segment == (segment.value if segment else ALL)
+    if values is not None:
+        own = sa.and_(own, h.group_value.in_(values))
+    return sa.or_(own, h.segment == ALL) if segment is not None and with_total else own
 
-    One query of the stored histogram (app/services/board/histograms.py): how many
-    respondents have each requirement score. Scores are means of a few whole steps, so
-    there are few distinct values whatever the number of members, and every figure (mean,
-    median, distribution, share) follows from them.
+
+@dataclass(frozen=True)
+class _Sums:
+    scored: int
+    weighted: float  # the sum of the scores
+    meeting: int  # how many score at or above the threshold
+    distribution: dict[str, int]  # step -> how many round to it
+
+
+def _sums(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool],
+          steps: list[int], thresholds: dict[int, int]
+          ) -> dict[tuple[int, str], dict[int, _Sums]]:
+    """(cycle, group) -> requirement id -> its sums, added up by the database: one row per
+    group and requirement, whatever the number of members or distinct scores.
+
+    A score counts in the whole step it rounds to, half up (3.5 counts as 4), and below
+    the first or above the last step in that step.
     """
     h = ScoreHistogram.__table__.c
-    query = (sa.select(h.cycle_id, h.group_value, h.requirement_id, h.score, h.respondents)
-             .where(h.cycle_id.in_(cycle_ids), h.segment == (segment.value if segment else ALL))
-             .order_by(h.score))
-    if values is not None:
-        query = query.where(h.group_value.in_(values))
-    found: dict[tuple[int, str], dict[int, list]] = {}
-    # A Core query: a few thousand plain tuples, without the ORM's per-row work.
-    for cycle_id, grp, requirement_id, value, n in session.connection().execute(query):
-        found.setdefault((cycle_id, grp), {}).setdefault(requirement_id, []).append(
-            (float(value), int(n)))
+    n = h.respondents
+    threshold = (sa.case(thresholds, value=h.cycle_id) if len(set(thresholds.values())) > 1
+                 else next(iter(thresholds.values())))
+    in_step = []
+    for i, step in enumerate(steps):
+        bounds = ([h.score >= step - 0.5] if i > 0 else []) + (
+            [h.score < step + 0.5] if i < len(steps) - 1 else [])
+        in_step.append(sa.func.sum(sa.case((sa.and_(sa.true(), *bounds), n), else_=0)))
+    query = (sa.select(h.cycle_id, h.group_value, h.requirement_id, sa.func.sum(n),
+                       sa.func.sum(h.score * n),
+                       sa.func.sum(sa.case((h.score >= threshold, n), else_=0)), *in_step)
+             .where(h.cycle_id.in_(cycle_ids), rows)
+             .group_by(h.cycle_id, h.segment, h.group_value, h.requirement_id))
+    found: dict[tuple[int, str], dict[int, _Sums]] = {}
+    names = [str(step) for step in steps]
+    for cycle_id, grp, requirement_id, scored, weighted, meeting, *counts in (
+            session.connection().execute(query)):
+        found.setdefault((cycle_id, grp), {})[requirement_id] = _Sums(
+            int(scored), float(weighted), int(meeting),
+            {name: int(c) for name, c in zip(names, counts, strict=True)})
     return found
 
 
-def _merged(histograms: list[dict[int, list]]) -> dict[int, list]:
-    """The groups' histograms added up: the sector's (each respondent is in one group)."""
-    total: dict[int, dict[float, int]] = {}
-    for histogram in histograms:
-        for requirement_id, pairs in histogram.items():
-            counts = total.setdefault(requirement_id, {})
-            for value, n in pairs:
-                counts[value] = counts.get(value, 0) + n
-    return {r: sorted(counts.items()) for r, counts in total.items()}
+def _medians(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool]
+             ) -> dict[tuple[int, str], dict[int, float]]:
+    """(cycle, group) -> requirement id -> the median score, from the stored histogram's
+    rows in order: scores are means of a few whole steps, so there are few distinct values
+    whatever the number of members."""
+    h = ScoreHistogram.__table__.c
+    # In the primary key's order, so the database reads the index without sorting.
+    query = (sa.select(h.cycle_id, h.segment, h.group_value, h.requirement_id, h.score,
+                       h.respondents)
+             .where(h.cycle_id.in_(cycle_ids), rows)
+             .order_by(h.cycle_id, h.segment, h.group_value, h.requirement_id, h.score))
+    found: dict[tuple[int, str], dict[int, float]] = {}
+    # A Core query: a few thousand plain tuples, without the ORM's per-row work.
+    ordered = session.connection().execute(query).all()
+    for (cycle_id, _segment, grp, requirement_id), pairs in groupby(
+            ordered, itemgetter(0, 1, 2, 3)):
+        found.setdefault((cycle_id, grp), {})[requirement_id] = _median(
+            [(float(row[4]), row[5]) for row in pairs])
+    return found
 
 
-def _median(pairs: list[tuple[float, int]], scored: int) -> float:
+def _median(pairs: list[tuple[float, int]]) -> float:
     """The middle score (the mean of the two middle ones for an even count)."""
-    wanted = {(scored + 1) // 2, (scored + 2) // 2}  # 1-based positions
-    found, position = [], 0
+    scored = sum(n for _, n in pairs)
+    low_position, high_position = (scored + 1) // 2, (scored + 2) // 2  # 1-based
+    position, low = 0, None
     for value, n in pairs:
-        found += [value for p in wanted if position < p <= position + n]
         position += n
-    return sum(found) / len(found)
+        if low is None and position >= low_position:
+            low = value
+        if position >= high_position:
+            return (low + value) / 2
+    raise ValueError("an empty histogram has no median")
 
 
 @dataclass(frozen=True)
@@ -166,9 +223,7 @@ class _CycleInfo:
 
 
 def _cycle_infos(session: Session, cycles: list[Cycle]) -> dict[int, _CycleInfo]:
-    version_ids = {c.catalogue_version_id for c in cycles}
-    versions = {v.id: model_of(v) for v in session.exec(
-        select(CatalogueVersion).where(col(CatalogueVersion.id).in_(version_ids)))}
+    versions = models_of_versions(session, {c.catalogue_version_id for c in cycles})
     infos = {}
     for cycle in cycles:
         model = versions[cycle.catalogue_version_id]
@@ -178,45 +233,49 @@ def _cycle_infos(session: Session, cycles: list[Cycle]) -> dict[int, _CycleInfo]
     return infos
 
 
-def _step(score: float, steps: list[int]) -> str:
-    """The whole step a requirement score rounds to, half up (3.5 counts as 4)."""
-    return str(min(steps[-1], max(steps[0], math.floor(score + 0.5))))
+_NO_SCORES = _Sums(0, 0.0, 0, {})
+
+
+def _requirement_figures(key: str, number: int, title: str, sums: _Sums,
+                         median: float | None, respondents: int,
+                         steps: list[str]) -> RequirementFigures:
+    distribution = {step: sums.distribution.get(step, 0) for step in steps}
+    distribution[NOT_RELEVANT] = respondents - sums.scored
+    if not sums.scored:
+        return RequirementFigures(key, number, title, None, None, distribution, None, 0)
+    return RequirementFigures(key, number, title, sums.weighted / sums.scored, median,
+                              distribution, sums.meeting / sums.scored, sums.scored)
 
 
 def _group_figures(value: str, info: _CycleInfo, respondents: int, members: int,
-                   suppressed: bool, histogram: dict[int, list], steps: list[int],
-                   ids: dict[tuple[int, str], int], titles: dict[str, str]) -> GroupFigures:
+                   suppressed: bool, sums: dict[int, _Sums], medians: dict[int, float],
+                   steps: list[str], ids: dict[tuple[int, str], int],
+                   titles: dict[str, str]) -> GroupFigures:
     if suppressed:
         return GroupFigures(value, True, None, None)
-    figures = []
     version = info.cycle.catalogue_version_id
+    figures = []
     for key, number, title in info.requirements:
-        pairs = histogram.get(ids.get((version, key)), [])
-        scored = sum(n for _, n in pairs)
-        distribution = {str(step): 0 for step in steps}
-        for score, n in pairs:
-            distribution[_step(score, steps)] += n
-        distribution[NOT_RELEVANT] = respondents - scored
-        meeting = sum(n for score, n in pairs if score >= info.threshold)
-        figures.append(RequirementFigures(
-            key, number, titles.get(key, title),
-            sum(score * n for score, n in pairs) / scored if scored else None,
-            _median(pairs, scored) if scored else None,
-            distribution, meeting / scored if scored else None, scored))
+        requirement_id = ids.get((version, key))
+        figures.append(_requirement_figures(
+            key, number, titles.get(key, title), sums.get(requirement_id, _NO_SCORES),
+            medians.get(requirement_id), respondents, steps))
     return GroupFigures(value, False, respondents, members, figures)
 
 
 def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | None,
                   minimum: int, values: list[str] | None = None,
-                  titles: dict[str, str] | None = None, with_total: bool = True
-                  ) -> dict[int, CycleFigures]:
+                  titles: dict[str, str] | None = None, with_total: bool = True,
+                  with_medians: bool = True) -> dict[int, CycleFigures]:
     """Figures per cycle: the sector total and every group of `segment`, suppressed.
 
     `values` limits the figures computed (not the suppression, which always looks at every
     group of the segment) to those groups; `titles` replaces requirement titles by key
-    (translations); without `with_total` the total keeps its counts but not its scores.
-    A fixed number of queries: catalogue versions, requirement ids, two for the counts
-    and one for the scores; the total is added up from the groups.
+    (translations); without `with_total` the total keeps its counts but not its scores;
+    without `with_medians` every median is None (the board's charts show none, and the
+    median is the one figure that needs every distinct score read).
+    A fixed number of queries: catalogue versions, requirement ids, three for the counts,
+    one for the sums and one for the medians.
     """
     if not cycles:
         return {}
@@ -224,27 +283,28 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
     cycle_ids = [c.id for c in cycles]
     steps = list(range(min(i.scale_min for i in infos.values()),
                        max(i.scale_max for i in infos.values()) + 1))
+    names = [str(step) for step in steps]
     ids = {(version, key): requirement_id for requirement_id, version, key in session.exec(
         select(Requirement.id, Requirement.catalogue_version_id, Requirement.key).where(
             col(Requirement.catalogue_version_id).in_(
                 {c.catalogue_version_id for c in cycles})))}
     titles = titles or {}
     counts = _counts(session, cycle_ids, segment)
-    histograms = _histograms(session, cycle_ids, segment, values)
+    # With a segment, the sector's scores are read too when its total is asked for.
+    total_read = segment is None or (values is None and with_total)
+    rows = _scores_of(segment, values, with_total=segment is not None and total_read)
+    sums = _sums(session, cycle_ids, rows, steps,
+                 {cycle_id: info.threshold for cycle_id, info in infos.items()})
+    medians = _medians(session, cycle_ids, rows) if with_medians else {}
     result = {}
     for cycle_id, info in infos.items():
         respondents = {g: r for (c, g), r in counts.respondents.items() if c == cycle_id}
         members = {g: m for (c, g), m in counts.members.items() if c == cycle_id}
         n = sum(respondents.values())
-        # The total from the groups: their histograms add up, as their counts do.
-        if segment is None:
-            total_histogram = histograms.get((cycle_id, TOTAL), {})
-        elif values is None and with_total:
-            total_histogram = _merged([h for (c, _g), h in histograms.items() if c == cycle_id])
-        else:
-            total_histogram = {}
+        total_key = (cycle_id, TOTAL) if total_read else None
         total = _group_figures(TOTAL, info, n, sum(members.values()), n < minimum,
-                               total_histogram, steps, ids, titles)
+                               sums.get(total_key, {}), medians.get(total_key, {}), names,
+                               ids, titles)
         groups = []
         if segment is not None:
             hidden = hidden_groups(respondents, minimum, members)
@@ -253,7 +313,8 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
                     continue
                 groups.append(_group_figures(
                     value, info, respondents[value], members[value], value in hidden,
-                    histograms.get((cycle_id, value), {}), steps, ids, titles))
+                    sums.get((cycle_id, value), {}), medians.get((cycle_id, value), {}),
+                    names, ids, titles))
         result[cycle_id] = CycleFigures(cycle_id, info.cycle.year, info.scale_min,
                                         info.scale_max, info.threshold, segment, total, groups,
                                         info.cycle.catalogue_version_id)

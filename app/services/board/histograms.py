@@ -1,5 +1,6 @@
-"""The stored score histogram (ScoreHistogram): kept by the writes that change it, rebuilt
-from the scores by one statement per segment, and compared with them in a test.
+"""The stored score histogram (ScoreHistogram) and respondent counts (RespondentCount):
+kept by the writes that change them, rebuilt from the scores by one statement per segment,
+and compared with them in a test.
 
 Each submitted assessment counts once in the "all" group and once in its member's group of
 every segment. Submitting adds its requirement scores, reopening takes them away, and a
@@ -9,14 +10,21 @@ Every change is an upsert of a count, so parallel submits add up on both databas
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
-from app.models import Assessment, Organisation, RequirementScore, ScoreHistogram
+from app.models import (
+    Assessment,
+    Organisation,
+    RequirementScore,
+    RespondentCount,
+    ScoreHistogram,
+)
 from app.models.vocabulary import AssessmentStatus
 from app.services.board.segments import SIZE_BANDS, Segment, group_column
 
 ALL = "all"
 KEY = ("cycle_id", "segment", "group_value", "requirement_id", "score")
+GROUP_KEY = ("cycle_id", "segment", "group_value")
 
 
 def size_band_of(places: int) -> str:
@@ -33,15 +41,16 @@ def groups_of(organisation: Organisation) -> list[tuple[str, str]]:
             (Segment.SIZE.value, size_band_of(organisation.places))]
 
 
-def _upsert(session: Session, rows: list[dict]) -> None:
+def _upsert(session: Session, table: type[SQLModel], key: tuple[str, ...],
+            rows: list[dict]) -> None:
+    """Adds each row's respondents to the stored count with its key (new keys inserted)."""
     if not rows:
         return
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ScoreHistogram).values(rows)
+    statement = dialect.insert(table).values(rows)
     session.execute(statement.on_conflict_do_update(
-        index_elements=list(KEY),
-        set_={"respondents": ScoreHistogram.__table__.c.respondents
-              + statement.excluded.respondents}))
+        index_elements=list(key),
+        set_={"respondents": table.__table__.c.respondents + statement.excluded.respondents}))
 
 
 def _count(session: Session, assessments: list[Assessment], groups: list[tuple[str, str]],
@@ -59,12 +68,20 @@ def _count(session: Session, assessments: list[Assessment], groups: list[tuple[s
         for segment, group in groups:
             key = (cycle_of[assessment_id], segment, group, requirement_id, score)
             counts[key] = counts.get(key, 0) + delta
-    _upsert(session, [dict(zip(KEY, key, strict=True)) | {"respondents": n}
-                      for key, n in counts.items()])
+    respondents: dict[tuple, int] = {}
+    for cycle_id in cycle_of.values():
+        for segment, group in groups:
+            respondents[cycle_id, segment, group] = respondents.get(
+                (cycle_id, segment, group), 0) + delta
+    _upsert(session, ScoreHistogram, KEY, [dict(zip(KEY, key, strict=True))
+                                           | {"respondents": n} for key, n in counts.items()])
+    _upsert(session, RespondentCount, GROUP_KEY, [
+        dict(zip(GROUP_KEY, key, strict=True)) | {"respondents": n}
+        for key, n in respondents.items()])
     if delta < 0:
-        session.execute(delete(ScoreHistogram).where(
-            col(ScoreHistogram.cycle_id).in_(set(cycle_of.values())),
-            col(ScoreHistogram.respondents) <= 0))
+        for table in (ScoreHistogram, RespondentCount):
+            session.execute(delete(table).where(
+                col(table.cycle_id).in_(set(cycle_of.values())), col(table.respondents) <= 0))
 
 
 def count_submitted(session: Session, assessment: Assessment) -> None:
@@ -114,10 +131,28 @@ def computed_histogram(segment: Segment | None) -> sa.Select:
     return query
 
 
+def computed_respondents(segment: Segment | None) -> sa.Select:
+    """The respondent counts of one segment computed from the assessments (what the stored
+    ones must be): cycle, segment, group, respondents."""
+    group = group_column(segment)
+    return (
+        select(col(Assessment.cycle_id),
+               sa.literal_column(f"'{segment.value if segment else ALL}'", sa.String),
+               group, sa.func.count())
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .where(Assessment.status == AssessmentStatus.SUBMITTED)
+        .group_by(col(Assessment.cycle_id), *([group] if segment else [])))
+
+
 def rebuild_histogram(session: Session) -> None:
-    """Computes the whole histogram again from the scores (after a bulk load); no commit."""
+    """Computes the whole histogram and the respondent counts again from the scores (after a
+    bulk load); no commit."""
     session.execute(delete(ScoreHistogram))
+    session.execute(delete(RespondentCount))
     columns = [ScoreHistogram.__table__.c[name] for name in (*KEY, "respondents")]
+    counted = [RespondentCount.__table__.c[name] for name in (*GROUP_KEY, "respondents")]
     for segment in (None, *Segment):
         session.execute(sa.insert(ScoreHistogram).from_select(
             columns, computed_histogram(segment)))
+        session.execute(sa.insert(RespondentCount).from_select(
+            counted, computed_respondents(segment)))

@@ -68,13 +68,15 @@ def resolve_cycle(cycles: list[Cycle], cycle_id: int | None) -> Cycle:
 
 def aggregates(*, session: Session, user: User, minimum: int, cycle_id: int | None,
                segment: str | None = None, value: str | None = None,
-               titles: dict[str, str] | None = None) -> CycleFigures:
-    """One cycle's figures: the total, and every group of the segment (or the one asked)."""
+               titles: dict[str, str] | None = None, with_medians: bool = True
+               ) -> CycleFigures:
+    """One cycle's figures: the total, and every group of the segment (or the one asked);
+    without `with_medians`, no medians (see cycle_figures)."""
     _authorize(user)
     query = _parse(segment, value)
     cycle = resolve_cycle(all_cycles(session), cycle_id)
     figures = cycle_figures(session=session, cycles=[cycle], segment=query.segment,
-                            minimum=minimum, titles=titles,
+                            minimum=minimum, titles=titles, with_medians=with_medians,
                             values=[query.value] if query.value else None)[cycle.id]
     if query.value and figures.group(query.value) is None:
         # A group without members says nothing; answer like any suppressed group.
@@ -91,8 +93,8 @@ class TrendPoint:
 
 
 def trend(*, session: Session, user: User, minimum: int, segment: str | None = None,
-          value: str | None = None, titles: dict[str, str] | None = None
-          ) -> list[TrendPoint]:
+          value: str | None = None, titles: dict[str, str] | None = None,
+          with_medians: bool = True) -> list[TrendPoint]:
     """The sector, or one group of a segment, per cycle, oldest first."""
     _authorize(user)
     query = _parse(segment, value)
@@ -102,6 +104,7 @@ def trend(*, session: Session, user: User, minimum: int, segment: str | None = N
     cycles = all_cycles(session)
     by_cycle = cycle_figures(session=session, cycles=cycles, segment=query.segment,
                              minimum=minimum, titles=titles, with_total=False,
+                             with_medians=with_medians,
                              values=[query.value] if query.value else None)
     points = []
     for cycle in cycles:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.i18n import localised
-from app.models import CatalogueVersion, SectorReference
+from app.models import SectorReference
 from app.models.vocabulary import ProviderGroup
 from app.services.board.aggregates import GroupFigures
-from app.services.catalogue.versions import get_version, model_of
+from app.services.catalogue.versions import get_version, model_of_version
 from app.services.errors import NotFound
 
 
@@ -45,8 +45,7 @@ class ReferenceSeries:
 def theme_map(session: Session, catalogue_version_id: int) -> ThemeMap | None:
     """How the catalogue's requirements map to its reference framework's themes; None when
     it names no framework or the framework is not loaded."""
-    # The aggregates have just read this row: the session hands it back without a query.
-    catalogue = model_of(session.get(CatalogueVersion, catalogue_version_id))
+    catalogue = model_of_version(session, catalogue_version_id)
     framework = getattr(catalogue, "reference_framework", None)
     if framework is None:
         return None

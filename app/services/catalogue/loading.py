@@ -113,6 +113,7 @@ def _store(session: Session, model: Catalogue,
     )
     session.add(version)
     session.flush()
+    model_of(version)  # parsed now, so readers need not read the document back
     if isinstance(model, AssessmentCatalogue):
         _store_nodes(session, model, version)
     if previous is not None:

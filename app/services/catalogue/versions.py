@@ -1,5 +1,6 @@
 """Reading stored catalogue versions, and how the files on disk compare with them."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,13 +40,27 @@ def model_of(row: CatalogueVersion) -> Catalogue:
     return model
 
 
+def models_of_versions(session: Session, version_ids: Iterable[int]) -> dict[int, Catalogue]:
+    """model_of() by id for several versions in one query of ids and hashes; the large
+    document column is read only for a version not parsed yet in this process (the loader
+    parses what it stores, so that is once per version after a restart)."""
+    known = session.exec(select(CatalogueVersion.id, CatalogueVersion.content_hash)
+                         .where(col(CatalogueVersion.id).in_(set(version_ids)))).all()
+    missing = [version_id for version_id, content_hash in known
+               if (version_id, content_hash) not in _parsed]
+    if missing:
+        for row in session.exec(select(CatalogueVersion)
+                                .where(col(CatalogueVersion.id).in_(missing))):
+            model_of(row)
+    return {version_id: _parsed[version_id, content_hash] for version_id, content_hash in known}
+
+
 def model_of_version(session: Session, version_id: int) -> Catalogue:
-    """model_of() by id, reading the large document column only the first time: a stored
-    version never changes, so its parsed model can be kept by (id, content hash)."""
-    content_hash = session.exec(select(CatalogueVersion.content_hash)
-                                .where(CatalogueVersion.id == version_id)).one()
-    model = _parsed.get((version_id, content_hash))
-    return model if model is not None else model_of(session.get(CatalogueVersion, version_id))
+    """models_of_versions() for one version; NotFound if there is none."""
+    found = models_of_versions(session, [version_id])
+    if version_id not in found:
+        raise NotFound(NOT_FOUND)
+    return found[version_id]
 
 
 def list_versions(*, session: Session) -> list[VersionSummary]:

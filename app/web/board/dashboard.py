@@ -8,7 +8,7 @@ from app.auth.deps import SessionDep, SettingsDep, WebUser, web_role
 from app.clock import TodayDep
 from app.models.vocabulary import Role
 from app.web.board.dashboard_query import FilterDep
-from app.web.board.tables import HIDDEN, cell_text
+from app.web.board.tables import cell_text
 from app.web.board.view import build_dashboard
 from app.web.templating import render
 
@@ -19,6 +19,6 @@ def dashboard(request: Request, user: WebUser, session: SessionDep, settings: Se
               today: TodayDep, wanted: FilterDep) -> Response:
     board = build_dashboard(session=session, user=user, settings=settings, wanted=wanted)
     context = {"board": board, "today": today, "cell_text": cell_text,
-               "is_hidden": lambda cell: cell is HIDDEN, "is_admin": user.role == Role.ADMIN}
+               "is_admin": user.role == Role.ADMIN}
     return render(request, "board/dashboard.html", context, block="dashboard",
                   status_code=422 if board.filter.error else 200)

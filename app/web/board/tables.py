@@ -43,6 +43,14 @@ class Table:
         assert len(cells) == len(self.columns), "one cell per column"
         self.rows.append(list(cells))
 
+    def display(self) -> list[tuple[str, list[tuple[str, bool]]]]:
+        """Per row, its heading and each further cell as (text, hidden): all the page's
+        template needs, formatted here rather than cell by cell in the template."""
+        kinds = [column.kind for column in self.columns[1:]]
+        return [(str(row[0]), [(cell_text(value, kind), value is HIDDEN)
+                               for value, kind in zip(row[1:], kinds, strict=True)])
+                for row in self.rows]
+
 
 def two_decimals(value: float) -> str:
     """3,20 in Danish, 3.20 in English: always two decimals, so a column lines up."""

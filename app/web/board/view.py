@@ -328,10 +328,12 @@ def build_dashboard(*, session: Session, user: User, settings: Settings,
         return board
     if wanted.cycle_id is not None and wanted.cycle_id not in {c.id for c in cycles}:
         wanted.error, wanted.cycle_id = N_("Runden findes ikke."), None
+    # No chart shows a median, the one figure that needs every distinct score read.
     figures = aggregates(session=session, user=user, minimum=minimum,
-                         cycle_id=wanted.cycle_id, segment=comparison)
+                         cycle_id=wanted.cycle_id, segment=comparison, with_medians=False)
     points = trend(session=session, user=user, minimum=minimum,
-                   segment=wanted.segment if wanted.value else None, value=wanted.value)
+                   segment=wanted.segment if wanted.value else None, value=wanted.value,
+                   with_medians=False)
     themes = theme_map(session, figures.catalogue_version_id)
     references = reference_series(session, year=figures.year,
                                   theme_keys=[t.key for t in themes.themes]) if themes else []

@@ -1,5 +1,7 @@
 """The sector figures against figures computed independently from the raw scores."""
 
+from dataclasses import replace
+
 import pytest
 
 from app.models.vocabulary import Region, Role, ServiceType
@@ -53,6 +55,20 @@ def test_medians_of_even_and_odd_groups(session, catalogue):
     for group in figures.groups:
         _assert_matches(group, [r for r in data.respondents
                                 if r.organisation.region == group.value])
+
+
+def test_without_medians_every_other_figure_is_the_same(session, catalogue):
+    """The board's pages ask for no medians; everything else must not change."""
+    cycle = make_cycle(session, catalogue, 2025)
+    seed_groups(session, cycle, {ServiceType.DOEGNTILBUD: 7, ServiceType.KOSTSKOLE: 6},
+                non_respondents=1, seed=4)
+    full, lean = (cycle_figures(session=session, cycles=[cycle], segment=Segment.SERVICE_TYPE,
+                                minimum=MINIMUM, with_medians=with_medians)[cycle.id]
+                  for with_medians in (True, False))
+    for kept, without in zip([full.total, *full.groups], [lean.total, *lean.groups],
+                             strict=True):
+        assert [replace(r, median=None) for r in kept.requirements] == without.requirements
+        assert any(r.median is not None for r in kept.requirements)
 
 
 @pytest.mark.parametrize("segment, attribute, values", [

@@ -1,14 +1,19 @@
-"""The stored score histogram is what the scores say, after every write that changes it:
-submitting, reopening, a member moving to another group, parallel submits."""
+"""The stored score histogram and respondent counts are what the scores say, after every
+write that changes them: submitting, reopening, a member moving to another group, parallel
+submits."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, select
 
-from app.models import Organisation, ScoreHistogram
+from app.models import Organisation, RespondentCount, ScoreHistogram
 from app.models.vocabulary import Region, Role, ServiceType
 from app.services.assessment.submission import reopen
-from app.services.board.histograms import computed_histogram, rebuild_histogram
+from app.services.board.histograms import (
+    computed_histogram,
+    computed_respondents,
+    rebuild_histogram,
+)
 from app.services.board.segments import Segment
 from app.services.organisations import update_organisation
 from tests.conftest import make_organisation, make_user
@@ -16,14 +21,19 @@ from tests.services.test_results import fill_in, past_cycle
 
 
 def _stored(session) -> set[tuple]:
+    """The histogram's rows, and the respondent counts as rows without requirement or score."""
     session.expire_all()
     return {(h.cycle_id, h.segment, h.group_value, h.requirement_id, h.score, h.respondents)
-            for h in session.exec(select(ScoreHistogram))}
+            for h in session.exec(select(ScoreHistogram))} | {
+        (r.cycle_id, r.segment, r.group_value, None, None, r.respondents)
+        for r in session.exec(select(RespondentCount))}
 
 
 def _computed(session) -> set[tuple]:
     return {tuple(row) for segment in (None, *Segment)
-            for row in session.exec(computed_histogram(segment))}
+            for row in session.exec(computed_histogram(segment))} | {
+        (cycle_id, segment, group, None, None, n) for each in (None, *Segment)
+        for cycle_id, segment, group, n in session.exec(computed_respondents(each))}
 
 
 def test_submit_reopen_and_moving_a_member_keep_the_histogram_true(session, cast, catalogue):
