@@ -22,6 +22,9 @@ STYLES = {
               "marker": {"size": 7, "symbol": "diamond"}},
     "threshold": {"line": {"color": "#a3262a", "width": 1, "dash": "dot"},
                   "marker": {"size": 1}},
+    # Socialtilsynet's own scores, beside the member's self-assessment.
+    "official": {"line": {"color": "#2f6b3a", "width": 2, "dash": "longdash"},
+                 "marker": {"size": 8, "symbol": "triangle-up"}},
 }
 
 

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     flag_decline: float = Field(default=1.0, gt=0, le=4)
     flag_deadline_days: int = Field(default=14, ge=0, le=365)
     flag_min_progress: float = Field(default=0.5, ge=0, le=1)
+    # self_above_official: a theme's self-assessment this far above Socialtilsynet's score.
+    flag_self_above_official: float = Field(default=1.0, gt=0, le=4)
     # `etik notices send` reminds an action's owner this many days before it is due.
     notice_due_days: int = Field(default=3, ge=0, le=60)
     # ...and reminds members that have not submitted this many days before the deadline.

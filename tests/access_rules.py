@@ -6,8 +6,9 @@ A row is `(method, path_template, allowed)`:
   "member" and belongs to org_a; bob is "other_member" and belongs to org_b); `{token}`,
   `{key}` and `{version}` become harmless made-up values (add new ones to FILLERS);
   `{assessment_a}` is alice's assessment in an open `{cycle}`, and `{indicator}`,
-  `{requirement}` (keys) and `{requirement_number}` are its first ones (test_access.py
-  creates them only for rows that name them).
+  `{requirement}` (keys) and `{requirement_number}` are its first ones, `{inspection_a}`
+  an inspection of alice's organisation (test_access.py creates them only for rows that
+  name them).
   A row belongs to the route that serves the filled-in path, found as the router finds it.
 - `allowed` is a set of role names from ROLES, or PUBLIC (anyone, no login needed).
 
@@ -151,6 +152,18 @@ RULES += [
     ("GET", "/api/v1/actions", READS_ASSESSMENTS),
     ("POST", "/api/v1/actions", READS_ASSESSMENTS),
     ("PATCH", "/api/v1/actions/{action}", READS_ASSESSMENTS),
+    # Inspection reports and calibration (app/web/inspections.py, app/api/inspections.py):
+    # a member its own organisation's, LOS staff any member's; the board none.
+    ("GET", "/organisations/{org_a}/inspections", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/inspections/new", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/inspections/new", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/inspections/{inspection_a}", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/inspections/{inspection_a}", OWN_MEMBER_AND_STAFF),
+    ("GET", "/api/v1/organisations/{org_a}/inspections", OWN_MEMBER_AND_STAFF),
+    ("POST", "/api/v1/organisations/{org_a}/inspections", OWN_MEMBER_AND_STAFF),
+    ("PUT", "/api/v1/organisations/{org_a}/inspections/{inspection_a}", OWN_MEMBER_AND_STAFF),
+    ("GET", "/api/v1/calibration?cycle_id={cycle}&organisation_id={org_a}",
+     OWN_MEMBER_AND_STAFF),
     # The audit trail (app/api/audit.py): whole for admins; advisors name an organisation
     # (tests/api/test_audit_api.py), so the bare path is admin only.
     ("GET", "/api/v1/audit", ADMIN),

@@ -12,6 +12,7 @@ from app.api import (
     cycles,
     evidence,
     flags,
+    inspections,
     me,
     references,
     support,
@@ -31,3 +32,4 @@ api_router.include_router(flags.router)
 api_router.include_router(support.router)
 api_router.include_router(aggregates.router)
 api_router.include_router(references.router)
+api_router.include_router(inspections.router)

@@ -22,6 +22,7 @@ from app.models.board import (  # noqa: F401 (indexes)
     submitted_in_cycle,
 )
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
+from app.models.inspections import Inspection, InspectionSanction, InspectionScore
 from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
@@ -42,6 +43,9 @@ __all__ = [
     "Cycle",
     "Evidence",
     "Indicator",
+    "Inspection",
+    "InspectionSanction",
+    "InspectionScore",
     "LoginAttempt",
     "NodeMapping",
     "NoticeSent",

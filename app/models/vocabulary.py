@@ -117,6 +117,30 @@ class FlagCode(LabelledEnum):
     LOW_SCORE = "low_score"
     DECLINED = "declined"
     OVERDUE_ACTIONS = "overdue_actions"
+    SELF_ABOVE_OFFICIAL = "self_above_official"
+
+
+class Authority(LabelledEnum):
+    """The five supervising municipalities (socialtilsyn), one per region."""
+
+    HOVEDSTADEN = "hovedstaden"
+    OEST = "oest"
+    SYD = "syd"
+    MIDT = "midt"
+    NORD = "nord"
+
+
+class VisitKind(LabelledEnum):
+    ANNOUNCED = "announced"
+    UNANNOUNCED = "unannounced"
+    DESK = "desk"  # a review of documents, without a visit
+
+
+class SanctionKind(LabelledEnum):
+    """A sanction in an inspection report."""
+
+    PAABUD = "paabud"  # an order with a deadline
+    SKAERPET_TILSYN = "skaerpet_tilsyn"  # heightened supervision, at most 6 months at a time
 
 
 class SizeBand(LabelledEnum):
@@ -178,6 +202,7 @@ class AuditEntity(LabelledEnum):
     CYCLE = "cycle"
     EVIDENCE = "evidence"
     INJUNCTION = "injunction"
+    INSPECTION = "inspection"
     ORGANISATION = "organisation"
     REFLECTION = "reflection"
     SECTOR_REFERENCE = "sector_reference"
@@ -229,6 +254,23 @@ _LABELS: dict[type, dict[str, str]] = {
         FlagCode.LOW_SCORE: N_("Lav score"),
         FlagCode.DECLINED: N_("Fald siden sidst"),
         FlagCode.OVERDUE_ACTIONS: N_("Handlinger over frist"),
+        FlagCode.SELF_ABOVE_OFFICIAL: N_("Selvevaluering over tilsynets"),
+    },
+    Authority: {
+        Authority.HOVEDSTADEN: N_("Socialtilsyn Hovedstaden"),
+        Authority.OEST: N_("Socialtilsyn Øst"),
+        Authority.SYD: N_("Socialtilsyn Syd"),
+        Authority.MIDT: N_("Socialtilsyn Midt"),
+        Authority.NORD: N_("Socialtilsyn Nord"),
+    },
+    VisitKind: {
+        VisitKind.ANNOUNCED: N_("Anmeldt besøg"),
+        VisitKind.UNANNOUNCED: N_("Uanmeldt besøg"),
+        VisitKind.DESK: N_("Skriftligt tilsyn uden besøg"),
+    },
+    SanctionKind: {
+        SanctionKind.PAABUD: N_("Påbud"),
+        SanctionKind.SKAERPET_TILSYN: N_("Skærpet tilsyn"),
     },
     SizeBand: {
         SizeBand.UNKNOWN: N_("Antal pladser ikke oplyst"),
@@ -267,6 +309,7 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditEntity.INJUNCTION: N_("Påbud og skærpet tilsyn"),
         AuditEntity.ORGANISATION: N_("Organisation"),
         AuditEntity.REFLECTION: N_("Refleksion"),
+        AuditEntity.INSPECTION: N_("Tilsynsrapport"),
         AuditEntity.SECTOR_REFERENCE: N_("Sektorreference"),
         AuditEntity.USER: N_("Bruger"),
     },

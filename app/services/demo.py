@@ -40,6 +40,7 @@ from app.services.catalogue.loading import load_catalogues
 from app.services.catalogue.versions import latest_assessment_catalogue
 from app.services.cycles import create_cycle
 from app.services.demo_bulk import add_bulk_members
+from app.services.demo_inspections import add_inspection_story
 from app.services.demo_names import (
     ACTION_TITLES,
     FIRST_NAMES,
@@ -97,6 +98,7 @@ class DemoSummary:
     cycles: list[int] = field(default_factory=list)  # years
     states: dict[str, int] = field(default_factory=dict)  # this year's state -> members
     cases: int = 0  # support cases the advisors have
+    inspections: int = 0  # inspection reports the story members recorded
 
 
 def demo_is_loaded(session: Session) -> bool:
@@ -134,6 +136,9 @@ def load_demo(*, session: Session, password: str, members: int = 40, years: int 
     organisations = [session.get(Organisation, member.organisation_id) for member in people]
     summary.cases = add_support_story(session=session, today=today, advisor=staff["advisor"],
                                       cycle=cycles[-1], members=organisations)
+    summary.inspections = add_inspection_story(session=session, today=today,
+                                               organisations=organisations, cycles=cycles,
+                                               rng=rng)
     add_reference_story(session=session, admin=staff["admin"],
                         years=[c.year - 1 for c in cycles[-2:]], rng=rng)
     return summary

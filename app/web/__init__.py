@@ -7,7 +7,7 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 `listing.py`.
 """
 
-from app.web import account, api_docs, catalogues, data_export, home
+from app.web import account, api_docs, catalogues, data_export, home, inspections
 from app.web.admin import (
     assignments,
     audit,
@@ -43,7 +43,7 @@ web_routers = [
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, submitted.router,
     evidence.router,
-    results.router, actions.router,
+    results.router, actions.router, inspections.router,
     # The board's sector figures
     board_dashboard.router, board_exports.router,
 ]

@@ -36,6 +36,10 @@ REFUSES_VALID_BY_SCHEMA = {
     "GET /api/v1/aggregates/trend": "with `segment`, `value` is needed (the same)",
     "POST /api/v1/reference-figures": "`theme_key` must be a theme of the stored quality "
                                       "model (data, not schema)",
+    "POST /api/v1/organisations/{organisation_id}/inspections": "the themes must be in the "
+        "stored quality model version named, and the visit between 2014 and today (data)",
+    "PUT /api/v1/organisations/{organisation_id}/inspections/{inspection_id}": "the same",
+    "GET /api/v1/calibration": "`cycle_id` must be a stored cycle (data, not schema)",
 }
 
 

@@ -32,7 +32,8 @@ ACCOUNTS = [
 
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
-    "member": [("requirement", "{assessment}/requirements/1"),
+    "member": [("inspections", "{inspections}"), ("inspection-new", "{inspections}/new"),
+               ("requirement", "{assessment}/requirements/1"),
                ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
                ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
     # Reopened with nothing missing: the submit page and its confirmation step.
@@ -52,6 +53,7 @@ PAGES = {
               ("user", "{user}"), ("user-delete", "{user}/delete")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
+INSPECTIONS_LINK = re.compile(r'href="(/organisations/\d+/inspections)"')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
 # A member's user, from the admin's user list (shot just before).
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
@@ -92,6 +94,7 @@ def take_screenshots(outdir: Path) -> None:
                     log_in(page, email, PASSWORD)
                     _shoot(page, outdir / f"home-{role}-{size}.png")
                     found = ASSESSMENT_LINK.search(page.content())
+                    inspections = INSPECTIONS_LINK.search(page.content())
                     for name, path in PAGES[role]:
                         if "{assessment}" in path and not found:
                             continue
@@ -107,7 +110,9 @@ def take_screenshots(outdir: Path) -> None:
                                     continue
                                 user_path = users.group(1)
                             path = path.replace("{user}", user_path)
-                        page.goto(path.format(assessment=found.group(1) if found else ""))
+                        page.goto(path.format(assessment=found.group(1) if found else "",
+                                              inspections=inspections.group(1)
+                                              if inspections else ""))
                         page.wait_for_load_state("networkidle")  # charts drawn
                         _shoot(page, outdir / f"{role}-{name}-{size}.png")
                 page.goto("/docs")

@@ -133,3 +133,28 @@ def test_the_results_table_fits_a_phone_without_sideways_scrolling(phone_page, c
     label = first.locator("td").first.evaluate(
         "e => getComputedStyle(e, '::before').content")
     assert label == '"I år"'  # each figure labelled where its column heading is hidden
+
+
+def test_with_an_inspection_the_results_show_self_and_official_per_theme(page, cast, session,
+                                                                        results_url,
+                                                                        page_problems):
+    from datetime import date
+
+    from app.services.inspections import record_inspection
+
+    record_inspection(session=session, user=None, organisation_id=cast.org_a.id,
+                      today=date.today(), data={
+                          "visited_on": date(2025, 3, 1), "authority": "syd",
+                          "kind": "announced", "framework_version": "2017",
+                          "themes": [{"theme_id": "km.tema.sundhed-trivsel", "score": 3.2},
+                                     {"theme_id": "km.tema.kompetencer", "score": 4.4}]})
+    _open(page, results_url, cast.alice.email)
+    chart = page.locator("#calibration .chart__plot")
+    chart.locator(".main-svg").first.wait_for()
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(2)
+    expect(chart.locator(".legend")).to_contain_text("Socialtilsynets seneste score")
+    table = page.locator("#calibration table")
+    expect(table).to_contain_text("3,2")
+    expect(table).to_contain_text("Ikke vurderet endnu")
+    assert page_problems.csp_violations == []
+    assert page_problems.unexpected() == []

@@ -241,3 +241,47 @@ def test_segment_filters_keep_only_matching_members(session, cast, open_cycle, s
 def test_only_staff_see_flags(session, cast, open_cycle, role):
     with pytest.raises(Forbidden):
         flags(session, getattr(cast, role), open_cycle)
+
+
+def _inspection(session, organisation, visited_on, themes, sanctions=()):
+    from app.services.inspections import record_inspection
+
+    record_inspection(session=session, user=None, organisation_id=organisation.id,
+                      today=today(), data={
+                          "visited_on": visited_on, "authority": "midt", "kind": "announced",
+                          "framework_version": "2017", "sanctions": list(sanctions),
+                          "themes": [{"theme_id": t, "score": s} for t, s in themes.items()]})
+
+
+def test_a_theme_self_assessed_far_above_the_inspectors_score_is_flagged(session, cast,
+                                                                        open_cycle):
+    fill_in(session, cast.org_a, open_cycle, {7: 5}, user=cast.alice)
+    _inspection(session, cast.org_a, today() - timedelta(days=400),
+                {"km.tema.fysiske-rammer": 3.5, "km.tema.kompetencer": 4})
+    assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == [
+        (FlagCode.SELF_ABOVE_OFFICIAL, "Tema 7 (Fysiske rammer): selvevalueret 5,0, "
+         f"Socialtilsynet gav 3,5 {_day(today() - timedelta(days=400))}.")]
+
+
+def test_a_sanction_in_a_recent_inspection_report_is_a_reported_injunction(session, cast,
+                                                                          open_cycle):
+    visited = today() - timedelta(days=30)
+    deadline = today() + timedelta(days=60)
+    _inspection(session, cast.org_a, visited, {"km.tema.kompetencer": 4}, [
+        {"kind": "paabud", "description": "Kompetenceplan", "deadline": deadline},
+        {"kind": "skaerpet_tilsyn", "description": "Tre måneder"}])
+    _inspection(session, cast.org_b, today() - timedelta(days=400), {"km.tema.kompetencer": 4},
+                [{"kind": "skaerpet_tilsyn", "description": "Længe siden"}])
+    found = flags(session, cast.advisor, open_cycle)
+    assert reasons_of(found, cast.org_a) == [
+        (FlagCode.REPORTED_INJUNCTION,
+         f"Socialtilsynet gav påbud ved tilsynet {_day(visited)}, frist {_day(deadline)}."),
+        (FlagCode.REPORTED_INJUNCTION,
+         f"Socialtilsynet gav skærpet tilsyn ved tilsynet {_day(visited)}.")]
+    assert reasons_of(found, cast.org_b) == []
+
+
+def _day(value):
+    from app.i18n import format_day
+
+    return format_day(value)

@@ -17,7 +17,7 @@ CAST_PLACEHOLDERS = ("org_a", "org_b", "alice", "bob", "advisor", "board", "admi
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Alice's assessment in an open cycle, and keys within it (see _object_ids).
 OBJECT_PLACEHOLDERS = ("assessment_a", "cycle", "indicator", "requirement",
-                       "requirement_number", "reference")
+                       "requirement_number", "reference", "inspection_a")
 
 
 @pytest.fixture(scope="module")
@@ -148,9 +148,17 @@ def _object_ids(session, cast, template: str) -> dict[str, object]:
                                 provider_group="all", mean=3.5)
     session.add(reference)
     session.commit()
+    from app.services.inspections import record_inspection
+
+    inspection = record_inspection(session=session, user=None, organisation_id=cast.org_a.id,
+                                   today=now, data={
+                                       "visited_on": now, "authority": "syd",
+                                       "kind": "announced", "framework_version": "2017",
+                                       "themes": [{"theme_id": "km.tema.kompetencer",
+                                                   "score": 4}]})
     return {"assessment_a": assessment.id, "cycle": cycle.id, "indicator": indicator.key,
             "requirement": requirement["id"], "requirement_number": requirement["number"],
-            "reference": reference.id}
+            "reference": reference.id, "inspection_a": inspection.inspection.id}
 
 
 def _request(login, session, settings, cast, method: str, template: str, role: str):

@@ -13,15 +13,19 @@ lists flags explains each rule in the same words as RULES below.
     missing_submission   past the deadline without a submission, or within
                          ETIK_FLAG_DEADLINE_DAYS (14) of it with less than
                          ETIK_FLAG_MIN_PROGRESS (50 %) answered
-    reported_injunction  a påbud or skærpet tilsyn reported in the self-assessment, or
-                         recorded by an advisor on an open support case
+    reported_injunction  a påbud or skærpet tilsyn reported in the self-assessment,
+                         recorded by an advisor on an open support case, or in an
+                         inspection report of the last 12 months
     overdue_actions      follow-up actions still open after their due date
+    self_above_official  a theme's self-assessment (services/calibration.py) at least
+                         ETIK_FLAG_SELF_ABOVE_OFFICIAL (1.0) above the latest score
+                         Socialtilsynet gave the theme
 
 A member's severity is the sum of its reasons' points (POINTS); the most severe come first.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, func, literal, union_all
 from sqlmodel import Session, col, select
@@ -34,6 +38,8 @@ from app.models import (
     Assessment,
     Cycle,
     Indicator,
+    Inspection,
+    InspectionSanction,
     Organisation,
     Requirement,
     RequirementScore,
@@ -45,10 +51,13 @@ from app.models.vocabulary import (
     CaseStatus,
     FlagCode,
     InjunctionKind,
+    SanctionKind,
     label_of,
 )
 from app.services.access import require_staff
 from app.services.advisor.segments import MemberFilter
+from app.services.board.themes import theme_map
+from app.services.calibration import members_above_official
 from app.services.catalogue.lineage import key_map
 from app.services.catalogue.versions import model_of_version
 
@@ -60,6 +69,7 @@ POINTS = {
     "low_indicator": 1,
     "declined": 2,
     "overdue": 1,
+    "self_above_official": 2,
 }
 
 POINT_LABELS = {
@@ -70,6 +80,7 @@ POINT_LABELS = {
     "declined": N_("en fordring, der er faldet"),
     "low_indicator": N_("en lav indikator"),
     "overdue": N_("handlinger over frist"),
+    "self_above_official": N_("et tema vurderet højere end tilsynets score"),
 }
 
 # Severity bands for the list's badge: (lowest sum, key, label).
@@ -83,9 +94,12 @@ RULES = {
     FlagCode.MISSING_SUBMISSION: N_("Ikke indsendt efter fristen, eller under %(days)s dage "
                                     "til fristen med mindre end %(percent)s %% besvaret."),
     FlagCode.REPORTED_INJUNCTION: N_("Et påbud eller skærpet tilsyn meldt i "
-                                     "selvevalueringen eller registreret af LOS på en åben "
-                                     "sag."),
+                                     "selvevalueringen, registreret af LOS på en åben sag "
+                                     "eller i en tilsynsrapport fra de seneste 12 måneder."),
     FlagCode.OVERDUE_ACTIONS: N_("Handlinger, der stadig er åbne efter deres frist."),
+    FlagCode.SELF_ABOVE_OFFICIAL: N_("Medlemmets egen score for et tema i kvalitetsmodellen "
+                                     "ligger mindst %(above)s over den seneste score, "
+                                     "Socialtilsynet gav temaet."),
 }
 
 
@@ -157,16 +171,19 @@ class FlagSettings:
     decline: float = 1.0
     deadline_days: int = 14
     min_progress: float = 0.5
+    self_above_official: float = 1.0
 
     @classmethod
     def of(cls, settings: Settings) -> "FlagSettings":
         return cls(settings.flag_low_indicator, settings.flag_decline,
-                   settings.flag_deadline_days, settings.flag_min_progress)
+                   settings.flag_deadline_days, settings.flag_min_progress,
+                   settings.flag_self_above_official)
 
     def rule_texts(self, threshold: int) -> dict[FlagCode, str]:
         params = {"threshold": threshold, "low": self.low_indicator,
                   "decline": format_score(self.decline), "days": self.deadline_days,
-                  "percent": round(self.min_progress * 100)}
+                  "percent": round(self.min_progress * 100),
+                  "above": format_score(self.self_above_official)}
         return {code: gettext(text, **params) for code, text in RULES.items()}
 
 
@@ -209,6 +226,8 @@ def flagged_members(*, session: Session, user: User, cycle: Cycle, today: date,
     _declines(session, flags, cycle, where, rules)
     _overdue_actions(session, flags, where, today)
     _recorded_injunctions(session, flags, where)
+    _inspection_sanctions(session, flags, where, today)
+    _above_official(session, flags, cycle, where, rules)
     found = [member for member in flags.values() if member.reasons
              and (not codes or codes & set(member.codes))]
     for member in found:
@@ -415,3 +434,43 @@ def _recorded_injunctions(session: Session, flags: dict[int, MemberFlags], where
             N_("LOS har registreret %(kind)s %(opened_on)s."),
             {"kind": label_of(InjunctionKind, kind).lower(), "opened_on": opened_on}))
 
+
+
+def _inspection_sanctions(session: Session, flags: dict[int, MemberFlags], where,
+                          today: date) -> None:
+    rows = session.exec(
+        select(Inspection.organisation_id, InspectionSanction.kind, Inspection.visited_on,
+               InspectionSanction.deadline)
+        .join(Inspection, col(Inspection.id) == col(InspectionSanction.inspection_id))
+        .join(Organisation, col(Organisation.id) == col(Inspection.organisation_id))
+        .where(where, col(Inspection.visited_on) > today - timedelta(days=365))
+        .order_by(Inspection.visited_on, InspectionSanction.id)
+    ).all()
+    for organisation_id, kind, visited_on, deadline in rows:
+        said = label_of(SanctionKind, kind).lower()
+        if deadline is not None:
+            reason = FlagReason(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"], N_(
+                "Socialtilsynet gav %(kind)s ved tilsynet %(visited_on)s, frist "
+                "%(deadline)s."), {"kind": said, "visited_on": visited_on,
+                                   "deadline": deadline})
+        else:
+            reason = FlagReason(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"], N_(
+                "Socialtilsynet gav %(kind)s ved tilsynet %(visited_on)s."),
+                {"kind": said, "visited_on": visited_on})
+        flags[organisation_id].reasons.append(reason)
+
+
+def _above_official(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, where,
+                    rules: FlagSettings) -> None:
+    themes = theme_map(session, cycle.catalogue_version_id)
+    titles = {t.key: (t.number, t.title) for t in themes.themes} if themes else {}
+    for found in members_above_official(session, cycle_id=cycle.id,
+                                        catalogue_version_id=cycle.catalogue_version_id,
+                                        threshold=rules.self_above_official, where=where):
+        number, title = titles[found.theme_key]
+        flags[found.organisation_id].reasons.append(FlagReason(
+            FlagCode.SELF_ABOVE_OFFICIAL, POINTS["self_above_official"],
+            N_("Tema %(number)s (%(title)s): selvevalueret %(self)s, Socialtilsynet gav "
+               "%(official)s %(visited_on)s."),
+            {"number": number, "title": title, "self": found.self_score,
+             "official": found.official, "visited_on": found.visited_on}))

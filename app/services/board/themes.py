@@ -70,15 +70,24 @@ def theme_map(session: Session, catalogue_version_id: int) -> ThemeMap | None:
     return ThemeMap(f"{framework.key} {framework.version}", themes, tuple(unmapped))
 
 
+def theme_scores(themes: list[MappedTheme], requirement_scores: dict[str, float | None]
+                 ) -> dict[str, float | None]:
+    """The rule above, per theme: the mean of its mapped requirements' scores (or means);
+    None where none of them has one. Calibration (services/calibration.py) uses it too."""
+    result: dict[str, float | None] = {}
+    for theme in themes:
+        found = [s for key in theme.requirement_keys
+                 if (s := requirement_scores.get(key)) is not None]
+        result[theme.key] = sum(found) / len(found) if found else None
+    return result
+
+
 def theme_means(themes: list[MappedTheme], group: GroupFigures) -> dict[str, float | None]:
     """The rule above, per theme; None where none of its requirements has a mean (or the
     group is suppressed)."""
-    means = {r.key: r.mean for r in group.requirements}
-    result: dict[str, float | None] = {}
-    for theme in themes:
-        found = [m for key in theme.requirement_keys if (m := means.get(key)) is not None]
-        result[theme.key] = sum(found) / len(found) if found and not group.suppressed else None
-    return result
+    if group.suppressed:
+        return {theme.key: None for theme in themes}
+    return theme_scores(themes, {r.key: r.mean for r in group.requirements})
 
 
 def reference_series(session: Session, *, year: int, theme_keys: list[str]

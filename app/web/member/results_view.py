@@ -20,6 +20,8 @@ from app.services.actions import ActionRow, list_actions
 from app.services.assessment.access import get_assessment_for_user
 from app.services.assessment.results import Results, results_for
 from app.services.assessment.view import AssessmentView, load_view
+from app.services.board.themes import theme_map
+from app.services.calibration import Calibration, compare, latest_official, rule_text
 
 # A fall of at least this much from last year is shown as a decline.
 DECLINE = 0.5
@@ -80,6 +82,7 @@ class ResultsPage:
     lines: list[ResultLine]
     actions: list[ActionRow]
     today: date
+    calibration: Calibration | None = None  # None: the catalogue maps to no quality model
 
     @property
     def assessment(self):
@@ -131,7 +134,29 @@ def load_results(session: Session, settings: Settings, user: User, assessment_id
             reflection.what_to_improve if reflection else ""))
     actions = list_actions(session=session, user=user, today=today,
                            organisation_id=assessment.organisation_id)
-    return ResultsPage(user, view, results, lines, actions, today)
+    themes = theme_map(session, assessment.catalogue_version_id)
+    calibration = compare(themes, {line.key: line.score for line in lines}, latest_official(
+        session, assessment.organisation_id)) if themes else None
+    return ResultsPage(user, view, results, lines, actions, today, calibration)
+
+
+def calibration_radar(page: ResultsPage) -> dict | None:
+    """Self-assessment and Socialtilsynet's scores per theme; None without any official."""
+    found = page.calibration
+    if found is None or not found.has_official:
+        return None
+    themes = found.themes
+    scale = page.scale
+    return charts.radar_data(
+        categories=[str(t.number) for t in themes],
+        labels=[charts.tick_label(t.number, t.title) for t in themes],
+        hover_titles=[f"{t.number}. {t.title}" for t in themes],
+        series=[charts.Series(gettext("Jeres selvevaluering"),
+                              [t.self_score for t in themes], "own"),
+                charts.Series(gettext("Socialtilsynets seneste score"),
+                              [t.official.score if t.official else None for t in themes],
+                              "official")],
+        scale_min=scale.min, scale_max=scale.max, decimals=1)
 
 
 def radar(page: ResultsPage) -> dict:
@@ -189,6 +214,8 @@ def results_context(page: ResultsPage, *, form: ActionForm | None = None,
         "organisation": view.organisation, "cycle": view.cycle, "base": page.base,
         "editable": view.editable and page.user.role == Role.MEMBER,
         "results": page.results, "lines": page.lines, "figure": radar(page),
+        "calibration": page.calibration, "calibration_figure": calibration_radar(page),
+        "calibration_rule": rule_text(),
         "summary": summary(page),
         "form": form, "action_message": message, "today": page.today,
         "can_plan": page.user.role in (Role.MEMBER, Role.ADVISOR, Role.ADMIN),

@@ -1,0 +1,137 @@
+"""Inspection reports (Socialtilsynet's scores and sanctions) and calibration, JSON."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from app.auth.deps import ApiUser, SessionDep
+from app.clock import TodayDep
+from app.models.vocabulary import Authority, SanctionKind, VisitKind
+from app.services import calibration, inspections
+from app.services.fields import RowId
+
+router = APIRouter(tags=["inspections"])
+
+
+class ThemeScoreOut(BaseModel):
+    theme_id: str
+    score: float
+
+
+class DetailScoreOut(BaseModel):
+    node_id: str
+    score: float
+
+
+class SanctionOut(BaseModel):
+    kind: SanctionKind
+    description: str
+    deadline: date | None
+
+
+class InspectionOut(BaseModel):
+    id: int
+    organisation_id: int
+    visited_on: date
+    authority: Authority
+    kind: VisitKind
+    framework_version: str
+    themes: list[ThemeScoreOut]
+    details: list[DetailScoreOut]
+    sanctions: list[SanctionOut]
+    note: str
+    version: int
+
+
+class OfficialOut(BaseModel):
+    score: float
+    visited_on: date
+
+
+class ThemeComparisonOut(BaseModel):
+    theme_id: str
+    number: int
+    title: str
+    requirement_numbers: list[int]
+    self_score: float | None
+    official: OfficialOut | None  # null: no inspection has scored the theme
+    difference: float | None  # self minus official
+
+
+class CalibrationOut(BaseModel):
+    organisation_id: int
+    cycle_id: int
+    assessment_id: int | None
+    framework: str
+    rule: str
+    themes: list[ThemeComparisonOut]
+    unmapped_requirement_numbers: list[int]
+
+
+def reachable_member(organisation_id: RowId, user: ApiUser, session: SessionDep) -> None:
+    """Refuses another member's organisation (404) or the board (403) before a body is
+    read, so a refused caller learns nothing from the body's validation."""
+    inspections.member_for(session=session, user=user, organisation_id=organisation_id)
+
+
+MemberReachable = [Depends(reachable_member)]
+
+
+def _out(record: inspections.InspectionRecord) -> InspectionOut:
+    return InspectionOut(**inspections.inspection_json(record))
+
+
+@router.get("/organisations/{organisation_id}/inspections")
+def read_inspections(organisation_id: RowId, user: ApiUser,
+                     session: SessionDep) -> list[InspectionOut]:
+    """A member's own, or any member's for LOS' advisors and admins; newest visit first."""
+    return [_out(r) for r in inspections.list_inspections(
+        session=session, user=user, organisation_id=organisation_id)]
+
+
+@router.post("/organisations/{organisation_id}/inspections", status_code=201,
+             dependencies=MemberReachable)
+def create_inspection(organisation_id: RowId, body: inspections.InspectionInput,
+                      user: ApiUser, session: SessionDep, today: TodayDep) -> InspectionOut:
+    """An inspection report's scores: a score per covered theme of the quality model version
+    in force, optional criterion or indicator scores within those themes, and sanctions."""
+    return _out(inspections.record_inspection(session=session, user=user,
+                                              organisation_id=organisation_id, data=body,
+                                              today=today))
+
+
+@router.put("/organisations/{organisation_id}/inspections/{inspection_id}", responses={
+    409: {"description": "`version` is stale; the body holds the inspection as saved"}},
+    dependencies=MemberReachable)
+def correct_inspection(organisation_id: RowId, inspection_id: RowId,
+                       body: inspections.InspectionUpdate, user: ApiUser, session: SessionDep,
+                       today: TodayDep) -> InspectionOut:
+    """Replaces every part of the inspection (scores and sanctions included)."""
+    return _out(inspections.update_inspection(session=session, user=user,
+                                              organisation_id=organisation_id,
+                                              inspection_id=inspection_id, data=body,
+                                              today=today))
+
+
+@router.get("/calibration")
+def read_calibration(user: ApiUser, session: SessionDep,
+                     cycle_id: Annotated[RowId | None, Query(
+                         description="Omitted: the latest cycle")] = None,
+                     organisation_id: Annotated[RowId | None, Query(
+                         description="Advisors and admins: the member; members: their own "
+                                     "(may be omitted)")] = None) -> CalibrationOut:
+    """Self-assessed versus official score per quality-model theme."""
+    found = calibration.member_calibration(session=session, user=user,
+                                           organisation_id=organisation_id, cycle_id=cycle_id)
+    result = found.calibration
+    return CalibrationOut(
+        organisation_id=found.organisation_id, cycle_id=found.cycle_id,
+        assessment_id=found.assessment_id, framework=result.framework,
+        rule=calibration.rule_text(), unmapped_requirement_numbers=list(result.unmapped),
+        themes=[ThemeComparisonOut(
+            theme_id=t.key, number=t.number, title=t.title,
+            requirement_numbers=list(t.requirement_numbers), self_score=t.self_score,
+            official=OfficialOut(score=t.official.score, visited_on=t.official.visited_on)
+            if t.official else None, difference=t.difference) for t in result.themes])

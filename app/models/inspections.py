@@ -1,0 +1,53 @@
+"""Socialtilsynet's inspections of a member, as the member records them from its report.
+
+Official scores are not public: they are in the inspection report (tilsynsrapport) the
+service receives, so they enter etik only when a member types them in. An inspection may
+cover only some themes; a theme score is required for each theme covered, and criterion
+or indicator scores may be added. Sanctions from the same report are kept with it.
+"""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.db import metadata  # noqa: F401
+from app.models.base import timestamp_field
+
+
+class Inspection(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    visited_on: date
+    authority: str = Field(max_length=20)  # an Authority
+    visit_kind: str = Field(max_length=20)  # a VisitKind
+    # The quality model in force: a reference catalogue version (2017 or 2025).
+    framework_version_id: int = Field(foreign_key="catalogue_version.id")
+    note: str = Field(default="", max_length=2000)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    version: int = 1
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class InspectionScore(SQLModel, table=True):
+    """One official score: of a theme, or of one of its criteria or indicators."""
+
+    __tablename__ = "inspection_score"
+
+    inspection_id: int = Field(foreign_key="inspection.id", primary_key=True,
+                               ondelete="CASCADE")
+    node_id: str = Field(max_length=100, primary_key=True)  # a node id of the framework
+    level: str = Field(max_length=10)  # "theme", "criterion" or "indicator"
+    score: float
+
+
+class InspectionSanction(SQLModel, table=True):
+    """A påbud (with its deadline) or skærpet tilsyn in the report."""
+
+    __tablename__ = "inspection_sanction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # a SanctionKind
+    description: str = Field(max_length=2000)
+    deadline: date | None = None

@@ -1,0 +1,223 @@
+"""Calibration: a member's self-assessment beside Socialtilsynet's own scores, per theme of
+the quality model.
+
+The rule, shown on screen wherever the figures are:
+- the self-assessed score of a theme is the mean of the member's requirement scores for
+  the requirements the catalogue maps to that theme itself (the rule of the board's sector
+  reference, services/board/themes.py); requirements mapped to no theme are left out;
+- the official score of a theme is its score in the latest inspection that covered it (by
+  visit date; two inspections on one day count as their mean);
+- the difference is self minus official: above zero, the member sees itself more kindly
+  than the inspector did.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy import and_, func, literal, union_all
+from sqlmodel import Session, col, select
+
+from app.i18n import N_, gettext
+from app.models import (
+    Assessment,
+    Inspection,
+    InspectionScore,
+    Organisation,
+    Requirement,
+    RequirementScore,
+    User,
+)
+from app.models.vocabulary import Role
+from app.services.assessment.access import get_assessment_for_user
+from app.services.board.queries import all_cycles, resolve_cycle
+from app.services.board.themes import ThemeMap, theme_map, theme_scores
+from app.services.errors import FieldError, Forbidden, Invalid, NotFound
+
+
+@dataclass(frozen=True)
+class Official:
+    score: float
+    visited_on: date
+
+
+@dataclass(frozen=True)
+class ThemeComparison:
+    key: str
+    number: int
+    title: str
+    requirement_numbers: tuple[int, ...]
+    self_score: float | None  # None: none of its requirements has a score
+    official: Official | None  # None: no inspection has scored the theme
+
+    @property
+    def difference(self) -> float | None:
+        if self.self_score is None or self.official is None:
+            return None
+        return self.self_score - self.official.score
+
+
+@dataclass(frozen=True)
+class Calibration:
+    framework: str  # "socialtilsyn-kvalitetsmodel 2017"
+    themes: list[ThemeComparison]
+    unmapped: tuple[int, ...]  # numbers of requirements mapped to no theme
+
+    @property
+    def has_official(self) -> bool:
+        return any(theme.official is not None for theme in self.themes)
+
+
+def latest_official(session: Session, organisation_id: int,
+                    as_of: date | None = None) -> dict[str, Official]:
+    """theme id -> the latest official score of the member's inspections (not after
+    `as_of`, when given): one query."""
+    query = (select(InspectionScore.node_id, InspectionScore.score, Inspection.visited_on)
+             .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
+             .where(Inspection.organisation_id == organisation_id,
+                    InspectionScore.level == "theme")
+             .order_by(col(Inspection.visited_on).desc()))
+    if as_of is not None:
+        query = query.where(col(Inspection.visited_on) <= as_of)
+    found: dict[str, list] = {}
+    for node_id, score, visited_on in session.exec(query):
+        latest = found.setdefault(node_id, [visited_on, []])
+        if visited_on == latest[0]:
+            latest[1].append(score)
+    return {node_id: Official(sum(scores) / len(scores), visited_on)
+            for node_id, (visited_on, scores) in found.items()}
+
+
+def compare(themes: ThemeMap, requirement_scores: dict[str, float | None],
+            official: dict[str, Official]) -> Calibration:
+    own = theme_scores(themes.themes, requirement_scores)
+    return Calibration(themes.framework, [
+        ThemeComparison(t.key, t.number, t.title, t.requirement_numbers, own[t.key],
+                        official.get(t.key)) for t in themes.themes], themes.unmapped)
+
+
+def assessment_calibration(*, session: Session, user: User, assessment_id: int
+                           ) -> Calibration | None:
+    """The assessment's requirement scores per theme beside the member's latest official
+    scores; None when its catalogue maps to no loaded quality model."""
+    assessment = get_assessment_for_user(session=session, user=user,
+                                         assessment_id=assessment_id)
+    themes = theme_map(session, assessment.catalogue_version_id)
+    if themes is None:
+        return None
+    scores = dict(session.exec(
+        select(Requirement.key, RequirementScore.score)
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(RequirementScore.assessment_id == assessment.id)).all())
+    return compare(themes, scores, latest_official(session, assessment.organisation_id))
+
+
+@dataclass(frozen=True)
+class AboveOfficial:
+    organisation_id: int
+    theme_key: str
+    self_score: float
+    official: float
+    visited_on: date
+
+
+def members_above_official(session: Session, *, cycle_id: int, catalogue_version_id: int,
+                           threshold: float, where=sa.true()) -> list[AboveOfficial]:
+    """Every member (of those `where` selects, a condition on Organisation) whose submitted
+    self-assessment of a theme in the cycle exceeds the theme's latest official score by at
+    least `threshold`: one query, whatever the number of members."""
+    themes = theme_map(session, catalogue_version_id)
+    if themes is None or not themes.themes:
+        return []
+    # The catalogue's requirement -> theme mapping as a small inline table.
+    mapping = union_all(*(select(literal(key).label("requirement_key"),
+                                 literal(theme.key).label("theme_key"))
+                          for theme in themes.themes for key in theme.requirement_keys)
+                        ).subquery("theme_mapping")
+    own = (select(Assessment.organisation_id.label("organisation_id"),
+                  mapping.c.theme_key.label("theme_key"),
+                  func.avg(RequirementScore.score).label("score"))
+           .select_from(RequirementScore)
+           .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+           .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+           .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+           .join(mapping, mapping.c.requirement_key == col(Requirement.key))
+           .where(Assessment.cycle_id == cycle_id, col(Assessment.submitted_at).is_not(None),
+                  col(RequirementScore.score).is_not(None), where)
+           .group_by(Assessment.organisation_id, mapping.c.theme_key)).subquery("own")
+    latest = (select(Inspection.organisation_id.label("organisation_id"),
+                     InspectionScore.node_id.label("theme_key"),
+                     func.max(Inspection.visited_on).label("visited_on"))
+              .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
+              .where(InspectionScore.level == "theme")
+              .group_by(Inspection.organisation_id, InspectionScore.node_id)
+              ).subquery("latest")
+    official = (select(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on,
+                       func.avg(InspectionScore.score).label("score"))
+                .select_from(latest)
+                .join(Inspection, and_(
+                    col(Inspection.organisation_id) == latest.c.organisation_id,
+                    col(Inspection.visited_on) == latest.c.visited_on))
+                .join(InspectionScore, and_(
+                    col(InspectionScore.inspection_id) == col(Inspection.id),
+                    col(InspectionScore.node_id) == latest.c.theme_key))
+                .group_by(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on)
+                ).subquery("official")
+    rows = session.connection().execute(
+        select(own.c.organisation_id, own.c.theme_key, own.c.score, official.c.score,
+               official.c.visited_on)
+        .join(official, and_(official.c.organisation_id == own.c.organisation_id,
+                             official.c.theme_key == own.c.theme_key))
+        .where(own.c.score - official.c.score >= threshold - 1e-9)
+        .order_by(own.c.organisation_id)).all()
+    order = {theme.key: n for n, theme in enumerate(themes.themes)}
+    return sorted((AboveOfficial(org, key, float(s), float(o), on)
+                   for org, key, s, o, on in rows),
+                  key=lambda a: (a.organisation_id, order.get(a.theme_key, 0)))
+
+
+@dataclass(frozen=True)
+class MemberCalibration:
+    organisation_id: int
+    cycle_id: int
+    assessment_id: int | None  # None: the member has not started this cycle's assessment
+    calibration: Calibration
+
+
+def member_calibration(*, session: Session, user: User, organisation_id: int | None,
+                       cycle_id: int | None) -> MemberCalibration:
+    """One member's comparison in a cycle (the latest when none is given): its own for a
+    member, any member's for LOS' advisors and admins; never the board's."""
+    if user.role == Role.BOARD:
+        raise Forbidden(N_("Bestyrelsen ser kun sektorens samlede tal."))
+    if user.role == Role.MEMBER:
+        if organisation_id not in (None, user.organisation_id):
+            raise NotFound(N_("Medlemmet findes ikke."))
+        organisation_id = user.organisation_id
+    elif organisation_id is None:
+        raise Invalid(N_("Vælg et medlem."),
+                      [FieldError("organisation_id", N_("Vælg et medlem."))])
+    if session.get(Organisation, organisation_id) is None:
+        raise NotFound(N_("Medlemmet findes ikke."))
+    cycle = resolve_cycle(all_cycles(session), cycle_id)
+    assessment = session.exec(select(Assessment).where(
+        Assessment.organisation_id == organisation_id, Assessment.cycle_id == cycle.id)).first()
+    version_id = assessment.catalogue_version_id if assessment else cycle.catalogue_version_id
+    themes = theme_map(session, version_id)
+    if themes is None:
+        raise NotFound(N_("Runden bruger et katalog uden kobling til kvalitetsmodellen."))
+    scores = dict(session.exec(
+        select(Requirement.key, RequirementScore.score)
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(RequirementScore.assessment_id == assessment.id)).all()) if assessment else {}
+    return MemberCalibration(organisation_id, cycle.id, assessment.id if assessment else None,
+                             compare(themes, scores, latest_official(session, organisation_id)))
+
+
+RULE = N_("Jeres score for et tema er gennemsnittet af jeres scorer for de fordringer, "
+          "kataloget kobler til temaet. Tilsynets score er temaets score i den seneste "
+          "tilsynsrapport, der dækkede temaet. Forskellen er jeres score minus tilsynets.")
+
+
+def rule_text() -> str:
+    return gettext(RULE)

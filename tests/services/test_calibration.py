@@ -1,0 +1,82 @@
+"""Calibration: the theme roll-up rule against hand-computed figures, the latest official
+score per theme, and the self_above_official rule's edges."""
+
+from datetime import date
+
+import pytest
+
+from app.services.board.themes import MappedTheme, ThemeMap
+from app.services.calibration import (
+    Official,
+    compare,
+    latest_official,
+    members_above_official,
+)
+from app.services.inspections import record_inspection
+from tests.services.test_results import fill_in, past_cycle
+
+THEME_4, THEME_5, THEME_7 = ("km.tema.sundhed-trivsel", "km.tema.organisation-ledelse",
+                             "km.tema.fysiske-rammer")
+
+
+def _inspection(session, organisation, visited_on: date, themes: dict[str, float]):
+    return record_inspection(session=session, user=None, organisation_id=organisation.id,
+                             today=date(2030, 1, 1), data={
+                                 "visited_on": visited_on, "authority": "syd",
+                                 "kind": "announced", "framework_version": "2017",
+                                 "themes": [{"theme_id": t, "score": s}
+                                            for t, s in themes.items()]})
+
+
+def test_a_theme_is_the_mean_of_its_mapped_requirements_and_unscored_says_so():
+    themes = ThemeMap("model 2017", [
+        MappedTheme("a", 1, "A", ("r1", "r2"), (1, 2)),
+        MappedTheme("b", 2, "B", ("r3",), (3,)),
+        MappedTheme("c", 3, "C", ("r4",), (4,))], unmapped=(8, 9, 10))
+    result = compare(themes, {"r1": 4.0, "r2": 3.0, "r3": None, "r4": 2.5},
+                     {"a": Official(3.0, date(2026, 3, 1)), "c": Official(3.5, date(2025, 1, 1))})
+    by_key = {t.key: t for t in result.themes}
+    assert by_key["a"].self_score == pytest.approx(3.5)
+    assert by_key["a"].difference == pytest.approx(0.5)
+    assert by_key["b"].self_score is None and by_key["b"].difference is None
+    assert by_key["b"].official is None
+    assert by_key["c"].difference == pytest.approx(-1.0)
+    assert result.unmapped == (8, 9, 10)
+
+
+def test_the_latest_inspection_covering_a_theme_gives_its_official_score(session, cast,
+                                                                        catalogue):
+    _inspection(session, cast.org_a, date(2024, 5, 1), {THEME_4: 3.0, THEME_5: 4.0})
+    _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 4.5})
+    # Two reports on one day: their mean.
+    _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 3.5})
+    _inspection(session, cast.org_b, date(2026, 1, 1), {THEME_5: 1.0})
+    official = latest_official(session, cast.org_a.id)
+    assert official[THEME_4] == Official(4.0, date(2025, 9, 1))
+    assert official[THEME_5] == Official(4.0, date(2024, 5, 1))
+    assert THEME_7 not in official
+    assert latest_official(session, cast.org_a.id, as_of=date(2025, 1, 1))[THEME_4].score == 3.0
+
+
+def test_self_above_official_flags_at_the_threshold_and_not_below(session, cast, catalogue,
+                                                                  factory):
+    cycle = past_cycle(session, catalogue, 1)
+    # Requirement 4 maps to theme 4, 5 to theme 5 and 7 to theme 7 (the catalogue's data).
+    fill_in(session, cast.org_a, cycle, {4: 5, 5: 4, 7: 4})
+    _inspection(session, cast.org_a, date(2025, 2, 1), {THEME_4: 4.0, THEME_5: 3.5,
+                                                        THEME_7: 4.0})
+    at_threshold, below, unmeasured = (factory.organisation() for _ in range(3))
+    fill_in(session, at_threshold, cycle, {4: 5})
+    _inspection(session, at_threshold, date(2025, 2, 1), {THEME_4: 4.0})
+    fill_in(session, below, cycle, {4: 5})
+    _inspection(session, below, date(2025, 2, 1), {THEME_4: 4.01})
+    fill_in(session, unmeasured, cycle, {4: 5})
+    draft = factory.organisation()
+    fill_in(session, draft, cycle, {4: 5}, submitted=False)
+    _inspection(session, draft, date(2025, 2, 1), {THEME_4: 1.0})
+    found = members_above_official(session, cycle_id=cycle.id,
+                                   catalogue_version_id=catalogue.id, threshold=1.0)
+    assert {(f.organisation_id, f.theme_key) for f in found} == {
+        (cast.org_a.id, THEME_4), (at_threshold.id, THEME_4)}
+    first = next(f for f in found if f.organisation_id == cast.org_a.id)
+    assert (first.self_score, first.official, first.visited_on) == (5.0, 4.0, date(2025, 2, 1))
