@@ -6,10 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from app.auth.deps import ApiUser, SessionDep
+from app.auth.deps import ApiUser, SessionDep, SettingsDep
 from app.clock import TodayDep
-from app.models.vocabulary import Authority, SanctionKind, VisitKind
+from app.i18n import N_
+from app.models.vocabulary import Authority, Role, SanctionKind, VisitKind
 from app.services import calibration, inspections
+from app.services.errors import Forbidden, NotFound
 from app.services.fields import RowId
 
 router = APIRouter(tags=["inspections"])
@@ -79,6 +81,25 @@ def reachable_member(organisation_id: RowId, user: ApiUser, session: SessionDep)
 MemberReachable = [Depends(reachable_member)]
 
 
+class SectorThemeOut(BaseModel):
+    theme_id: str
+    number: int
+    title: str
+    suppressed: bool  # fewer members with both than the anonymity minimum: no figures
+    members: int | None  # members with both a self-assessment and an official score
+    self_mean: float | None
+    official_mean: float | None
+    difference: float | None
+
+
+class SectorCalibrationOut(BaseModel):
+    cycle_id: int
+    framework: str
+    rule: str
+    themes: list[SectorThemeOut]
+    unmapped_requirement_numbers: list[int]
+
+
 def _out(record: inspections.InspectionRecord) -> InspectionOut:
     return InspectionOut(**inspections.inspection_json(record))
 
@@ -115,14 +136,32 @@ def correct_inspection(organisation_id: RowId, inspection_id: RowId,
                                               today=today))
 
 
-@router.get("/calibration")
-def read_calibration(user: ApiUser, session: SessionDep,
+@router.get("/calibration", response_model=CalibrationOut | SectorCalibrationOut)
+def read_calibration(user: ApiUser, session: SessionDep, settings: SettingsDep,
                      cycle_id: Annotated[RowId | None, Query(
                          description="Omitted: the latest cycle")] = None,
                      organisation_id: Annotated[RowId | None, Query(
-                         description="Advisors and admins: the member; members: their own "
-                                     "(may be omitted)")] = None) -> CalibrationOut:
-    """Self-assessed versus official score per quality-model theme."""
+                         description="Advisors and admins: one member (omitted: the sector); "
+                                     "members: their own (may be omitted); the board: never "
+                                     "(the sector only)")] = None):
+    """Self-assessed versus official score per quality-model theme: one member's, or for
+    the board (and staff without `organisation_id`) the sector's, among members with both,
+    with a theme under the anonymity minimum suppressed."""
+    if user.role == Role.BOARD and organisation_id is not None:
+        raise Forbidden(N_("Bestyrelsen ser kun sektorens samlede tal."))
+    if user.role == Role.BOARD or (user.role != Role.MEMBER and organisation_id is None):
+        sector = calibration.sector_calibration(session=session, user=user,
+                                                minimum=settings.anonymity_minimum,
+                                                cycle_id=cycle_id)
+        if sector is None:
+            raise NotFound(N_("Runden bruger et katalog uden kobling til kvalitetsmodellen."))
+        return SectorCalibrationOut(
+            cycle_id=sector.cycle_id, framework=sector.framework,
+            rule=calibration.rule_text(), unmapped_requirement_numbers=list(sector.unmapped),
+            themes=[SectorThemeOut(theme_id=t.key, number=t.number, title=t.title,
+                                   suppressed=t.suppressed, members=t.members,
+                                   self_mean=t.self_mean, official_mean=t.official_mean,
+                                   difference=t.difference) for t in sector.themes])
     found = calibration.member_calibration(session=session, user=user,
                                            organisation_id=organisation_id, cycle_id=cycle_id)
     result = found.calibration

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.i18n import N_, gettext
 from app.models import (
     Assessment,
+    Cycle,
     Inspection,
     InspectionScore,
     Organisation,
@@ -28,7 +29,7 @@ from app.models import (
     RequirementScore,
     User,
 )
-from app.models.vocabulary import Role
+from app.models.vocabulary import AssessmentStatus, Role
 from app.services.assessment.access import get_assessment_for_user
 from app.services.board.queries import all_cycles, resolve_cycle
 from app.services.board.themes import ThemeMap, theme_map, theme_scores
@@ -121,14 +122,10 @@ class AboveOfficial:
     visited_on: date
 
 
-def members_above_official(session: Session, *, cycle_id: int, catalogue_version_id: int,
-                           threshold: float, where=sa.true()) -> list[AboveOfficial]:
-    """Every member (of those `where` selects, a condition on Organisation) whose submitted
-    self-assessment of a theme in the cycle exceeds the theme's latest official score by at
-    least `threshold`: one query, whatever the number of members."""
-    themes = theme_map(session, catalogue_version_id)
-    if themes is None or not themes.themes:
-        return []
+def _paired(session: Session, *, cycle_id: int, themes: ThemeMap, where):
+    """A subquery: per member (of those `where` selects) and theme, its self-assessed score
+    in the cycle's submitted assessment and the theme's latest official score, for members
+    that have both: organisation_id, theme_key, self_score, official_score, visited_on."""
     # The catalogue's requirement -> theme mapping as a small inline table.
     mapping = union_all(*(select(literal(key).label("requirement_key"),
                                  literal(theme.key).label("theme_key"))
@@ -142,7 +139,8 @@ def members_above_official(session: Session, *, cycle_id: int, catalogue_version
            .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
            .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
            .join(mapping, mapping.c.requirement_key == col(Requirement.key))
-           .where(Assessment.cycle_id == cycle_id, col(Assessment.submitted_at).is_not(None),
+           .where(Assessment.cycle_id == cycle_id,
+                  Assessment.status == AssessmentStatus.SUBMITTED,
                   col(RequirementScore.score).is_not(None), where)
            .group_by(Assessment.organisation_id, mapping.c.theme_key)).subquery("own")
     latest = (select(Inspection.organisation_id.label("organisation_id"),
@@ -163,17 +161,94 @@ def members_above_official(session: Session, *, cycle_id: int, catalogue_version
                     col(InspectionScore.node_id) == latest.c.theme_key))
                 .group_by(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on)
                 ).subquery("official")
+    return (select(own.c.organisation_id, own.c.theme_key, own.c.score.label("self_score"),
+                   official.c.score.label("official_score"), official.c.visited_on)
+            .join(official, and_(official.c.organisation_id == own.c.organisation_id,
+                                 official.c.theme_key == own.c.theme_key))
+            ).subquery("paired")
+
+
+def members_above_official(session: Session, *, cycle_id: int, catalogue_version_id: int,
+                           threshold: float, where=sa.true()) -> list[AboveOfficial]:
+    """Every member (of those `where` selects, a condition on Organisation) whose submitted
+    self-assessment of a theme in the cycle exceeds the theme's latest official score by at
+    least `threshold`: one query, whatever the number of members."""
+    themes = theme_map(session, catalogue_version_id)
+    if themes is None or not themes.themes:
+        return []
+    paired = _paired(session, cycle_id=cycle_id, themes=themes, where=where)
     rows = session.connection().execute(
-        select(own.c.organisation_id, own.c.theme_key, own.c.score, official.c.score,
-               official.c.visited_on)
-        .join(official, and_(official.c.organisation_id == own.c.organisation_id,
-                             official.c.theme_key == own.c.theme_key))
-        .where(own.c.score - official.c.score >= threshold - 1e-9)
-        .order_by(own.c.organisation_id)).all()
+        select(paired.c.organisation_id, paired.c.theme_key, paired.c.self_score,
+               paired.c.official_score, paired.c.visited_on)
+        .where(paired.c.self_score - paired.c.official_score >= threshold - 1e-9)).all()
     order = {theme.key: n for n, theme in enumerate(themes.themes)}
     return sorted((AboveOfficial(org, key, float(s), float(o), on)
                    for org, key, s, o, on in rows),
                   key=lambda a: (a.organisation_id, order.get(a.theme_key, 0)))
+
+
+@dataclass(frozen=True)
+class SectorTheme:
+    key: str
+    number: int
+    title: str
+    # Members with both a self-assessment and an official score of the theme; None when
+    # suppressed, as every board figure of a hidden group.
+    members: int | None
+    suppressed: bool  # fewer members than the anonymity minimum: no figures
+    self_mean: float | None
+    official_mean: float | None
+
+    @property
+    def difference(self) -> float | None:
+        if self.self_mean is None or self.official_mean is None:
+            return None
+        return self.self_mean - self.official_mean
+
+
+@dataclass(frozen=True)
+class SectorCalibration:
+    cycle_id: int
+    year: int
+    framework: str
+    themes: list[SectorTheme]
+    unmapped: tuple[int, ...]
+
+
+def sector_calibration(*, session: Session, user: User, minimum: int,
+                       cycle_id: int | None = None) -> SectorCalibration | None:
+    """Per theme, among the members with both, the mean self-assessed and the mean official
+    score; a theme with fewer such members than `minimum` shows neither. One grouped query.
+
+    Only the whole sector: with no groups there is no total to subtract a group from. None
+    when the cycle's catalogue maps to no quality model.
+    """
+    if user.role not in (Role.BOARD, Role.ADVISOR, Role.ADMIN):
+        raise Forbidden(N_("Kun bestyrelsen, LOS' konsulenter og administratorer ser "
+                           "sektorens tal."))
+    cycle = resolve_cycle(all_cycles(session), cycle_id)
+    themes = theme_map(session, cycle.catalogue_version_id)
+    if themes is None or not themes.themes:
+        return None
+    return sector_themes(session, cycle=cycle, themes=themes, minimum=minimum)
+
+
+def sector_themes(session: Session, *, cycle: Cycle, themes: ThemeMap,
+                  minimum: int) -> SectorCalibration:
+    """sector_calibration() for a cycle whose theme map the caller has (one query)."""
+    paired = _paired(session, cycle_id=cycle.id, themes=themes, where=sa.true())
+    found = {key: (n, own, official) for key, n, own, official in session.connection().execute(
+        select(paired.c.theme_key, func.count(), func.avg(paired.c.self_score),
+               func.avg(paired.c.official_score)).group_by(paired.c.theme_key)).all()}
+    result = []
+    for theme in themes.themes:
+        n, own, official = found.get(theme.key, (0, None, None))
+        hidden = n < minimum
+        result.append(SectorTheme(theme.key, theme.number, theme.title,
+                                  None if hidden else int(n), hidden,
+                                  None if hidden or own is None else float(own),
+                                  None if hidden or official is None else float(official)))
+    return SectorCalibration(cycle.id, cycle.year, themes.framework, result, themes.unmapped)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ corrected with a version, audited, and never seen by another member or the board
 
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import select
 
 from app.models import AuditEntry
@@ -115,3 +116,25 @@ def test_advisors_read_and_record_any_members_inspections(client, cast, catalogu
     assert _post(client, advisor, cast.org_b.id, report()).status_code == 201
     listed = client.get(f"/api/v1/organisations/{cast.org_b.id}/inspections", headers=advisor)
     assert len(listed.json()) == 1
+
+
+def test_calibration_answers_a_member_its_own_and_the_board_the_sector(client, cast, catalogue,
+                                                                      open_cycle, session):
+    from tests.services.test_results import fill_in
+
+    fill_in(session, cast.org_a, open_cycle, {4: 5}, user=cast.alice)
+    alice = api_token(client, cast.alice.email)
+    _post(client, alice, cast.org_a.id, report())
+    own = client.get("/api/v1/calibration", headers=alice).json()
+    theme = next(t for t in own["themes"] if t["theme_id"] == THEME_4)
+    assert theme["self_score"] == 5.0 and theme["official"]["score"] == 4.2
+    assert theme["difference"] == pytest.approx(0.8)
+    assert own["unmapped_requirement_numbers"] == [8, 9, 10]
+    board = api_token(client, cast.board.email)
+    sector = client.get("/api/v1/calibration", headers=board).json()
+    assert all(t["suppressed"] and t["official_mean"] is None for t in sector["themes"])
+    assert client.get(f"/api/v1/calibration?organisation_id={cast.org_a.id}",
+                      headers=board).status_code == 403
+    bob = api_token(client, cast.bob.email)
+    assert client.get(f"/api/v1/calibration?organisation_id={cast.org_a.id}",
+                      headers=bob).status_code == 404

@@ -15,17 +15,30 @@ from tests.services.board.seeding import make_cycle, seed_groups
 pytestmark = pytest.mark.browser
 
 CHARTS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments",
-          "reference")
+          "reference", "calibration")
 
 
 @pytest.fixture
 def seeded(session, cast, catalogue):
+    from datetime import date
+
+    from app.services.inspections import record_inspection
+
     for year, seed in ((2024, 4), (2025, 5)):
         cycle = make_cycle(session, catalogue, year)
-        seed_groups(session, cycle, {ServiceType.DOEGNTILBUD: 8, ServiceType.KOSTSKOLE: 6,
-                                     ServiceType.FORSORGSHJEM: 3}, seed=seed)
+        data = seed_groups(session, cycle, {ServiceType.DOEGNTILBUD: 8,
+                                            ServiceType.KOSTSKOLE: 6,
+                                            ServiceType.FORSORGSHJEM: 3}, seed=seed)
         seed_groups(session, cycle, {Region.HOVEDSTADEN: 7, Region.NORDJYLLAND: 5},
                     attribute="region", seed=seed + 10, non_respondents=1)
+    # Socialtilsynet's scores for enough of the latest respondents to show the sector's.
+    for n, respondent in enumerate(data.respondents[:6]):
+        record_inspection(session=session, user=None,
+                          organisation_id=respondent.organisation.id, today=date(2026, 1, 1),
+                          data={"visited_on": date(2025, 5, 1), "authority": "midt",
+                                "kind": "announced", "framework_version": "2017",
+                                "themes": [{"theme_id": "km.tema.sundhed-trivsel",
+                                            "score": 3 + n * 0.2}]})
     return cast.board
 
 
@@ -33,7 +46,8 @@ def _open(page: Page, board, url: str = "/board") -> None:
     page.goto("/login")
     log_in(page, board.email, PASSWORD)
     page.goto(url)
-    for chart in CHARTS:
+    # Socialtilsynet's scores are drawn for the whole sector only.
+    for chart in CHARTS if "value=" not in url else CHARTS[:-1]:
         page.locator(f".board-chart--{chart} .main-svg").first.wait_for()
 
 
@@ -65,8 +79,9 @@ def test_a_filter_change_updates_the_charts_in_place(page, seeded, page_problems
     expect(page.locator(".board-cover__facts")).to_contain_text("Hovedstaden")
     # The group beside the sector: two lines on the radar.
     expect(page.locator(".board-chart--radar .scatterlayer .trace")).to_have_count(2)
-    for chart in CHARTS:
+    for chart in CHARTS[:-1]:
         expect(page.locator(f".board-chart--{chart} svg.main-svg").first).to_be_visible()
+    expect(page.locator(".board-chart--calibration")).to_contain_text("kun for hele sektoren")
     assert page.evaluate("window.notReloaded") is True
     assert "segment=region" in page.url and "value=hovedstaden" in page.url
     assert page_problems.unexpected() == []

@@ -80,3 +80,36 @@ def test_self_above_official_flags_at_the_threshold_and_not_below(session, cast,
         (cast.org_a.id, THEME_4), (at_threshold.id, THEME_4)}
     first = next(f for f in found if f.organisation_id == cast.org_a.id)
     assert (first.self_score, first.official, first.visited_on) == (5.0, 4.0, date(2025, 2, 1))
+
+
+def test_the_sector_shows_a_theme_only_with_enough_members_having_both(session, cast,
+                                                                      catalogue, factory):
+    from app.services.calibration import sector_calibration
+
+    cycle = past_cycle(session, catalogue, 1)
+    for n in range(5):
+        member = factory.organisation()
+        fill_in(session, member, cycle, {4: 4, 6: 5})
+        # Everyone has theme 4 scored; only four have theme 6.
+        themes = {THEME_4: 3.0 + n * 0.25} | ({"km.tema.kompetencer": 4.0} if n < 4 else {})
+        _inspection(session, member, date(2025, 3, 1), themes)
+    lonely = factory.organisation()  # an inspection but no submitted self-assessment
+    _inspection(session, lonely, date(2025, 3, 1), {THEME_7: 1.0})
+    found = sector_calibration(session=session, user=cast.board, minimum=5, cycle_id=cycle.id)
+    by_key = {t.key: t for t in found.themes}
+    assert (by_key[THEME_4].members, by_key[THEME_4].suppressed) == (5, False)
+    assert by_key[THEME_4].official_mean == pytest.approx(3.5)
+    assert by_key[THEME_4].self_mean == pytest.approx(4.0)
+    competences = by_key["km.tema.kompetencer"]
+    assert competences.suppressed and competences.members is None
+    assert competences.official_mean is None and competences.self_mean is None
+    assert by_key[THEME_7].suppressed  # nobody with both
+
+
+def test_members_may_not_read_the_sectors_calibration(session, cast, catalogue):
+    from app.services.calibration import sector_calibration
+    from app.services.errors import Forbidden
+
+    past_cycle(session, catalogue, 1)
+    with pytest.raises(Forbidden):
+        sector_calibration(session=session, user=cast.alice, minimum=5)

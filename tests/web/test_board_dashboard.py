@@ -108,3 +108,15 @@ def test_no_member_name_cvr_or_free_text_on_any_view(board, session, seeded):
             assert organisation.name not in text
             assert organisation.cvr not in text
             assert organisation.company_name not in text
+
+
+def test_the_calibration_chart_is_for_the_whole_sector_only(login, cast, session, catalogue):
+    from tests.services.board.seeding import make_cycle
+
+    make_cycle(session, catalogue, 2025)
+    client = login(cast.board)
+    sector = client.get("/board").text
+    assert "Tilsynets og medlemmernes egne scorer pr. tema" in sector
+    assert "For få medlemmer har skrevet tilsynets scorer ind" in sector
+    group = client.get("/board?segment=region&value=hovedstaden").text
+    assert "Tilsynets scorer vises kun for hele sektoren" in group

@@ -20,11 +20,12 @@ from app.services.board.themes import (
     theme_map,
     theme_means,
 )
+from app.services.calibration import SectorCalibration, sector_themes
 from app.web.board.labels import SEGMENT_LABELS, segment_group_label, segment_label
 from app.web.board.tables import HIDDEN, Column, Kind, Table
 
 CHART_IDS = ("distribution", "trend", "threshold", "response-rate", "radar", "segments",
-             "reference")
+             "reference", "calibration")
 
 
 @dataclass
@@ -312,6 +313,52 @@ def _reference(figures: CycleFigures, group: GroupFigures, label: str,
     return chart
 
 
+def _calibration(found: SectorCalibration | None, figures: CycleFigures, wanted: Filter,
+                 references: list[ReferenceSeries], minimum: int) -> Chart:
+    """Socialtilsynet's scores of the members beside their own and the sector reference:
+    official beside official. The whole sector only (see services/calibration.py)."""
+    names = [gettext(N_("%(source)s %(year)s: %(group)s"), source=s.source, year=s.year,
+                     group=s.provider_group.label) for s in references]
+    official = gettext(N_("Socialtilsynets score for medlemmerne"))
+    own = gettext(N_("Medlemmernes egen score"))
+    table = Table([Column(gettext(N_("Tema i kvalitetsmodellen"))),
+                   Column(gettext(N_("Medlemmer med begge")), Kind.COUNT),
+                   Column(official, Kind.SCORE), Column(own, Kind.SCORE),
+                   *[Column(name, Kind.SCORE) for name in names]])
+    chart = Chart("calibration", gettext(N_("Tilsynets og medlemmernes egne scorer pr. tema")),
+                  gettext(N_("Blandt medlemmer, der både har indsendt en selvevaluering og "
+                             "skrevet en score fra deres seneste tilsynsrapport ind: "
+                             "gennemsnittet af tilsynets score og af deres egen score for "
+                             "temaet. Et tema med færre end %(n)s sådanne medlemmer vises "
+                             "ikke."), n=minimum), table, None)
+    if wanted.value:
+        chart.empty = gettext(N_("Tilsynets scorer vises kun for hele sektoren, ikke for en "
+                                 "enkelt gruppe."))
+        return chart
+    if found is None:
+        chart.empty = gettext(N_("Rundens katalog er ikke knyttet til kvalitetsmodellens temaer."))
+        return chart
+    for theme in found.themes:
+        table.add(f"{theme.number}. {theme.title}",
+                  HIDDEN if theme.suppressed else theme.members,
+                  HIDDEN if theme.suppressed else theme.official_mean,
+                  HIDDEN if theme.suppressed else theme.self_mean,
+                  *[s.means.get(theme.key) for s in references])
+    series = [Series(official, [t.official_mean for t in found.themes], "official"),
+              Series(own, [t.self_mean for t in found.themes], "own"),
+              *[Series(name, [s.means.get(t.key) for t in found.themes], "peers")
+                for name, s in zip(names, references, strict=True)]]
+    if any(v is not None for line in series[:2] for v in line.values):
+        chart.figure = charts.grouped_bars_data(
+            labels=[charts.tick_label(t.number, t.title, width=26) for t in found.themes],
+            series=series, scale_min=figures.scale_min, scale_max=figures.scale_max,
+            hover_titles=[_short(t.number, t.title) for t in found.themes])
+    else:
+        chart.empty = gettext(N_("For få medlemmer har skrevet tilsynets scorer ind til, at "
+                                 "noget tema kan vises."))
+    return chart
+
+
 def build_dashboard(*, session: Session, user: User, settings: Settings,
                     wanted: Filter) -> Dashboard:
     """Every chart for the filter, in a fixed number of queries."""
@@ -344,5 +391,10 @@ def build_dashboard(*, session: Session, user: User, settings: Settings,
     board.charts = [_distribution(figures, selected), _trend(points, figures),
                     _threshold(figures, selected), _response_rate(points),
                     _radar(figures, selected, label), _segments(figures),
-                    _reference(figures, selected, label, themes, references)]
+                    _reference(figures, selected, label, themes, references),
+                    _calibration(sector_themes(
+                        session, cycle=next(c for c in cycles if c.id == figures.cycle_id),
+                        themes=themes, minimum=minimum)
+                        if themes and themes.themes and not wanted.value else None,
+                        figures, wanted, references, minimum)]
     return board
