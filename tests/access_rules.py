@@ -151,6 +151,15 @@ RULES += [
     ("GET", "/api/v1/actions", READS_ASSESSMENTS),
     ("POST", "/api/v1/actions", READS_ASSESSMENTS),
     ("PATCH", "/api/v1/actions/{action}", READS_ASSESSMENTS),
+    # The action plan page, an action's edit page and its cancel step
+    # (app/web/member/plan.py): the organisation's own users and LOS staff, as on the results
+    # page; bob gets 404, the board 403.
+    ("GET", "/organisations/{org_a}/actions", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/actions", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/actions/{action}", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/actions/{action}", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/actions/{action}/cancel", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/actions/{action}/cancel", OWN_MEMBER_AND_STAFF),
     # The audit trail (app/api/audit.py): whole for admins; advisors name an organisation
     # (tests/api/test_audit_api.py), so the bare path is admin only.
     ("GET", "/api/v1/audit", ADMIN),

@@ -206,7 +206,7 @@ _LABELS: dict[type, dict[str, str]] = {
         ActionStatus.OPEN: N_("Ikke startet"),
         ActionStatus.IN_PROGRESS: N_("I gang"),
         ActionStatus.DONE: N_("Udført"),
-        ActionStatus.CANCELLED: N_("Droppet"),
+        ActionStatus.CANCELLED: N_("Annulleret"),
     },
     ActionPriority: {
         ActionPriority.HIGH: N_("Høj"),

@@ -28,6 +28,7 @@ from app.web.member import (
     evidence,
     form,
     injunction,
+    plan,
     results,
     submit,
     submitted,
@@ -43,7 +44,7 @@ web_routers = [
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, submitted.router,
     evidence.router,
-    results.router, actions.router,
+    results.router, actions.router, plan.router,
     # The board's sector figures
     board_dashboard.router, board_exports.router,
 ]

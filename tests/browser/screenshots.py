@@ -34,7 +34,9 @@ ACCOUNTS = [
 PAGES = {
     "member": [("requirement", "{assessment}/requirements/1"),
                ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
-               ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
+               ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit"),
+               # The action plan, its first action's edit page and the cancel step.
+               ("plan", "{plan}"), ("action", "{action}"), ("action-cancel", "{action}/cancel")],
     # Reopened with nothing missing: the submit page and its confirmation step.
     "member-reopened": [("submit", "{assessment}/submit"),
                         ("confirm", "{assessment}/submit/confirm")],
@@ -53,6 +55,9 @@ PAGES = {
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
+# The member's action plan (from the home page) and an action on it (from the page before).
+PLAN_LINK = re.compile(r'href="(/organisations/\d+/actions)"')
+ACTION_LINK = re.compile(r'href="(/organisations/\d+/actions/\d+)"')
 # A member's user, from the admin's user list (shot just before).
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
@@ -92,6 +97,8 @@ def take_screenshots(outdir: Path) -> None:
                     log_in(page, email, PASSWORD)
                     _shoot(page, outdir / f"home-{role}-{size}.png")
                     found = ASSESSMENT_LINK.search(page.content())
+                    plan = PLAN_LINK.search(page.content())
+                    action_path = ""
                     for name, path in PAGES[role]:
                         if "{assessment}" in path and not found:
                             continue
@@ -100,6 +107,17 @@ def take_screenshots(outdir: Path) -> None:
                             if not member:
                                 continue
                             path = member.group(1)
+                        if "{plan}" in path:
+                            if not plan:
+                                continue
+                            path = path.replace("{plan}", plan.group(1))
+                        if "{action}" in path:
+                            if not action_path:
+                                action = ACTION_LINK.search(page.content())
+                                if not action:
+                                    continue
+                                action_path = action.group(1)
+                            path = path.replace("{action}", action_path)
                         if "{user}" in path:
                             if "/admin/users/" not in page.url:
                                 users = USER_LINK.search(page.content())

@@ -44,8 +44,8 @@ def send_due_notices(*, session: Session, settings: Settings, today: date) -> No
     ).all()
     soon = today + timedelta(days=settings.notice_due_days)
     for action, organisation_name in actions:
-        url = f"{settings.base_url.rstrip('/')}/assessments/{action.assessment_id}/results" \
-              f"#action-{action.id}" if action.assessment_id else settings.base_url
+        url = (f"{settings.base_url.rstrip('/')}/organisations/{action.organisation_id}"
+               f"/actions/{action.id}")
         if _claim(session, f"assigned:{action.id}:{action.owner_email}", action.owner_email):
             _send(session, settings, action.owner_email,
                   gettext("Du er ansvarlig for en handling: %(title)s", title=action.title),

@@ -16,6 +16,7 @@ from app.models.vocabulary import (
     ActionStatus,
     Role,
 )
+from app.services.action_owners import Owner, owner_choices
 from app.services.actions import ActionRow, list_actions
 from app.services.assessment.access import get_assessment_for_user
 from app.services.assessment.results import Results, results_for
@@ -80,6 +81,7 @@ class ResultsPage:
     lines: list[ResultLine]
     actions: list[ActionRow]
     today: date
+    owners: list[Owner] = field(default_factory=list)  # whom a new action may be given to
 
     @property
     def assessment(self):
@@ -131,7 +133,8 @@ def load_results(session: Session, settings: Settings, user: User, assessment_id
             reflection.what_to_improve if reflection else ""))
     actions = list_actions(session=session, user=user, today=today,
                            organisation_id=assessment.organisation_id)
-    return ResultsPage(user, view, results, lines, actions, today)
+    owners = owner_choices(session=session, organisation_id=assessment.organisation_id)
+    return ResultsPage(user, view, results, lines, actions, today, owners)
 
 
 def radar(page: ResultsPage) -> dict:
@@ -190,7 +193,7 @@ def results_context(page: ResultsPage, *, form: ActionForm | None = None,
         "editable": view.editable and page.user.role == Role.MEMBER,
         "results": page.results, "lines": page.lines, "figure": radar(page),
         "summary": summary(page),
-        "form": form, "action_message": message, "today": page.today,
+        "form": form, "action_message": message, "today": page.today, "owners": page.owners,
         "can_plan": page.user.role in (Role.MEMBER, Role.ADVISOR, Role.ADMIN),
         # LOS staff read about the member ("Egebos scorer"), members about themselves.
         "staff": page.user.role in (Role.ADVISOR, Role.ADMIN),
