@@ -173,6 +173,10 @@ RULES += [
     ("POST", "/admin/cycles", ADMIN),
     ("GET", "/admin/cycles/{cycle}", ADMIN),
     ("POST", "/admin/cycles/{cycle}", ADMIN),
+    # A round's members, their reminders and the CSV (app/web/admin/cycle_round.py)
+    ("GET", "/admin/cycles/{cycle}/round", ADMIN),
+    ("GET", "/admin/cycles/{cycle}/round.csv", ADMIN),
+    ("POST", "/admin/cycles/{cycle}/round/reminders", ADMIN),
     # Sector reference figures (app/web/admin/references.py)
     ("GET", "/admin/references", ADMIN),
     ("POST", "/admin/references", ADMIN),

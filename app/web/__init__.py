@@ -11,6 +11,7 @@ from app.web import account, api_docs, catalogues, data_export, home
 from app.web.admin import (
     assignments,
     audit,
+    cycle_round,
     cycles,
     member_import,
     organisations,
@@ -38,7 +39,8 @@ web_routers = [
     account.router, home.router, api_docs.router, catalogues.router, data_export.router,
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
-    outbox.router, audit.router, cycles.router, assignments.router, references.router,
+    outbox.router, audit.router, cycles.router, cycle_round.router, assignments.router,
+    references.router,
     # LOS advisors
     flags.router, heatmap.router, dossier.router,
     # The member's self-assessment

@@ -90,6 +90,7 @@ from app.models.vocabulary import (  # noqa: E402
     EvidenceKind,
     InjunctionKind,
     ProviderGroup,
+    RoundStatus,
     label_of,
 )
 from app.web.labels import region_label, role_label, service_type_label  # noqa: E402
@@ -105,6 +106,7 @@ templates.env.globals.update(
     EvidenceKind=EvidenceKind,
     InjunctionKind=InjunctionKind,
     ProviderGroup=ProviderGroup,
+    RoundStatus=RoundStatus,
     CaseStatus=CaseStatus,
     ContactKind=ContactKind,
     OPEN_ACTION_STATUSES=OPEN_ACTION_STATUSES,

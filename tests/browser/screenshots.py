@@ -51,13 +51,18 @@ PAGES = {
     "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments"),
               ("references", "/admin/references"), ("board", "/board"),
               ("organisation", "/admin/organisations/1"), ("users", "/admin/users"),
-              ("user", "{user}"), ("user-delete", "{user}/delete")],
+              ("user", "{user}"), ("user-delete", "{user}/delete"),
+              # The open round's members, all and the non-starters.
+              ("cycles", "/admin/cycles"), ("round", "{round}"),
+              ("round-not-started", "{round}?status=not_started")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
 # The member's action plan (from the home page) and an action on it (from the page before).
 PLAN_LINK = re.compile(r'href="(/organisations/\d+/actions)"')
 ACTION_LINK = re.compile(r'href="(/organisations/\d+/actions/\d+)"')
+# The newest round's page, from the cycle list (shot just before).
+ROUND_LINK = re.compile(r'href="(/admin/cycles/\d+/round)"')
 # A member's user, from the admin's user list (shot just before).
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
@@ -98,7 +103,7 @@ def take_screenshots(outdir: Path) -> None:
                     _shoot(page, outdir / f"home-{role}-{size}.png")
                     found = ASSESSMENT_LINK.search(page.content())
                     plan = PLAN_LINK.search(page.content())
-                    action_path = ""
+                    action_path = round_path = ""
                     for name, path in PAGES[role]:
                         if "{assessment}" in path and not found:
                             continue
@@ -118,6 +123,13 @@ def take_screenshots(outdir: Path) -> None:
                                     continue
                                 action_path = action.group(1)
                             path = path.replace("{action}", action_path)
+                        if "{round}" in path:
+                            if not round_path:
+                                found_round = ROUND_LINK.search(page.content())
+                                if not found_round:
+                                    continue
+                                round_path = found_round.group(1)
+                            path = path.replace("{round}", round_path)
                         if "{user}" in path:
                             if "/admin/users/" not in page.url:
                                 users = USER_LINK.search(page.content())

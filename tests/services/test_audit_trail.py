@@ -338,6 +338,16 @@ def _import_references(w):
     return w.cast.admin
 
 
+def _remind(w):
+    from app.models.base import utcnow
+    from app.services.advisor.notices import send_reminders_now
+
+    send_reminders_now(session=w.session, settings=w.settings, user=w.cast.admin,
+                       cycle=w.cycle, organisation_ids=[w.cast.org_a.id], today=today(),
+                       now=utcnow())
+    return w.cast.admin
+
+
 WRITES = {
     "sector_reference.save_reference": _save_reference,
     "sector_reference.delete_reference": _delete_reference,
@@ -373,6 +383,7 @@ WRITES = {
     "data_export.export_organisation": _export_organisation,
     "user_deletion.delete_user": _delete_user,
     "retention.apply_retention": _retention,
+    "advisor.notices.send_reminders_now": _remind,
 }
 # Needs a database without catalogues, so it has its own test below.
 STANDALONE = {"catalogue.loading.load_catalogues"}

@@ -89,3 +89,28 @@ def test_the_action_plan_costs_the_same_queries_with_more_actions_and_colleagues
     few = _queries(client, path)
     add(20)
     assert _queries(client, path) == few
+
+
+@pytest.mark.parametrize("path", ["/admin/cycles/{cycle}/round",
+                                  "/admin/cycles/{cycle}/round?status=not_started",
+                                  "/admin/cycles/{cycle}/round.csv"])
+def test_a_rounds_page_costs_the_same_queries_for_ten_and_a_hundred_members(
+        path, login, cast, factory, session, open_cycle):
+    from app.models import NoticeSent
+    from app.models.base import utcnow
+    from tests.web.advisor_pages import bulk_members
+
+    def add(n: int, seed: int) -> None:
+        bulk_members(session, open_cycle, n // 2, seed=seed)  # submitted
+        for _ in range(n - n // 2):  # not started, each with a user logged in and reminded
+            user = factory.user(Role.MEMBER, last_login_at=utcnow())
+            session.add(NoticeSent(key=f"reminder:{open_cycle.id}:{user.id}:x",
+                                   recipient=user.email))
+        session.commit()
+
+    client = login(cast.admin)
+    url = path.format(cycle=open_cycle.id)
+    add(10, 1)
+    few = _queries(client, url)
+    add(90, 2)
+    assert _queries(client, url) == few
