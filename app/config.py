@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     notice_due_days: int = Field(default=3, ge=0, le=60)
     # ...and reminds members that have not submitted this many days before the deadline.
     reminder_days: list[int] = Field(default=[14, 3])
+    # A reminder sent by hand from a round's page goes to a user at most once in this many
+    # minutes, so a second click (or a colleague's) sends nothing twice.
+    reminder_resend_minutes: int = Field(default=60, ge=1, le=10080)
 
     @field_validator("reminder_days", mode="before")
     @classmethod

@@ -164,6 +164,15 @@ RULES += [
     ("PUT", "/api/v1/organisations/{org_a}/inspections/{inspection_a}", OWN_MEMBER_AND_STAFF),
     ("GET", "/api/v1/calibration?cycle_id={cycle}&organisation_id={org_a}",
      OWN_MEMBER_AND_STAFF),
+    # The action plan page, an action's edit page and its cancel step
+    # (app/web/member/plan.py): the organisation's own users and LOS staff, as on the results
+    # page; bob gets 404, the board 403.
+    ("GET", "/organisations/{org_a}/actions", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/actions", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/actions/{action}", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/actions/{action}", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/actions/{action}/cancel", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/actions/{action}/cancel", OWN_MEMBER_AND_STAFF),
     # The audit trail (app/api/audit.py): whole for admins; advisors name an organisation
     # (tests/api/test_audit_api.py), so the bare path is admin only.
     ("GET", "/api/v1/audit", ADMIN),
@@ -177,6 +186,10 @@ RULES += [
     ("POST", "/admin/cycles", ADMIN),
     ("GET", "/admin/cycles/{cycle}", ADMIN),
     ("POST", "/admin/cycles/{cycle}", ADMIN),
+    # A round's members, their reminders and the CSV (app/web/admin/cycle_round.py)
+    ("GET", "/admin/cycles/{cycle}/round", ADMIN),
+    ("GET", "/admin/cycles/{cycle}/round.csv", ADMIN),
+    ("POST", "/admin/cycles/{cycle}/round/reminders", ADMIN),
     # Sector reference figures (app/web/admin/references.py)
     ("GET", "/admin/references", ADMIN),
     ("POST", "/admin/references", ADMIN),

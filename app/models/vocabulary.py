@@ -64,6 +64,16 @@ class AssessmentStatus(LabelledEnum):
 EDITABLE_STATUSES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.REOPENED})
 
 
+class RoundStatus(LabelledEnum):
+    """Where a member is in a round (the admin's view of it): no assessment yet, one being
+    filled in, submitted, or reopened by LOS and not yet submitted again."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    REOPENED = "reopened"
+
+
 class InjunctionKind(LabelledEnum):
     """What Socialtilsynet imposed, as the member reports it (the "injunction" report)."""
 
@@ -188,6 +198,7 @@ class AuditAction(LabelledEnum):
     PASSWORD = "set_password"
     EXPORT = "export"  # all of an organisation's data downloaded
     RETENTION = "retention"  # an evidence file removed after the retention period
+    REMIND = "remind"  # a reminder to submit, sent by an admin from the round's page
 
 
 class AuditEntity(LabelledEnum):
@@ -222,6 +233,12 @@ _LABELS: dict[type, dict[str, str]] = {
         AssessmentStatus.SUBMITTED: N_("Indsendt"),
         AssessmentStatus.REOPENED: N_("Genåbnet af LOS"),
     },
+    RoundStatus: {
+        RoundStatus.NOT_STARTED: N_("Ikke startet"),
+        RoundStatus.IN_PROGRESS: N_("I gang"),
+        RoundStatus.SUBMITTED: N_("Indsendt"),
+        RoundStatus.REOPENED: N_("Genåbnet af LOS"),
+    },
     InjunctionKind: {
         InjunctionKind.PAABUD: N_("Påbud"),
         InjunctionKind.SKAERPET_TILSYN: N_("Skærpet tilsyn"),
@@ -231,7 +248,7 @@ _LABELS: dict[type, dict[str, str]] = {
         ActionStatus.OPEN: N_("Ikke startet"),
         ActionStatus.IN_PROGRESS: N_("I gang"),
         ActionStatus.DONE: N_("Udført"),
-        ActionStatus.CANCELLED: N_("Droppet"),
+        ActionStatus.CANCELLED: N_("Annulleret"),
     },
     ActionPriority: {
         ActionPriority.HIGH: N_("Høj"),
@@ -296,6 +313,7 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditAction.PASSWORD: N_("Adgangskode sat"),
         AuditAction.EXPORT: N_("Alle data hentet"),
         AuditAction.RETENTION: N_("Fil slettet efter opbevaringsperioden"),
+        AuditAction.REMIND: N_("Påmindelse sendt"),
     },
     AuditEntity: {
         AuditEntity.ACTION: N_("Handling"),

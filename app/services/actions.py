@@ -25,6 +25,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.vocabulary import OPEN_ACTION_STATUSES, ActionPriority, ActionStatus, Role
 from app.services import audit
+from app.services.action_owners import NOT_A_COLLEAGUE, may_own, owner_names
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.fields import OptionalText, RowId, Text, Version
@@ -49,8 +50,12 @@ def _blank_to_none(value):
 EMAIL_SHAPE = {"pattern": "^$|^[^@ \\u0000]+@[^. \\u0000][^ \\u0000]*\\.[^ \\u0000]*$"}
 
 
+OWNER_DESCRIPTION = ("The email of one of the organisation's active users, or empty for none; "
+                     "an owner saved earlier may be sent back unchanged whoever it is")
+
+
 def _email(value: str) -> str:
-    # Only the shape: an owner may be a colleague without a login in etik.
+    # The shape here; whether it is one of the organisation's users, in _check_owner.
     local, _, domain = value.partition("@")
     if value and (not local or "." not in domain or " " in value or domain.startswith(".")):
         raise ValueError(N_("Skriv en gyldig e-mailadresse, fx navn@tilbud.dk."))
@@ -67,7 +72,8 @@ class ActionInput(BaseModel):
     assessment_id: RowId | None = None
     title: Text = Field(min_length=1, max_length=200)
     description: Text = Field(default="", max_length=5000)
-    owner_email: Text = Field(default="", max_length=254, json_schema_extra=EMAIL_SHAPE)
+    owner_email: Text = Field(default="", max_length=254, json_schema_extra=EMAIL_SHAPE,
+                              description=OWNER_DESCRIPTION)
     due_on: date | None = None
     priority: ActionPriority = ActionPriority.NORMAL
     case_id: RowId | None = Field(default=None,
@@ -101,7 +107,8 @@ class ActionUpdate(BaseModel):
     title: OptionalText = Field(default=None, min_length=1, max_length=200)
     description: OptionalText = Field(default=None, max_length=5000)
     owner_email: OptionalText = Field(default=None, max_length=254,
-                                      json_schema_extra=EMAIL_SHAPE)
+                                      json_schema_extra=EMAIL_SHAPE,
+                                      description=OWNER_DESCRIPTION)
     priority: ActionPriority | None = None
 
     @field_validator("due_on", "status", "priority", mode="before")
@@ -124,6 +131,9 @@ class ActionRow:
     requirement_number: int | None
     overdue: bool
     comments: list[ActionComment] = field(default_factory=list)  # oldest first
+    # The owner's name when the owner is one of the organisation's users; "" for none
+    # or for an outside address saved before owners had to be users (shown as "ekstern").
+    owner_name: str = ""
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -163,7 +173,7 @@ def _requirement(session: Session, values: ActionInput) -> tuple[int | None, int
         raise Invalid(NOT_SAVED, errors)
     if values.requirement_id is None:
         return None, values.assessment_id
-    version_id = assessment.catalogue_version_id if assessment else _latest_version(
+    version_id = assessment.catalogue_version_id if assessment else latest_catalogue_version(
         session, values.organisation_id)
     requirement_id = session.exec(select(Requirement.id).where(
         Requirement.catalogue_version_id == version_id,
@@ -174,7 +184,9 @@ def _requirement(session: Session, values: ActionInput) -> tuple[int | None, int
     return requirement_id, values.assessment_id
 
 
-def _latest_version(session: Session, organisation_id: int) -> int | None:
+def latest_catalogue_version(session: Session, organisation_id: int) -> int | None:
+    """The catalogue version of the organisation's newest assessment, else the newest one:
+    the requirements a new action may name."""
     own = session.exec(select(Assessment.catalogue_version_id).where(
         Assessment.organisation_id == organisation_id).order_by(
         col(Assessment.cycle_id).desc())).first()
@@ -183,6 +195,14 @@ def _latest_version(session: Session, organisation_id: int) -> int | None:
     return session.exec(select(CatalogueVersion.id).where(
         CatalogueVersion.kind == "assessment").order_by(
         col(CatalogueVersion.published_on).desc(), col(CatalogueVersion.id).desc())).first()
+
+
+def _check_owner(session: Session, organisation_id: int, email: str | None,
+                 current: str = "") -> None:
+    """A new owner is one of the organisation's active users; the owner already saved stays
+    acceptable, so an older outside address never blocks editing the rest."""
+    if email and email != current and not may_own(session, organisation_id, email):
+        raise Invalid(NOT_SAVED, [FieldError("owner_email", NOT_A_COLLEAGUE)])
 
 
 def _check_case(session: Session, user: User, values: ActionInput) -> None:
@@ -205,6 +225,7 @@ def create_action(*, session: Session, user: User, data: dict | ActionInput,
     if values.due_on is not None and values.due_on < today:
         raise Invalid(NOT_SAVED, [FieldError("due_on", N_("Fristen ligger før i dag."))])
     requirement_id, assessment_id = _requirement(session, values)
+    _check_owner(session, values.organisation_id, values.owner_email)
     _check_case(session, user, values)
     action = Action(**values.model_dump(exclude={"requirement_id", "assessment_id"}),
                     requirement_id=requirement_id, assessment_id=assessment_id,
@@ -221,7 +242,8 @@ def create_action(*, session: Session, user: User, data: dict | ActionInput,
 def update_action(*, session: Session, user: User, action_id: int,
                   data: dict | ActionUpdate) -> Action:
     values = parse_input(ActionUpdate, data, NOT_SAVED)
-    get_action_for_user(session=session, user=user, action_id=action_id)
+    seen = get_action_for_user(session=session, user=user, action_id=action_id)
+    _check_owner(session, seen.organisation_id, values.owner_email, seen.owner_email)
     # A compare-and-set on the version: of two saves of the same version, one misses.
     if not claim(session, Action, action_id, col(Action.version) == values.version):
         session.rollback()
@@ -261,9 +283,7 @@ def list_actions(*, session: Session, user: User, today: date,
         organisation_id = user.organisation_id
     elif user.role == Role.BOARD:
         raise Forbidden(BOARD)
-    statement = (select(Action, Requirement.key, Requirement.number)
-                 .join(Requirement, col(Requirement.id) == col(Action.requirement_id),
-                       isouter=True))
+    statement = _with_requirement()
     if organisation_id is not None:
         statement = statement.where(Action.organisation_id == organisation_id)
     if status:
@@ -277,8 +297,32 @@ def list_actions(*, session: Session, user: User, today: date,
     statement = statement.order_by(
         col(Action.status).not_in(OPEN_ACTION_STATUSES), col(Action.due_on).is_(None),
         col(Action.due_on), col(Action.id))
-    rows = [ActionRow(action, key, number, is_overdue(action, today))
-            for action, key, number in session.exec(statement)]
+    return _rows(session, statement, today)
+
+
+def action_row(*, session: Session, user: User, organisation_id: int, action_id: int,
+               today: date) -> ActionRow:
+    """One action of the organisation, as a list shows it; another organisation's is not
+    found here, whoever asks."""
+    action = get_action_for_user(session=session, user=user, action_id=action_id)
+    if action.organisation_id != organisation_id:
+        raise NotFound(NOT_FOUND)
+    return _rows(session, _with_requirement().where(Action.id == action_id), today)[0]
+
+
+def _with_requirement():
+    return (select(Action, Requirement.key, Requirement.number)
+            .join(Requirement, col(Requirement.id) == col(Action.requirement_id), isouter=True))
+
+
+def _rows(session: Session, statement, today: date) -> list[ActionRow]:
+    """The rows with their owners' names and comment threads: three queries in all."""
+    found = session.exec(statement).all()
+    names = owner_names(session, {(action.organisation_id, action.owner_email)
+                                  for action, _, _ in found})
+    rows = [ActionRow(action, key, number, is_overdue(action, today),
+                      owner_name=names.get((action.organisation_id, action.owner_email), ""))
+            for action, key, number in found]
     if rows:  # every thread in one query
         by_action = {row.action.id: row for row in rows}
         for comment in session.exec(

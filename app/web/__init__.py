@@ -11,6 +11,7 @@ from app.web import account, api_docs, catalogues, data_export, home, inspection
 from app.web.admin import (
     assignments,
     audit,
+    cycle_round,
     cycles,
     member_import,
     organisations,
@@ -28,6 +29,7 @@ from app.web.member import (
     evidence,
     form,
     injunction,
+    plan,
     results,
     submit,
     submitted,
@@ -37,13 +39,14 @@ web_routers = [
     account.router, home.router, api_docs.router, catalogues.router, data_export.router,
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
-    outbox.router, audit.router, cycles.router, assignments.router, references.router,
+    outbox.router, audit.router, cycles.router, cycle_round.router, assignments.router,
+    references.router,
     # LOS advisors
     flags.router, heatmap.router, dossier.router,
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, submitted.router,
     evidence.router,
-    results.router, actions.router, inspections.router,
+    results.router, actions.router, inspections.router, plan.router,
     # The board's sector figures
     board_dashboard.router, board_exports.router,
 ]

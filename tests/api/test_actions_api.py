@@ -36,13 +36,13 @@ def _soon(days=14) -> str:
 def test_an_advisor_creates_an_open_action_with_version_1(client, cast, advisor, catalogue):
     requirement = catalogue.document["requirements"][0]["id"]
     response = _create(client, advisor, cast.org_a.id, requirement_id=requirement,
-                       description="Punkt på dagsordenen", owner_email="Leder@Alfa.dk",
+                       description="Punkt på dagsordenen", owner_email="Alice@Test.Example",
                        due_on=_soon())
     assert response.status_code == 201, response.text
     action = response.json()
     assert action["status"] == "open" and action["version"] == 1
     assert action["requirement_id"] == requirement
-    assert action["owner_email"] == "leder@alfa.dk"
+    assert action["owner_email"] == "alice@test.example"
     assert action["priority"] == "normal"
     assert action["overdue"] is False
 
@@ -171,3 +171,49 @@ def test_an_advisor_moves_the_due_date_and_clears_it(client, cast, advisor):
     cleared = client.patch(url, headers=advisor, json={"due_on": None, "version": 2}).json()
     assert cleared["due_on"] is None
     assert cleared["title"] == action["title"]
+
+
+@pytest.mark.parametrize("owner", ["leder@udefra.dk", "bob@test.example"],
+                         ids=["outside-address", "another-organisations-user"])
+def test_a_new_action_whose_owner_is_not_one_of_the_organisations_users_is_422(
+        client, cast, advisor, owner):
+    response = _create(client, advisor, cast.org_a.id, owner_email=owner)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "owner_email"]
+    assert client.get("/api/v1/actions", headers=advisor).json() == []
+
+
+def test_changing_the_owner_to_a_colleague_is_saved_and_to_a_deactivated_user_is_422(
+        client, cast, alice, factory):
+    carl = factory.user(organisation=cast.org_a, email="carl@test.example")
+    gone = factory.user(organisation=cast.org_a, active=False)
+    action = _create(client, alice, cast.org_a.id).json()
+    url = f"/api/v1/actions/{action['id']}"
+    changed = client.patch(url, headers=alice, json={"owner_email": carl.email, "version": 1})
+    assert changed.status_code == 200 and changed.json()["owner_email"] == carl.email
+    refused = client.patch(url, headers=alice, json={"owner_email": gone.email, "version": 2})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "owner_email"]
+
+
+def test_an_outside_owner_saved_earlier_may_be_sent_back_unchanged(client, cast, alice,
+                                                                   session):
+    from app.models import Action
+
+    action = Action(organisation_id=cast.org_a.id, title="Fra før", owner_email="x@udefra.dk")
+    session.add(action)
+    session.commit()
+    response = client.patch(f"/api/v1/actions/{action.id}", headers=alice,
+                            json={"owner_email": "x@udefra.dk", "status": "in_progress",
+                                  "version": 1})
+    assert response.status_code == 200, response.text
+    assert response.json()["owner_email"] == "x@udefra.dk"
+
+
+def test_cancelling_through_the_api_is_the_same_change_as_on_the_page(client, cast, alice):
+    action = _create(client, alice, cast.org_a.id).json()
+    response = client.patch(f"/api/v1/actions/{action['id']}", headers=alice,
+                            json={"status": "cancelled", "comment": "Ikke længere aktuelt",
+                                  "version": 1})
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["version"]) == ("cancelled", 2)

@@ -35,7 +35,9 @@ PAGES = {
     "member": [("inspections", "{inspections}"), ("inspection-new", "{inspections}/new"),
                ("requirement", "{assessment}/requirements/1"),
                ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
-               ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
+               ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit"),
+               # The action plan, its first action's edit page and the cancel step.
+               ("plan", "{plan}"), ("action", "{action}"), ("action-cancel", "{action}/cancel")],
     # Reopened with nothing missing: the submit page and its confirmation step.
     "member-reopened": [("submit", "{assessment}/submit"),
                         ("confirm", "{assessment}/submit/confirm")],
@@ -50,11 +52,19 @@ PAGES = {
     "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments"),
               ("references", "/admin/references"), ("board", "/board"),
               ("organisation", "/admin/organisations/1"), ("users", "/admin/users"),
-              ("user", "{user}"), ("user-delete", "{user}/delete")],
+              ("user", "{user}"), ("user-delete", "{user}/delete"),
+              # The open round's members, all and the non-starters.
+              ("cycles", "/admin/cycles"), ("round", "{round}"),
+              ("round-not-started", "{round}?status=not_started")],
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 INSPECTIONS_LINK = re.compile(r'href="(/organisations/\d+/inspections)"')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
+# The member's action plan (from the home page) and an action on it (from the page before).
+PLAN_LINK = re.compile(r'href="(/organisations/\d+/actions)"')
+ACTION_LINK = re.compile(r'href="(/organisations/\d+/actions/\d+)"')
+# The newest round's page, from the cycle list (shot just before).
+ROUND_LINK = re.compile(r'href="(/admin/cycles/\d+/round)"')
 # A member's user, from the admin's user list (shot just before).
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
@@ -95,6 +105,8 @@ def take_screenshots(outdir: Path) -> None:
                     _shoot(page, outdir / f"home-{role}-{size}.png")
                     found = ASSESSMENT_LINK.search(page.content())
                     inspections = INSPECTIONS_LINK.search(page.content())
+                    plan = PLAN_LINK.search(page.content())
+                    action_path = round_path = ""
                     for name, path in PAGES[role]:
                         if "{assessment}" in path and not found:
                             continue
@@ -103,6 +115,24 @@ def take_screenshots(outdir: Path) -> None:
                             if not member:
                                 continue
                             path = member.group(1)
+                        if "{plan}" in path:
+                            if not plan:
+                                continue
+                            path = path.replace("{plan}", plan.group(1))
+                        if "{action}" in path:
+                            if not action_path:
+                                action = ACTION_LINK.search(page.content())
+                                if not action:
+                                    continue
+                                action_path = action.group(1)
+                            path = path.replace("{action}", action_path)
+                        if "{round}" in path:
+                            if not round_path:
+                                found_round = ROUND_LINK.search(page.content())
+                                if not found_round:
+                                    continue
+                                round_path = found_round.group(1)
+                            path = path.replace("{round}", round_path)
                         if "{user}" in path:
                             if "/admin/users/" not in page.url:
                                 users = USER_LINK.search(page.content())

@@ -20,6 +20,7 @@ from app.services import (
     assignments,
     cycles,
     data_export,
+    inspections,
     links,
     member_import,
     organisations,
@@ -52,6 +53,8 @@ EXEMPT = {
     "demo._people", "demo._submit",
     # The demo's invented reference figures go through store_references, which audits them.
     "demo_reference.add_reference_story",
+    # The demo's inspections go through record_inspection, which audits each.
+    "demo_inspections.add_inspection_story",
     # Thousands of invented members in bulk, for scale: an audit entry per invented answer
     # would be a trail of nothing that happened (the story members go through the services).
     "demo_bulk.add_bulk_members",
@@ -292,6 +295,29 @@ def _update_case(w):
     return w.cast.admin
 
 
+_INSPECTION = {"visited_on": "2026-01-05", "authority": "syd", "kind": "desk",
+               "framework_version": "2017",
+               "themes": [{"theme_id": "km.tema.kompetencer", "score": 4}]}
+
+
+def _record_inspection(w):
+    inspections.record_inspection(session=w.session, user=w.cast.alice,
+                                  organisation_id=w.cast.org_a.id, data=_INSPECTION,
+                                  today=today())
+    return w.cast.alice
+
+
+def _update_inspection(w):
+    record = inspections.record_inspection(session=w.session, user=w.cast.alice,
+                                           organisation_id=w.cast.org_a.id, data=_INSPECTION,
+                                           today=today())
+    inspections.update_inspection(session=w.session, user=w.cast.advisor,
+                                  organisation_id=w.cast.org_a.id,
+                                  inspection_id=record.inspection.id, today=today(),
+                                  data=_INSPECTION | {"version": 1, "note": "Rettet"})
+    return w.cast.advisor
+
+
 def _add_contact(w):
     support.add_contact(session=w.session, user=w.cast.advisor, organisation_id=w.cast.org_a.id,
                         data={"kind": "call", "happened_on": today(), "note": "Samtale"})
@@ -338,6 +364,16 @@ def _import_references(w):
     return w.cast.admin
 
 
+def _remind(w):
+    from app.models.base import utcnow
+    from app.services.advisor.notices import send_reminders_now
+
+    send_reminders_now(session=w.session, settings=w.settings, user=w.cast.admin,
+                       cycle=w.cycle, organisation_ids=[w.cast.org_a.id], today=today(),
+                       now=utcnow())
+    return w.cast.admin
+
+
 WRITES = {
     "sector_reference.save_reference": _save_reference,
     "sector_reference.delete_reference": _delete_reference,
@@ -346,6 +382,8 @@ WRITES = {
     "advisor.support.open_case": _open_case,
     "advisor.support.update_case": _update_case,
     "advisor.support.add_contact": _add_contact,
+    "inspections.record_inspection": _record_inspection,
+    "inspections.update_inspection": _update_inspection,
     "assessment.answers.save_answer": _answer,
     "assessment.answers.save_reflection": _reflection,
     "assessment.answers.save_injunction": _injunction,
@@ -373,6 +411,7 @@ WRITES = {
     "data_export.export_organisation": _export_organisation,
     "user_deletion.delete_user": _delete_user,
     "retention.apply_retention": _retention,
+    "advisor.notices.send_reminders_now": _remind,
 }
 # Needs a database without catalogues, so it has its own test below.
 STANDALONE = {"catalogue.loading.load_catalogues"}

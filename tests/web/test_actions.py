@@ -37,8 +37,8 @@ def _requirement_key(submitted, session) -> str:
 
 def _add(client, submitted, headers=None, **fields):
     data = {"csrf_token": client.csrf, "title": "Skoleplan for hvert barn",
-            "owner_email": "leder@alfa.dk", "due_on": (today() + timedelta(days=30)).isoformat(),
-            "priority": "high", **fields}
+            "owner_email": "alice@test.example",
+            "due_on": (today() + timedelta(days=30)).isoformat(), "priority": "high", **fields}
     return client.post(f"/assessments/{submitted.id}/actions", data=data, headers=headers or {})
 
 
@@ -205,3 +205,15 @@ def test_comments_build_a_thread_and_a_status_change_alone_keeps_it(login, alice
     first, second = html.index("Startet i marts"), html.index("Godt – husk personalemødet")
     assert first < second
     assert "Alice Medlem," in html and "Anders Konsulent," in html
+
+
+def test_the_owner_of_a_new_action_is_chosen_among_the_organisations_users(alice, submitted,
+                                                                           session, cast):
+    html = alice.get(f"/assessments/{submitted.id}/results").text
+    assert '<select id="add-new-owner_email" name="owner_email"' in html
+    assert '<option value="alice@test.example">Alice Medlem</option>' in html
+    assert "bob@test.example" not in html
+    response = _add(alice, submitted, owner_email="leder@udefra.dk")
+    assert response.status_code == 422
+    assert 'id="add-new-owner_email-error">Vælg en ansvarlig blandt tilbuddets egne' in (
+        response.text)

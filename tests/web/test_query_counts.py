@@ -61,3 +61,56 @@ def test_advisor_pages_cost_the_same_queries_for_ten_and_a_thousand_members(
     few = _queries(client, path, headers)
     bulk_members(session, open_cycle, 990, seed=2)
     assert _queries(client, path, headers) == few
+
+
+@pytest.mark.parametrize("page", ["plan", "action", "cancel"])
+def test_the_action_plan_costs_the_same_queries_with_more_actions_and_colleagues(
+        page, login, cast, factory, session, catalogue):
+    from app.models import Action, ActionComment
+
+    def add(n: int) -> Action:
+        for i in range(n):
+            colleague = factory.user(Role.MEMBER, organisation=cast.org_a)
+            action = Action(organisation_id=cast.org_a.id, title=f"Handling {i}",
+                            owner_email=colleague.email if i % 2 else "ekstern@udefra.dk",
+                            status=("open", "in_progress", "done", "cancelled")[i % 4])
+            session.add(action)
+            session.flush()
+            session.add(ActionComment(action_id=action.id, user_id=cast.alice.id,
+                                      user_name="Alice", text="Kommentar"))
+        session.commit()
+        return action
+
+    first = add(2)
+    path = {"plan": f"/organisations/{cast.org_a.id}/actions",
+            "action": f"/organisations/{cast.org_a.id}/actions/{first.id}",
+            "cancel": f"/organisations/{cast.org_a.id}/actions/{first.id}/cancel"}[page]
+    client = login(cast.alice)
+    few = _queries(client, path)
+    add(20)
+    assert _queries(client, path) == few
+
+
+@pytest.mark.parametrize("path", ["/admin/cycles/{cycle}/round",
+                                  "/admin/cycles/{cycle}/round?status=not_started",
+                                  "/admin/cycles/{cycle}/round.csv"])
+def test_a_rounds_page_costs_the_same_queries_for_ten_and_a_hundred_members(
+        path, login, cast, factory, session, open_cycle):
+    from app.models import NoticeSent
+    from app.models.base import utcnow
+    from tests.web.advisor_pages import bulk_members
+
+    def add(n: int, seed: int) -> None:
+        bulk_members(session, open_cycle, n // 2, seed=seed)  # submitted
+        for _ in range(n - n // 2):  # not started, each with a user logged in and reminded
+            user = factory.user(Role.MEMBER, last_login_at=utcnow())
+            session.add(NoticeSent(key=f"reminder:{open_cycle.id}:{user.id}:x",
+                                   recipient=user.email))
+        session.commit()
+
+    client = login(cast.admin)
+    url = path.format(cycle=open_cycle.id)
+    add(10, 1)
+    few = _queries(client, url)
+    add(90, 2)
+    assert _queries(client, url) == few

@@ -1,5 +1,6 @@
 """Notices by email: an action's owner when assigned and before it is due; members that have
-not submitted, before the deadline; each advisor's digest.
+not submitted, before the deadline (and when an admin sends a reminder by hand); each
+advisor's digest.
 
 `etik notices send` calls send_due_notices, safe to run from cron every hour: each notice
 is first claimed by inserting its key into notice_sent (unique), and only the run whose
@@ -8,19 +9,23 @@ ever sending it twice. Every message also lands in the outbox (services/mail.py)
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.i18n import N_, format_day, gettext, ngettext, possessive
-from app.models import Action, Assessment, NoticeSent, Organisation, User
-from app.models.vocabulary import OPEN_ACTION_STATUSES, Role
+from app.models import Action, Assessment, Cycle, NoticeSent, Organisation, User
+from app.models.vocabulary import OPEN_ACTION_STATUSES, AssessmentStatus, CycleStatus, Role
+from app.services import audit
+from app.services.access import require_admin
 from app.services.advisor.flags import FlagSettings, flagged_members
 from app.services.advisor.segments import MemberFilter
-from app.services.cycles import current_cycle
+from app.services.audit import AuditAction, AuditEntity
+from app.services.cycles import current_cycle, cycle_status
+from app.services.errors import Invalid
 from app.services.mail import send_mail
 
 
@@ -44,8 +49,8 @@ def send_due_notices(*, session: Session, settings: Settings, today: date) -> No
     ).all()
     soon = today + timedelta(days=settings.notice_due_days)
     for action, organisation_name in actions:
-        url = f"{settings.base_url.rstrip('/')}/assessments/{action.assessment_id}/results" \
-              f"#action-{action.id}" if action.assessment_id else settings.base_url
+        url = (f"{settings.base_url.rstrip('/')}/organisations/{action.organisation_id}"
+               f"/actions/{action.id}")
         if _claim(session, f"assigned:{action.id}:{action.owner_email}", action.owner_email):
             _send(session, settings, action.owner_email,
                   gettext("Du er ansvarlig for en handling: %(title)s", title=action.title),
@@ -91,18 +96,93 @@ def _deadline_reminders(session: Session, settings: Settings, today: date) -> in
     for user_id, email, name, answered, in_scope in recipients:
         if not _claim(session, f"deadline:{cycle.id}:{days_left}:{user_id}", email):
             continue
-        progress = (gettext("I har besvaret %(answered)s af %(total)s indikatorer.",
-                            answered=answered, total=in_scope) if in_scope
-                    else gettext("I har ikke startet selvevalueringen endnu."))
-        _send(session, settings, email,
-              ngettext("Selvevalueringen skal indsendes om %(num)s dag",
-                       "Selvevalueringen skal indsendes om %(num)s dage", days_left),
-              gettext("Fristen for %(whose)s selvevaluering %(year)s er %(deadline)s. "
-                      "%(progress)s\n\nFortsæt her: %(url)s", whose=possessive(name),
-                      year=cycle.year, deadline=format_day(cycle.deadline), progress=progress,
-                      url=settings.base_url.rstrip("/") + "/"))
+        _send(session, settings, email, *_reminder(settings, cycle, today, name, answered,
+                                                   in_scope))
         sent += 1
     return sent
+
+
+def _reminder(settings: Settings, cycle: Cycle, today: date, name: str,
+              answered: int | None, in_scope: int | None) -> tuple[str, str]:
+    """The reminder's subject and body: the same mail on the set days and when sent by hand."""
+    days_left = (cycle.deadline - today).days
+    progress = (gettext("I har besvaret %(answered)s af %(total)s indikatorer.",
+                        answered=answered, total=in_scope) if in_scope
+                else gettext("I har ikke startet selvevalueringen endnu."))
+    subject = (gettext("Selvevalueringen skal indsendes i dag") if days_left == 0 else
+               ngettext("Selvevalueringen skal indsendes om %(num)s dag",
+                        "Selvevalueringen skal indsendes om %(num)s dage", days_left))
+    return subject, gettext(
+        "Fristen for %(whose)s selvevaluering %(year)s er %(deadline)s. "
+        "%(progress)s\n\nFortsæt her: %(url)s", whose=possessive(name), year=cycle.year,
+        deadline=format_day(cycle.deadline), progress=progress,
+        url=settings.base_url.rstrip("/") + "/")
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    """What sending reminders by hand did."""
+
+    sent: int = 0  # mails sent
+    members: int = 0  # members whose users got one
+    recent: int = 0  # users left out: reminded within ETIK_REMINDER_RESEND_MINUTES
+    without_users: int = 0  # members with no active user to remind
+
+
+NOT_OPEN = N_("Der kan kun sendes påmindelser, mens runden er åben.")
+
+
+def send_reminders_now(*, session: Session, settings: Settings, user: User | None,
+                       cycle: Cycle, organisation_ids: list[int], today: date,
+                       now: datetime) -> ReminderResult:
+    """The deadline reminder, now, to the active users of the named members that have not
+    submitted (members that have are left out). A user reminded about this round within
+    ETIK_REMINDER_RESEND_MINUTES, by hand or on a set day, is left out, so a double click
+    sends nothing twice; each reminder is claimed first (key with the minute), as in
+    send_due_notices. One audit entry per member reminded."""
+    require_admin(user)
+    if cycle_status(cycle, today) is not CycleStatus.OPEN:
+        raise Invalid(NOT_OPEN)
+    if not organisation_ids:
+        return ReminderResult()
+    recipients = session.exec(
+        select(Organisation.id, Organisation.name, User.id, User.email,
+               Assessment.answered_count, Assessment.in_scope_count)
+        .join(User, and_(col(User.organisation_id) == col(Organisation.id),
+                         User.role == Role.MEMBER, col(User.active)), isouter=True)
+        .join(Assessment, and_(col(Assessment.organisation_id) == col(Organisation.id),
+                               Assessment.cycle_id == cycle.id), isouter=True)
+        # Reopened counts as not submitted (its submitted_at stays from the first time).
+        .where(col(Organisation.id).in_(organisation_ids), col(Organisation.active),
+               or_(col(Assessment.id).is_(None),
+                   Assessment.status != AssessmentStatus.SUBMITTED))
+        .order_by(Organisation.id, User.id)).all()
+    since = now - timedelta(minutes=settings.reminder_resend_minutes)
+    recent = set(session.exec(select(NoticeSent.recipient).where(
+        or_(col(NoticeSent.key).startswith(f"reminder:{cycle.id}:"),
+            col(NoticeSent.key).startswith(f"deadline:{cycle.id}:")),
+        col(NoticeSent.created_at) >= since)))
+    minute = now.strftime("%Y%m%dT%H%M")
+    sent: dict[int, int] = {}
+    skipped = 0
+    for organisation_id, name, user_id, email, answered, in_scope in recipients:
+        if user_id is None:
+            continue
+        if email in recent or not _claim(session, f"reminder:{cycle.id}:{user_id}:{minute}",
+                                         email):
+            skipped += 1
+            continue
+        _send(session, settings, email, *_reminder(settings, cycle, today, name, answered,
+                                                   in_scope))
+        sent[organisation_id] = sent.get(organisation_id, 0) + 1
+    for organisation_id, count in sent.items():
+        audit.record(session, user=user, action=AuditAction.REMIND,
+                     entity=AuditEntity.ORGANISATION, entity_id=organisation_id,
+                     organisation_id=organisation_id,
+                     changes={"cycle": [None, cycle.year], "recipients": [None, count]})
+    session.commit()
+    without = {o for o, _, u, *_ in recipients if u is None}
+    return ReminderResult(sum(sent.values()), len(sent), skipped, len(without))
 
 
 def _digests(session: Session, settings: Settings, today: date) -> int:

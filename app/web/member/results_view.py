@@ -16,6 +16,7 @@ from app.models.vocabulary import (
     ActionStatus,
     Role,
 )
+from app.services.action_owners import Owner, owner_choices
 from app.services.actions import ActionRow, list_actions
 from app.services.assessment.access import get_assessment_for_user
 from app.services.assessment.results import Results, results_for
@@ -82,6 +83,7 @@ class ResultsPage:
     lines: list[ResultLine]
     actions: list[ActionRow]
     today: date
+    owners: list[Owner] = field(default_factory=list)  # whom a new action may be given to
     calibration: Calibration | None = None  # None: the catalogue maps to no quality model
 
     @property
@@ -134,10 +136,12 @@ def load_results(session: Session, settings: Settings, user: User, assessment_id
             reflection.what_to_improve if reflection else ""))
     actions = list_actions(session=session, user=user, today=today,
                            organisation_id=assessment.organisation_id)
+    owners = owner_choices(session=session, organisation_id=assessment.organisation_id)
     themes = theme_map(session, assessment.catalogue_version_id)
     calibration = compare(themes, {line.key: line.score for line in lines}, latest_official(
         session, assessment.organisation_id)) if themes else None
-    return ResultsPage(user, view, results, lines, actions, today, calibration)
+    return ResultsPage(user, view, results, lines, actions, today, owners=owners,
+                       calibration=calibration)
 
 
 def calibration_radar(page: ResultsPage) -> dict | None:
@@ -217,7 +221,7 @@ def results_context(page: ResultsPage, *, form: ActionForm | None = None,
         "calibration": page.calibration, "calibration_figure": calibration_radar(page),
         "calibration_rule": rule_text(),
         "summary": summary(page),
-        "form": form, "action_message": message, "today": page.today,
+        "form": form, "action_message": message, "today": page.today, "owners": page.owners,
         "can_plan": page.user.role in (Role.MEMBER, Role.ADVISOR, Role.ADMIN),
         # LOS staff read about the member ("Egebos scorer"), members about themselves.
         "staff": page.user.role in (Role.ADVISOR, Role.ADMIN),
