@@ -39,6 +39,7 @@ from tests.access_roles import (
 from tests.access_rules_advisor import ADVISOR_RULES
 from tests.access_rules_board import BOARD_RULES
 
+FILLERS["browser_session"] = "999999"  # no such session: 404 to whoever asks to end it
 RULES: list[Rule] = [
     # Infrastructure and documentation
     ("GET", "/healthz", PUBLIC),
@@ -55,6 +56,17 @@ RULES: list[Rule] = [
     ("POST", "/password/reset/{token}", PUBLIC),
     ("GET", "/invitation/{token}", PUBLIC),
     ("POST", "/invitation/{token}", PUBLIC),
+    # My account, every logged-in person's own (app/web/my_account.py, app/api/me.py); the
+    # email link needs its own person logged in, so a made-up token is 410 to everyone
+    ("GET", "/account", LOGGED_IN),
+    ("POST", "/account/name", LOGGED_IN),
+    ("POST", "/account/email", LOGGED_IN),
+    ("POST", "/account/password", LOGGED_IN),
+    ("POST", "/account/sessions/{browser_session}/end", LOGGED_IN),
+    ("POST", "/account/sessions/end-others", LOGGED_IN),
+    ("GET", "/account/email/{token}", LOGGED_IN),
+    ("POST", "/account/email/{token}", LOGGED_IN),
+    ("PATCH", "/api/v1/me", LOGGED_IN),
     # Home pages (app/web/home.py)
     ("GET", "/", LOGGED_IN),
     # Catalogue reading (app/web/catalogues.py)

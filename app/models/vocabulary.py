@@ -164,6 +164,8 @@ class AuditAction(LabelledEnum):
     PASSWORD = "set_password"
     EXPORT = "export"  # all of an organisation's data downloaded
     RETENTION = "retention"  # an evidence file removed after the retention period
+    LOGOUT = "end_sessions"  # a person logged their own other browsers out (My account)
+    EMAIL_REQUESTED = "email_requested"  # a link to confirm a new email address was sent
 
 
 class AuditEntity(LabelledEnum):
@@ -254,6 +256,8 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditAction.PASSWORD: N_("Adgangskode sat"),
         AuditAction.EXPORT: N_("Alle data hentet"),
         AuditAction.RETENTION: N_("Fil slettet efter opbevaringsperioden"),
+        AuditAction.LOGOUT: N_("Logget ud i andre browsere"),
+        AuditAction.EMAIL_REQUESTED: N_("Ny e-mail bedt om"),
     },
     AuditEntity: {
         AuditEntity.ACTION: N_("Handling"),

@@ -32,7 +32,7 @@ ACCOUNTS = [
 
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
-    "member": [("requirement", "{assessment}/requirements/1"),
+    "member": [("account", "/account"), ("requirement", "{assessment}/requirements/1"),
                ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
                ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
     # Reopened with nothing missing: the submit page and its confirmation step.
@@ -46,8 +46,9 @@ PAGES = {
               ("one-group", "/board?segment=tilbudstype&value=doegntilbud"),
               ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
               ("sizes", "/board?segment=size")],
-    "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments"),
-              ("references", "/admin/references"), ("board", "/board"),
+    "admin": [("account", "/account"), ("audit", "/admin/audit"),
+              ("assignments", "/admin/assignments"), ("references", "/admin/references"),
+              ("board", "/board"),
               ("organisation", "/admin/organisations/1"), ("users", "/admin/users"),
               ("user", "{user}"), ("user-delete", "{user}/delete")],
 }
@@ -57,7 +58,9 @@ MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
 
-def _shoot(page: Page, path: Path) -> None:
+def _shoot(page: Page, path: Path, wanted: str = "") -> None:
+    if wanted and wanted not in path.stem:
+        return
     page.screenshot(path=str(path), full_page=True)
     print(path)
     # A long page is unreadable scaled down whole: its first screen too.
@@ -67,7 +70,8 @@ def _shoot(page: Page, path: Path) -> None:
         print(top)
 
 
-def take_screenshots(outdir: Path) -> None:
+def take_screenshots(outdir: Path, wanted: str = "") -> None:
+    """`wanted`: only the shots whose file name contains it."""
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="etik-screenshots-") as work:
         url = f"sqlite:///{Path(work) / 'demo.db'}"
@@ -83,16 +87,18 @@ def take_screenshots(outdir: Path) -> None:
                 context = browser.new_context(base_url=server.url, viewport=viewport)
                 page = context.new_page()
                 page.goto("/login")
-                _shoot(page, outdir / f"login-{size}.png")
+                _shoot(page, outdir / f"login-{size}.png", wanted)
                 log_in(page, "member1@example.org", "wrong password")
-                _shoot(page, outdir / f"login-error-{size}.png")
+                _shoot(page, outdir / f"login-error-{size}.png", wanted)
                 for role, email in ACCOUNTS:
                     context.clear_cookies()
                     page.goto("/login")
                     log_in(page, email, PASSWORD)
-                    _shoot(page, outdir / f"home-{role}-{size}.png")
+                    _shoot(page, outdir / f"home-{role}-{size}.png", wanted)
                     found = ASSESSMENT_LINK.search(page.content())
                     for name, path in PAGES[role]:
+                        if wanted and wanted not in f"{role}-{name}":
+                            continue
                         if "{assessment}" in path and not found:
                             continue
                         if "{member}" in path:  # the first member of the page before
@@ -109,21 +115,21 @@ def take_screenshots(outdir: Path) -> None:
                             path = path.replace("{user}", user_path)
                         page.goto(path.format(assessment=found.group(1) if found else ""))
                         page.wait_for_load_state("networkidle")  # charts drawn
-                        _shoot(page, outdir / f"{role}-{name}-{size}.png")
+                        _shoot(page, outdir / f"{role}-{name}-{size}.png", wanted)
                 page.goto("/docs")
                 page.wait_for_selector(".opblock", timeout=15_000)
-                _shoot(page, outdir / f"api-docs-{size}.png")
+                _shoot(page, outdir / f"api-docs-{size}.png", wanted)
                 context.close()
             browser.close()
         engine.dispose()
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m tests.browser.screenshots OUTDIR")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: python -m tests.browser.screenshots OUTDIR [NAME_FILTER]")
     if not CHROMIUM.exists():
         sys.exit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    take_screenshots(Path(sys.argv[1]))
+    take_screenshots(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) == 3 else "")
 
 
 if __name__ == "__main__":

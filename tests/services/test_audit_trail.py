@@ -13,13 +13,15 @@ from sqlmodel import func, select
 
 from app.clock import today
 from app.config import PROJECT_ROOT
-from app.models import Action, AuditEntry, Evidence, User
+from app.models import Action, AuditEntry, Evidence, OutboxMessage, User, UserSession
 from app.models.vocabulary import Role
 from app.services import (
+    account,
     actions,
     assignments,
     cycles,
     data_export,
+    email_change,
     links,
     member_import,
     organisations,
@@ -33,7 +35,9 @@ from app.services.advisor import support
 from app.services.assessment import answers, carry_over, evidence, submission
 from app.services.assessment.start import start_assessment
 from app.services.catalogue import loading as catalogue_loading
+from app.services.credentials import start_browser_session
 from app.services.links import LinkPurpose, create_link
+from tests.conftest import PASSWORD
 from tests.services.test_results import fill_in, past_cycle
 
 SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
@@ -42,10 +46,13 @@ EXEMPT = {
     # Authentication events, not changes to anyone's data: the request log has them.
     "credentials.authenticate", "credentials.start_browser_session",
     "credentials.end_browser_session", "credentials.issue_api_token",
+    # Renewing a session's "last seen" time, every few minutes, is part of logging in.
+    "credentials.user_for_browser_session",
     # Counting attempts (logins, reset requests) for their limits changes nobody's data.
     "credentials._count_attempt", "links._over_reset_limits",
-    # A one-time link is a credential; sending it is in the outbox.
-    "links.create_link",
+    # A one-time link is a credential; sending it is in the outbox. An email-change link
+    # used up because its address was taken meanwhile changes nobody's data.
+    "links.create_link", "email_change._use_up",
     # The outbox is itself the record of every message; a notice's claim is its own record.
     "mail.send_mail", "advisor.notices._claim",
     # Demo data goes through the audited services; these commits only backdate its rows.
@@ -269,6 +276,46 @@ def _set_password(w):
     return w.cast.bob
 
 
+def _change_name(w):
+    account.change_name(session=w.session, user=w.cast.bob, data={"name": "Bob Omdøbt"})
+    return w.cast.bob
+
+
+def _change_password(w):
+    new = "a brand new password"
+    account.change_password(session=w.session, settings=w.settings, user=w.cast.bob,
+                            current=PASSWORD, password=new, repeated=new, client="test",
+                            keep_token=None)
+    return w.cast.bob
+
+
+def _end_browser_login(w):
+    start_browser_session(session=w.session, settings=w.settings, user=w.cast.bob)
+    row = w.session.exec(select(UserSession).where(UserSession.user_id == w.cast.bob.id)).one()
+    account.end_browser_login(session=w.session, user=w.cast.bob, session_id=row.id,
+                              current_token=None)
+    return w.cast.bob
+
+
+def _end_other_browser_logins(w):
+    token = start_browser_session(session=w.session, settings=w.settings, user=w.cast.bob)
+    start_browser_session(session=w.session, settings=w.settings, user=w.cast.bob)
+    assert account.end_other_browser_logins(session=w.session, user=w.cast.bob,
+                                            current_token=token) == 1
+    return w.cast.bob
+
+
+def _confirm_email_change(w):
+    email_change.request_email_change(session=w.session, settings=w.settings, user=w.cast.bob,
+                                      email="bob.ny@test.example", current_password=PASSWORD,
+                                      client="test")
+    body = w.session.exec(select(OutboxMessage.body).where(
+        OutboxMessage.recipient == "bob.ny@test.example")).one()
+    email_change.confirm_email_change(session=w.session, settings=w.settings, user=w.cast.bob,
+                                      token=body.split("/account/email/")[1].split()[0])
+    return w.cast.bob
+
+
 def _import_members(w):
     content = (PROJECT_ROOT / "tests" / "fixtures" / "members" / "codes_comma.csv").read_bytes()
     member_import.import_members_csv(session=w.session, settings=w.settings, content=content,
@@ -369,6 +416,11 @@ WRITES = {
     "users.update_user": _update_user,
     "users.set_user_active": _deactivate_user,
     "links.set_password_with_link": _set_password,
+    "account.change_name": _change_name,
+    "account.change_password": _change_password,
+    "account.end_browser_login": _end_browser_login,
+    "account.end_other_browser_logins": _end_other_browser_logins,
+    "email_change.confirm_email_change": _confirm_email_change,
     "member_import.import_members_csv": _import_members,
     "data_export.export_organisation": _export_organisation,
     "user_deletion.delete_user": _delete_user,
