@@ -21,6 +21,8 @@ class Me(BaseModel):
     email: str
     name: str
     role: str
+    # A member's leader: may invite and remove the organisation's other member users.
+    member_admin: bool
     organisation: OrganisationRef | None
 
 
@@ -30,6 +32,7 @@ def _me(session, user: User) -> Me:
         email=user.email,
         name=user.name,
         role=user.role,
+        member_admin=user.member_admin,
         organisation=OrganisationRef(id=organisation.id, name=organisation.name,
                                      cvr=organisation.cvr) if organisation else None,
     )

@@ -21,6 +21,9 @@ class User(SQLModel, table=True):
     )
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # A member's leader: invites and removes colleagues of its own organisation
+    # (services.colleagues). Always false for other roles.
+    member_admin: bool = False
     last_login_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()
 

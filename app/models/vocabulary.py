@@ -166,6 +166,7 @@ class AuditAction(LabelledEnum):
     RETENTION = "retention"  # an evidence file removed after the retention period
     LOGOUT = "end_sessions"  # a person logged their own other browsers out (My account)
     EMAIL_REQUESTED = "email_requested"  # a link to confirm a new email address was sent
+    INVITE = "invite"  # an invitation sent again by a member's leader (services.colleagues)
 
 
 class AuditEntity(LabelledEnum):
@@ -258,6 +259,7 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditAction.RETENTION: N_("Fil slettet efter opbevaringsperioden"),
         AuditAction.LOGOUT: N_("Logget ud i andre browsere"),
         AuditAction.EMAIL_REQUESTED: N_("Ny e-mail bedt om"),
+        AuditAction.INVITE: N_("Invitation sendt igen"),
     },
     AuditEntity: {
         AuditEntity.ACTION: N_("Handling"),

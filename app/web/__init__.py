@@ -7,7 +7,15 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 `listing.py`.
 """
 
-from app.web import account, api_docs, catalogues, data_export, home, my_account
+from app.web import (
+    account,
+    api_docs,
+    catalogues,
+    colleagues,
+    data_export,
+    home,
+    my_account,
+)
 from app.web.admin import (
     assignments,
     audit,
@@ -35,7 +43,7 @@ from app.web.member import (
 
 web_routers = [
     account.router, my_account.router, home.router, api_docs.router, catalogues.router,
-    data_export.router,
+    data_export.router, colleagues.router,
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
     outbox.router, audit.router, cycles.router, assignments.router, references.router,

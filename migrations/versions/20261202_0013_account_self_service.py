@@ -1,4 +1,4 @@
-"""account self-service: sessions seen, email-change links
+"""account self-service: sessions seen, email-change links, members' leaders
 
 Revision ID: 0013_account_self_service
 Revises: 0011_evidence_retention
@@ -31,8 +31,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('user_agent', sqlmodel.sql.sqltypes.AutoString(length=300),
                                       nullable=False, server_default=''))
 
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('member_admin', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('member_admin')
+
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.drop_column('user_agent')
         batch_op.drop_column('last_seen_at')

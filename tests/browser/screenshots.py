@@ -25,6 +25,7 @@ ACCOUNTS = [
     ("member", "member1@example.org"),
     ("member-reopened", "member2@example.org"),
     ("member-nearly", "member3@example.org"),
+    ("colleague", "kollega1@example.org"),
     ("advisor", "advisor@example.org"),
     ("board", "board@example.org"),
     ("admin", "admin@example.org"),
@@ -32,12 +33,16 @@ ACCOUNTS = [
 
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
-    "member": [("account", "/account"), ("requirement", "{assessment}/requirements/1"),
+    "member": [("account", "/account"), ("colleagues", "{colleagues}"),
+               ("colleague-remove", "{colleague_remove}"),
+               ("requirement", "{assessment}/requirements/1"),
                ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
                ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit")],
     # Reopened with nothing missing: the submit page and its confirmation step.
     "member-reopened": [("submit", "{assessment}/submit"),
                         ("confirm", "{assessment}/submit/confirm")],
+    # A colleague who is no leader: the colleagues, read only.
+    "colleague": [("colleagues", "{colleagues}")],
     "member-nearly": [("submit", "{assessment}/submit"),
                       ("requirement", "{assessment}/requirements/1")],
     "advisor": [("flags", "/advisor/flags"), ("dossier", "{member}"),
@@ -54,6 +59,9 @@ PAGES = {
 }
 ASSESSMENT_LINK = re.compile(r'href="(/assessments/\d+)')
 MEMBER_LINK = re.compile(r'href="(/advisor/members/\d+)')
+# The member's colleagues page, from its menu; the first colleague's removal page from it.
+COLLEAGUES_LINK = re.compile(r'href="(/organisations/\d+/colleagues)"')
+REMOVE_LINK = re.compile(r'href="(/organisations/\d+/colleagues/\d+/remove)"')
 # A member's user, from the admin's user list (shot just before).
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
@@ -106,6 +114,12 @@ def take_screenshots(outdir: Path, wanted: str = "") -> None:
                             if not member:
                                 continue
                             path = member.group(1)
+                        if path in ("{colleagues}", "{colleague_remove}"):
+                            link = (COLLEAGUES_LINK if path == "{colleagues}"
+                                    else REMOVE_LINK).search(page.content())
+                            if not link:
+                                continue
+                            path = link.group(1)
                         if "{user}" in path:
                             if "/admin/users/" not in page.url:
                                 users = USER_LINK.search(page.content())

@@ -19,6 +19,7 @@ from app.services import (
     account,
     actions,
     assignments,
+    colleagues,
     cycles,
     data_export,
     email_change,
@@ -260,12 +261,6 @@ def _update_user(w):
     return w.cast.admin
 
 
-def _deactivate_user(w):
-    users.set_user_active(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id,
-                          active=False)
-    return w.cast.admin
-
-
 def _set_password(w):
     url = create_link(session=w.session, settings=w.settings, user=w.cast.bob,
                       purpose=LinkPurpose.PASSWORD_RESET)
@@ -314,6 +309,19 @@ def _confirm_email_change(w):
     email_change.confirm_email_change(session=w.session, settings=w.settings, user=w.cast.bob,
                                       token=body.split("/account/email/")[1].split()[0])
     return w.cast.bob
+
+
+def _write_active(w):
+    # Through set_user_active, which checks who may and writes with write_active.
+    users.set_user_active(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id,
+                          active=False)
+    return w.cast.admin
+
+
+def _set_leader(w):
+    colleagues.set_leader(session=w.session, user=w.cast.carol, organisation_id=w.cast.org_a.id,
+                          colleague_id=w.cast.alice.id, leader=True)
+    return w.cast.carol
 
 
 def _import_members(w):
@@ -414,7 +422,8 @@ WRITES = {
     "users.create_user": _create_user,
     "users.create_user_with_password": _create_user_with_password,
     "users.update_user": _update_user,
-    "users.set_user_active": _deactivate_user,
+    "users.write_active": _write_active,
+    "colleagues.set_leader": _set_leader,
     "links.set_password_with_link": _set_password,
     "account.change_name": _change_name,
     "account.change_password": _change_password,

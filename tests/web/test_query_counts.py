@@ -50,6 +50,18 @@ def test_account_page_costs_the_same_queries_with_more_logins(login, cast, sessi
     assert _queries(client, "/account") == few
 
 
+@pytest.mark.parametrize("role", ["member", "member_admin", "admin"])
+def test_colleagues_page_costs_the_same_queries_with_more_colleagues(role, login, cast,
+                                                                   factory):
+    client = login(cast.by_role(role))
+    path = f"/organisations/{cast.org_a.id}/colleagues"
+    few = _queries(client, path)
+    for n in range(10):
+        factory.user(Role.MEMBER, organisation=cast.org_a, member_admin=n % 2 == 0,
+                     password_hash=None if n % 3 == 0 else "x", active=n != 5)
+    assert _queries(client, path) == few
+
+
 def test_the_query_count_header_is_not_sent_in_production(app, client):
     production = Settings(env="production", secret_key="s" * 32,
                           database_url=app.state.settings.database_url)
