@@ -35,6 +35,9 @@ LAST_LEADER = N_("Du er tilbuddets eneste leder. Gør først en kollega til lede
 NOT_INVITED = N_("%(name)s har allerede valgt en adgangskode; der er ingen invitation at sende "
                  "igen.")
 NOT_SENT = N_("Invitationen er ikke sendt. Ret felterne markeret nedenfor.")
+REMOVED = N_("%(name)s er fjernet. Giv adgang igen først.")
+ORGANISATION_INACTIVE = N_("Tilbuddet er ikke længere aktivt i etik, så der kan ikke inviteres "
+                           "nye kolleger. Kontakt LOS.")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ def invite_colleague(*, session: Session, settings: Settings, user: User,
                      organisation_id: int, data: dict) -> User:
     """A new member user of the organisation, invited by mail as LOS' admin invites one."""
     organisation = _manageable(session, user, organisation_id)
+    if not organisation.active and user.role != Role.ADMIN:
+        raise Invalid(ORGANISATION_INACTIVE)
     values = parse_input(ColleagueInput, data, NOT_SENT)
     # Whatever else the form sent, the role is member and the organisation this one.
     return users.invite_user(session=session, settings=settings, user=user, data={
@@ -110,7 +115,9 @@ def resend_invitation(*, session: Session, settings: Settings, user: User,
                       organisation_id: int, colleague_id: int) -> User:
     organisation = _manageable(session, user, organisation_id)
     person = _colleague(session, organisation, colleague_id)
-    if person.password_hash or not person.active:
+    if not person.active:
+        raise Invalid(REMOVED, params={"name": person.name})
+    if person.password_hash:
         raise Invalid(NOT_INVITED, params={"name": person.name})
     audit.record(session, user=user, action=AuditAction.INVITE, entity=AuditEntity.USER,
                  entity_id=person.id, organisation_id=organisation.id,

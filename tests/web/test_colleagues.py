@@ -171,6 +171,16 @@ def test_a_missing_name_or_a_bad_address_is_refused_at_its_field(leader, cast, f
     assert f'id="{field}-error"' in response.text
 
 
+def test_no_one_is_invited_into_an_organisation_los_has_deactivated(leader, cast, session):
+    cast.org_a.active = False
+    session.add(cast.org_a)
+    session.commit()
+    response = _invite(leader, cast)
+    assert response.status_code == 422
+    assert "Tilbuddet er ikke længere aktivt i etik" in response.text
+    assert _user(session, "mette@alfa.example") is None
+
+
 def test_los_admin_may_invite_for_any_organisation_here_too(login, cast, session):
     assert _invite(login(cast.admin), cast, org=cast.org_b).status_code == 303
     assert _user(session, "mette@alfa.example").organisation_id == cast.org_b.id
@@ -195,6 +205,16 @@ def test_no_invitation_goes_to_a_colleague_who_has_a_password(leader, cast, sess
     response = _post(leader, f"{_page(cast)}/{cast.alice.id}/resend-invitation")
     assert response.status_code == 422
     assert "har allerede valgt en adgangskode" in response.text
+    assert session.exec(select(OutboxMessage)).all() == []
+
+
+def test_a_removed_colleague_gets_no_invitation_until_given_access_again(leader, cast,
+                                                                       session, factory):
+    invited = factory.user(organisation=cast.org_a, name="Ny Kollega", password_hash=None,
+                           active=False)
+    response = _post(leader, f"{_page(cast)}/{invited.id}/resend-invitation")
+    assert response.status_code == 422
+    assert "Ny Kollega er fjernet. Giv adgang igen først." in response.text
     assert session.exec(select(OutboxMessage)).all() == []
 
 
