@@ -123,7 +123,9 @@ def _print_logins(password: str, members: int) -> None:
         "  admin@example.org     administrator\n"
         "  advisor@example.org   LOS-konsulent\n"
         "  board@example.org     bestyrelsesmedlem\n"
-        f"  member1@example.org … member{members}@example.org   medlemmer\n"
+        f"  member1@example.org … member{members}@example.org   medlemmer, hver leder af sit "
+        "tilbud (inviterer kolleger)\n"
+        "  kollega1@example.org  kollega hos member1, ikke leder\n"
     )
 
 

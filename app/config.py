@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     api_token_ttl_minutes: int = 60
     invitation_ttl_hours: int = 72
     password_reset_ttl_minutes: int = 60
+    # A new email address is confirmed by a link sent to it, valid this long
+    email_change_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
     password_min_length: int = 10
 
     # Throttling of failed logins, counted in the database so it holds across processes

@@ -3,14 +3,16 @@
 A row is `(method, path_template, allowed)`:
 - `path_template` is a concrete path with placeholders: `{org_a}`, `{org_b}`, `{alice}`,
   `{bob}`, `{advisor}`, `{board}`, `{admin}` become ids from the `cast` fixture (alice is
-  "member" and belongs to org_a; bob is "other_member" and belongs to org_b); `{token}`,
+  "member" and belongs to org_a; bob is "other_member" and belongs to org_b; carol,
+  "member_admin", is alice's colleague and org_a's leader); `{token}`,
   `{key}` and `{version}` become harmless made-up values (add new ones to FILLERS);
   `{assessment_a}` is alice's assessment in an open `{cycle}`, and `{indicator}`,
   `{requirement}` (keys) and `{requirement_number}` are its first ones, `{inspection_a}`
   an inspection of alice's organisation (test_access.py creates them only for rows that
   name them).
   A row belongs to the route that serves the filled-in path, found as the router finds it.
-- `allowed` is a set of role names from ROLES, or PUBLIC (anyone, no login needed).
+- `allowed` is a set of role names from ROLES, or PUBLIC (anyone, no login needed). A
+  row that allows "member" allows "member_admin" too (tests.access_roles.allows).
 
 Allowed roles never get 401, 403, the login page or 404: a role that may use the route
 finds the object. The exception is a row naming a FILLERS placeholder: no such object
@@ -28,6 +30,7 @@ its entry is removed.
 from tests.access_roles import (
     ADMIN,
     FILLERS,
+    LEADERS,
     LOGGED_IN,
     MEMBERS,
     OWN_MEMBER,
@@ -40,6 +43,7 @@ from tests.access_roles import (
 from tests.access_rules_advisor import ADVISOR_RULES
 from tests.access_rules_board import BOARD_RULES
 
+FILLERS["browser_session"] = "999999"  # no such session: 404 to whoever asks to end it
 RULES: list[Rule] = [
     # Infrastructure and documentation
     ("GET", "/healthz", PUBLIC),
@@ -56,6 +60,17 @@ RULES: list[Rule] = [
     ("POST", "/password/reset/{token}", PUBLIC),
     ("GET", "/invitation/{token}", PUBLIC),
     ("POST", "/invitation/{token}", PUBLIC),
+    # My account, every logged-in person's own (app/web/my_account.py, app/api/me.py); the
+    # email link needs its own person logged in, so a made-up token is 410 to everyone
+    ("GET", "/account", LOGGED_IN),
+    ("POST", "/account/name", LOGGED_IN),
+    ("POST", "/account/email", LOGGED_IN),
+    ("POST", "/account/password", LOGGED_IN),
+    ("POST", "/account/sessions/{browser_session}/end", LOGGED_IN),
+    ("POST", "/account/sessions/end-others", LOGGED_IN),
+    ("GET", "/account/email/{token}", LOGGED_IN),
+    ("POST", "/account/email/{token}", LOGGED_IN),
+    ("PATCH", "/api/v1/me", LOGGED_IN),
     # Home pages (app/web/home.py)
     ("GET", "/", LOGGED_IN),
     # Catalogue reading (app/web/catalogues.py)
@@ -205,6 +220,19 @@ RULES += [
     ("GET", "/organisations/{org_a}/data.zip", OWN_MEMBER | ADMIN),
     ("GET", "/admin/users/{alice}/delete", ADMIN),
     ("POST", "/admin/users/{alice}/delete", ADMIN),
+]
+
+# Colleagues (app/web/colleagues.py): every member user of the organisation reads the list
+# (bob gets 404), its leaders and LOS' admins change it; a plain member gets 403 before
+# anything is looked up, so does bob. tests/web/test_colleagues.py has the tampering cases.
+RULES += [
+    ("GET", "/organisations/{org_a}/colleagues", OWN_MEMBER | ADMIN),
+    ("POST", "/organisations/{org_a}/colleagues", LEADERS),
+    ("POST", "/organisations/{org_a}/colleagues/{alice}/resend-invitation", LEADERS),
+    ("GET", "/organisations/{org_a}/colleagues/{alice}/remove", LEADERS),
+    ("POST", "/organisations/{org_a}/colleagues/{alice}/remove", LEADERS),
+    ("POST", "/organisations/{org_a}/colleagues/{alice}/reactivate", LEADERS),
+    ("POST", "/organisations/{org_a}/colleagues/{alice}/leader", LEADERS),
 ]
 
 # The advisors' and the board's pages: one module of rows per audience.

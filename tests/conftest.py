@@ -186,6 +186,8 @@ def factory(session):
 
 class Cast:
     def __init__(self, session: Session):
+        self._session = session
+        self._carol: User | None = None
         self.org_a = make_organisation(session, name="Alfa Opholdssted")
         self.org_b = make_organisation(session, name="Beta Bosted")
         self.alice = make_user(session, Role.MEMBER, self.org_a, email="alice@test.example",
@@ -199,7 +201,18 @@ class Cast:
         self.admin = make_user(session, Role.ADMIN, email="admin@test.example",
                                name="Ada Admin")
 
+    @property
+    def carol(self) -> User:
+        """Alice's colleague at org_a and its leader (member_admin), made when first asked
+        for, so the organisation has one user unless a test wants more."""
+        if self._carol is None:
+            self._carol = make_user(self._session, Role.MEMBER, self.org_a, member_admin=True,
+                                    email="carol@test.example", name="Carol Leder")
+        return self._carol
+
     def by_role(self, role: str) -> User | None:
+        if role == "member_admin":
+            return self.carol
         return {"anonymous": None, "member": self.alice, "other_member": self.bob,
                 "advisor": self.advisor, "board": self.board, "admin": self.admin}[role]
 

@@ -21,6 +21,9 @@ class User(SQLModel, table=True):
     )
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
+    # A member's leader: invites and removes colleagues of its own organisation
+    # (services.colleagues). Always false for other roles.
+    member_admin: bool = False
     last_login_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()
 
@@ -34,6 +37,10 @@ class UserSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     created_at: datetime = timestamp_field()
     expires_at: datetime = timestamp_field()
+    # Shown on the person's account page, so they recognise their own logins: the time is
+    # renewed at most every few minutes (credentials.LAST_SEEN_EVERY), not on every request.
+    last_seen_at: datetime | None = optional_timestamp_field()
+    user_agent: str = Field(default="", max_length=300)
 
 
 class ApiToken(SQLModel, table=True):
@@ -56,13 +63,15 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class OneTimeLink(SQLModel, table=True):
-    """Invitation and password-reset links: signed, expiring, and single-use."""
+    """Invitation, password-reset and email-change links: signed, expiring, and single-use."""
 
     __tablename__ = "one_time_link"
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
-    purpose: str = Field(max_length=20)  # "invitation" or "password_reset"
+    purpose: str = Field(max_length=20)  # services.links.LinkPurpose
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     created_at: datetime = timestamp_field()
     expires_at: datetime = timestamp_field()
     used_at: datetime | None = optional_timestamp_field()
+    # The address an email-change link confirms; the user's email changes only when it is used.
+    new_email: str | None = Field(default=None, max_length=254)

@@ -199,6 +199,9 @@ class AuditAction(LabelledEnum):
     EXPORT = "export"  # all of an organisation's data downloaded
     RETENTION = "retention"  # an evidence file removed after the retention period
     REMIND = "remind"  # a reminder to submit, sent by an admin from the round's page
+    LOGOUT = "end_sessions"  # a person logged their own other browsers out (My account)
+    EMAIL_REQUESTED = "email_requested"  # a link to confirm a new email address was sent
+    INVITE = "invite"  # an invitation sent again by a member's leader (services.colleagues)
 
 
 class AuditEntity(LabelledEnum):
@@ -314,6 +317,9 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditAction.EXPORT: N_("Alle data hentet"),
         AuditAction.RETENTION: N_("Fil slettet efter opbevaringsperioden"),
         AuditAction.REMIND: N_("Påmindelse sendt"),
+        AuditAction.LOGOUT: N_("Logget ud i andre browsere"),
+        AuditAction.EMAIL_REQUESTED: N_("Ny e-mail bedt om"),
+        AuditAction.INVITE: N_("Invitation sendt igen"),
     },
     AuditEntity: {
         AuditEntity.ACTION: N_("Handling"),

@@ -51,7 +51,8 @@ NOT_FOUND = N_("Tilbuddet findes ikke.")
 ONLY_OWN = N_("Kun tilbuddets egne brugere og LOS' administratorer kan hente alle data.")
 
 # What a person is, in the document: never the password hash, tokens or login throttling.
-USER_FIELDS = ("id", "email", "name", "role", "active", "last_login_at", "created_at")
+USER_FIELDS = ("id", "email", "name", "role", "active", "member_admin", "last_login_at",
+               "created_at")
 
 
 @dataclass

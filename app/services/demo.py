@@ -56,6 +56,7 @@ from app.services.errors import Invalid
 DEMO_DOMAIN = "example.org"
 # Members written through the services, each login a story; the rest go in bulk.
 STORY_MEMBERS = 40
+COLLEAGUE_LOGIN = "kollega1"  # a colleague of member1 who is not a leader
 STAFF = [
     ("admin", "Anne Admin", Role.ADMIN),
     ("advisor", "Karsten Konsulent", Role.ADVISOR),
@@ -172,14 +173,28 @@ def _people(session: Session, password: str, members: int,
         )
         session.add(organisation)
         session.flush()
+        # The first user of each organisation is its leader: invites and removes colleagues.
         member = User(email=f"member{number}@{DEMO_DOMAIN}",
                       name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                       role=Role.MEMBER, organisation_id=organisation.id,
-                      password_hash=password_hash)
+                      password_hash=password_hash, member_admin=True)
         session.add(member)
         people.append(member)
+    if people:
+        _colleagues(session, people[0].organisation_id, password_hash)
     session.commit()
     return staff, people
+
+
+def _colleagues(session: Session, organisation_id: int, password_hash: str) -> None:
+    """Member 1's organisation also has a colleague who is no leader (the colleagues page
+    read only) and one invited who has not chosen a password yet. Fixed names: drawing them
+    from the generator would change every story after them."""
+    session.add(User(email=f"{COLLEAGUE_LOGIN}@{DEMO_DOMAIN}", name="Karen Kollega",
+                     role=Role.MEMBER, organisation_id=organisation_id,
+                     password_hash=password_hash))
+    session.add(User(email=f"ny.kollega1@{DEMO_DOMAIN}", name="Nina Nyansat", role=Role.MEMBER,
+                     organisation_id=organisation_id))
 
 
 class _Story:

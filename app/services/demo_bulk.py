@@ -84,7 +84,9 @@ def _members(session: Session, *, count: int, first_number: int, domain: str,
     _chunked(session, User, [
         {"email": f"member{n}@{domain}", "name": f"{rng.choice(FIRST_NAMES)} "
          f"{rng.choice(LAST_NAMES)}", "role": Role.MEMBER, "organisation_id": org_id,
-         "password_hash": password_hash, "active": True, "created_at": now}
+         # Each organisation's one user is its leader, as in the story members.
+         "password_hash": password_hash, "active": True, "member_admin": True,
+         "created_at": now}
         for n, (org_id, _type) in zip(numbers, organisations, strict=True)])
     users = dict(session.exec(select(User.organisation_id, User.id).where(
         col(User.organisation_id).in_([o for o, _ in organisations]))).all())

@@ -1,4 +1,5 @@
-"""One-time links for invitations and password resets: signed, stored, single-use."""
+"""One-time links for invitations, password resets and email changes: signed, stored,
+single-use."""
 
 from datetime import timedelta
 from enum import StrEnum
@@ -22,6 +23,11 @@ from app.services.mail import send_mail
 class LinkPurpose(StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGE = "email_change"  # services.email_change: confirms the link's new_email
+
+
+_PATHS = {LinkPurpose.INVITATION: "/invitation/", LinkPurpose.PASSWORD_RESET: "/password/reset/",
+          LinkPurpose.EMAIL_CHANGE: "/account/email/"}
 
 
 LINK_INVALID_MESSAGE = N_(
@@ -35,11 +41,13 @@ RESET_THROTTLED = N_("For mange anmodninger om ny adgangskode herfra. Vent %(min
 def _ttl(settings: Settings, purpose: LinkPurpose) -> timedelta:
     if purpose is LinkPurpose.INVITATION:
         return timedelta(hours=settings.invitation_ttl_hours)
+    if purpose is LinkPurpose.EMAIL_CHANGE:
+        return timedelta(hours=settings.email_change_ttl_hours)
     return timedelta(minutes=settings.password_reset_ttl_minutes)
 
 
 def create_link(*, session: Session, settings: Settings, user: User,
-                purpose: LinkPurpose) -> str:
+                purpose: LinkPurpose, new_email: str | None = None) -> str:
     """A fresh link; older unused links of the same purpose stop working."""
     for old in session.exec(select(OneTimeLink).where(
         OneTimeLink.user_id == user.id, OneTimeLink.purpose == purpose,
@@ -49,10 +57,9 @@ def create_link(*, session: Session, settings: Settings, user: User,
         session.add(old)
     token = new_token()
     session.add(OneTimeLink(token_hash=token_hash(token), purpose=purpose, user_id=user.id,
-                            expires_at=utcnow() + _ttl(settings, purpose)))
+                            expires_at=utcnow() + _ttl(settings, purpose), new_email=new_email))
     session.commit()
-    path = "/invitation/" if purpose is LinkPurpose.INVITATION else "/password/reset/"
-    return settings.base_url.rstrip("/") + path + token
+    return settings.base_url.rstrip("/") + _PATHS[purpose] + token
 
 
 def send_invitation(*, session: Session, settings: Settings, user: User) -> None:
@@ -109,14 +116,14 @@ def _over_reset_limits(*, session: Session, settings: Settings, email: str,
 
 
 def user_for_link(*, session: Session, token: str, purpose: LinkPurpose) -> User:
-    link = _usable_link(session=session, token=token, purpose=purpose)
+    link = usable_link(session=session, token=token, purpose=purpose)
     user = session.get(User, link.user_id)
     if user is None or not user.active:
         raise LinkInvalid(LINK_INVALID_MESSAGE)
     return user
 
 
-def _usable_link(*, session: Session, token: str, purpose: LinkPurpose) -> OneTimeLink:
+def usable_link(*, session: Session, token: str, purpose: LinkPurpose) -> OneTimeLink:
     link = session.exec(select(OneTimeLink).where(
         OneTimeLink.token_hash == token_hash(token), OneTimeLink.purpose == purpose
     )).first()
@@ -138,7 +145,7 @@ def validate_new_password(settings: Settings, password: str, repeated: str) -> N
 
 def set_password_with_link(*, session: Session, settings: Settings, token: str,
                            purpose: LinkPurpose, password: str, repeated: str) -> User:
-    link = _usable_link(session=session, token=token, purpose=purpose)
+    link = usable_link(session=session, token=token, purpose=purpose)
     validate_new_password(settings, password, repeated)
     user = session.get(User, link.user_id)
     if user is None or not user.active:

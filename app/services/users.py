@@ -13,7 +13,7 @@ from app.services import audit
 from app.services.access import require_admin
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.credentials import end_all_sessions, normalise_email
-from app.services.errors import FieldError, Invalid, NotFound
+from app.services.errors import FieldError, Forbidden, Invalid, NotFound
 from app.services.fields import RowId, Text
 from app.services.links import send_invitation, validate_new_password
 from app.services.validation import parse_input
@@ -29,6 +29,8 @@ class UserInput(BaseModel):
     name: Text = Field(min_length=1, max_length=200)
     role: Role
     organisation_id: RowId | None = None
+    # A member's leader (services.colleagues); only members can be one.
+    member_admin: bool = False
 
     @field_validator("email", mode="before")
     @classmethod
@@ -40,12 +42,18 @@ class UserInput(BaseModel):
     def _empty_is_none(cls, value):
         return None if value in ("", None) else value
 
+    @field_validator("member_admin", mode="before")
+    @classmethod
+    def _unticked_is_false(cls, value):
+        return False if value in ("", None) else value  # a checkbox not ticked sends nothing
+
     @model_validator(mode="after")
     def _members_belong_to_an_organisation(self) -> "UserInput":
         if self.role == Role.MEMBER and self.organisation_id is None:
             raise ValueError(N_("Et medlem skal høre til et tilbud."))
         if self.role != Role.MEMBER:
             self.organisation_id = None  # only members belong to an organisation
+            self.member_admin = False
         return self
 
 
@@ -63,7 +71,25 @@ def _validated(session: Session, data, user_id: int | None = None) -> UserInput:
     return values
 
 
-USER_FIELDS = ("email", "name", "role", "organisation_id", "active")
+USER_FIELDS = ("email", "name", "role", "organisation_id", "active", "member_admin")
+MANAGERS_ONLY = N_("Kun LOS' administratorer og tilbuddets ledere kan invitere og fjerne "
+                   "brugere.")
+
+
+def may_manage(actor: User | None, role: Role | str, organisation_id: int | None) -> bool:
+    """Admins (and the command line, None) manage every user; a member's leader
+    (member_admin) the member users of its own organisation, and no one else."""
+    if actor is None or actor.role == Role.ADMIN:
+        return True
+    return (actor.role == Role.MEMBER and actor.member_admin and role == Role.MEMBER
+            and organisation_id is not None and organisation_id == actor.organisation_id)
+
+
+def _require_manager(actor: User | None) -> None:
+    """Before anything is read: only admins and members' leaders manage users at all."""
+    if actor is not None and not (actor.role == Role.ADMIN
+                                  or (actor.role == Role.MEMBER and actor.member_admin)):
+        raise Forbidden(MANAGERS_ONLY)
 
 
 def _record(session: Session, actor: User | None, changed: User, action: str,
@@ -75,9 +101,12 @@ def _record(session: Session, actor: User | None, changed: User, action: str,
 
 def create_user(*, session: Session, user: User | None, data: dict | UserInput,
                 commit: bool = True) -> User:
-    """`user` is the admin creating the account (None: the command line)."""
-    require_admin(user)
+    """`user` is the admin creating the account (None: the command line), or a member's
+    leader creating a member user of its own organisation (services.colleagues)."""
+    _require_manager(user)
     values = _validated(session, data)
+    if not may_manage(user, values.role, values.organisation_id):
+        raise Forbidden(MANAGERS_ONLY)
     created = User(**values.model_dump())
     session.add(created)
     session.flush()
@@ -129,7 +158,10 @@ def update_user(*, session: Session, user: User | None, user_id: int,
     changed = get_user(session=session, user_id=user_id)
     values = _validated(session, data, user_id=user_id)
     before = fields_of(changed, USER_FIELDS)
-    for name, value in values.model_dump().items():
+    # A caller that does not mention member_admin leaves it as it is (the admin form does).
+    given = values.model_dump(exclude=set() if "member_admin" in values.model_fields_set
+                              or values.role != Role.MEMBER else {"member_admin"})
+    for name, value in given.items():
         setattr(changed, name, value)
     session.add(changed)
     _record(session, user, changed, AuditAction.UPDATE, before)
@@ -142,6 +174,12 @@ def set_user_active(*, session: Session, user: User, user_id: int, active: bool)
     changed = get_user(session=session, user_id=user_id)
     if changed.id == user.id and not active:
         raise Invalid(N_("Du kan ikke deaktivere dig selv."))
+    return write_active(session=session, user=user, changed=changed, active=active)
+
+
+def write_active(*, session: Session, user: User, changed: User, active: bool) -> User:
+    """Deactivates (logged out everywhere at once, nothing deleted) or reactivates; the
+    callers decide who may (set_user_active, services.colleagues)."""
     before = fields_of(changed, USER_FIELDS)
     changed.active = active
     if not active:

@@ -7,7 +7,16 @@ what two pages share lives in a view module (`*_view.py`, `view.py`) or in `form
 `listing.py`.
 """
 
-from app.web import account, api_docs, catalogues, data_export, home, inspections
+from app.web import (
+    account,
+    api_docs,
+    catalogues,
+    colleagues,
+    data_export,
+    home,
+    inspections,
+    my_account,
+)
 from app.web.admin import (
     assignments,
     audit,
@@ -36,7 +45,8 @@ from app.web.member import (
 )
 
 web_routers = [
-    account.router, home.router, api_docs.router, catalogues.router, data_export.router,
+    account.router, my_account.router, home.router, api_docs.router, catalogues.router,
+    data_export.router, colleagues.router,
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
     outbox.router, audit.router, cycles.router, cycle_round.router, assignments.router,

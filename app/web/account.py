@@ -35,6 +35,11 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _user_agent(request: Request) -> str:
+    """Kept with the session, so My account can say which browser it is."""
+    return request.headers.get("user-agent", "")
+
+
 @router.get("/login")
 def login_page(request: Request, user: OptionalWebUser, next: str | None = None) -> Response:
     if user is not None:
@@ -58,7 +63,8 @@ def login(
         return render(request, "account/login.html",
                       {"next": _safe_next(next), "email": email, "error": exc.text()},
                       status_code=exc.status_code)
-    token = credentials.start_browser_session(session=session, settings=settings, user=user)
+    token = credentials.start_browser_session(session=session, settings=settings, user=user,
+                                              user_agent=_user_agent(request))
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(response, settings, token)
     return response
@@ -134,7 +140,7 @@ def _set_password(request: Request, session, settings, token: str, purpose: link
         return render(request, "account/link_invalid.html", {"message": exc.text()},
                       status_code=exc.status_code)
     login_token = credentials.start_browser_session(session=session, settings=settings,
-                                                    user=user)
+                                                    user=user, user_agent=_user_agent(request))
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, settings, login_token)
     return response

@@ -15,7 +15,9 @@ class NavItem:
 
 
 _MENUS: dict[Role, list[tuple[str, str]]] = {
-    Role.MEMBER: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues")],
+    # "{organisation}": the member's own organisation; left out for a member without one.
+    Role.MEMBER: [(N_("Forside"), "/"), (N_("Kataloget"), "/catalogues"),
+                  (N_("Kolleger"), "/organisations/{organisation}/colleagues")],
     Role.ADVISOR: [(N_("Forside"), "/"), (N_("Flag"), "/advisor/flags"),
                    (N_("Scorer"), "/advisor/heatmap"), (N_("Kataloget"), "/catalogues")],
     Role.BOARD: [(N_("Forside"), "/"), (N_("Sektortal"), "/board"),
@@ -40,7 +42,10 @@ def navigation_for(user: User | None, path: str) -> list[NavItem]:
     if user is None:
         return []
     items = []
-    for label, href in _MENUS[Role(user.role)]:
+    for label, template in _MENUS[Role(user.role)]:
+        if "{organisation}" in template and user.organisation_id is None:
+            continue
+        href = template.format(organisation=user.organisation_id)
         current = path == href if href == "/" else path.startswith(href)
         items.append(NavItem(gettext(label), href, current))
     return items

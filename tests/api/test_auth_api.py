@@ -76,7 +76,7 @@ def test_me_describes_a_member_with_its_organisation(client, cast):
     assert response.status_code == 200
     assert response.json() == {
         "email": "alice@test.example", "name": "Alice Medlem", "role": "member",
-        "organisation": {"id": cast.org_a.id, "name": "Alfa Opholdssted",
+        "member_admin": False, "organisation": {"id": cast.org_a.id, "name": "Alfa Opholdssted",
                          "cvr": cast.org_a.cvr},
     }
 
@@ -85,7 +85,8 @@ def test_me_describes_an_advisor_without_an_organisation(client, cast):
     response = client.get("/api/v1/me", headers=api_token(client, cast.advisor.email))
     assert response.status_code == 200
     assert response.json() == {"email": "advisor@test.example", "name": "Anders Konsulent",
-                               "role": "advisor", "organisation": None}
+                               "role": "advisor", "member_admin": False,
+                               "organisation": None}
 
 
 def test_call_without_authorization_header_is_401_json_asking_for_a_bearer_token(client):

@@ -25,6 +25,7 @@ ACCOUNTS = [
     ("member", "member1@example.org"),
     ("member-reopened", "member2@example.org"),
     ("member-nearly", "member3@example.org"),
+    ("colleague", "kollega1@example.org"),
     ("advisor", "advisor@example.org"),
     ("board", "board@example.org"),
     ("admin", "admin@example.org"),
@@ -33,6 +34,8 @@ ACCOUNTS = [
 # More pages per role; "{assessment}" is the first assessment the home page links to.
 PAGES = {
     "member": [("inspections", "{inspections}"), ("inspection-new", "{inspections}/new"),
+               ("account", "/account"), ("colleagues", "{colleagues}"),
+               ("colleague-remove", "{colleague_remove}"),
                ("requirement", "{assessment}/requirements/1"),
                ("injunction", "{assessment}/injunction"), ("results", "{assessment}/results"),
                ("submitted", "{assessment}/submitted"), ("submit-done", "{assessment}/submit"),
@@ -41,6 +44,8 @@ PAGES = {
     # Reopened with nothing missing: the submit page and its confirmation step.
     "member-reopened": [("submit", "{assessment}/submit"),
                         ("confirm", "{assessment}/submit/confirm")],
+    # A colleague who is no leader: the colleagues, read only.
+    "colleague": [("colleagues", "{colleagues}")],
     "member-nearly": [("submit", "{assessment}/submit"),
                       ("requirement", "{assessment}/requirements/1")],
     "advisor": [("flags", "/advisor/flags"), ("dossier", "{member}"),
@@ -49,8 +54,9 @@ PAGES = {
               ("one-group", "/board?segment=tilbudstype&value=doegntilbud"),
               ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
               ("sizes", "/board?segment=size")],
-    "admin": [("audit", "/admin/audit"), ("assignments", "/admin/assignments"),
-              ("references", "/admin/references"), ("board", "/board"),
+    "admin": [("account", "/account"), ("audit", "/admin/audit"),
+              ("assignments", "/admin/assignments"), ("references", "/admin/references"),
+              ("board", "/board"),
               ("organisation", "/admin/organisations/1"), ("users", "/admin/users"),
               ("user", "{user}"), ("user-delete", "{user}/delete"),
               # The open round's members, all and the non-starters.
@@ -65,11 +71,16 @@ PLAN_LINK = re.compile(r'href="(/organisations/\d+/actions)"')
 ACTION_LINK = re.compile(r'href="(/organisations/\d+/actions/\d+)"')
 # The newest round's page, from the cycle list (shot just before).
 ROUND_LINK = re.compile(r'href="(/admin/cycles/\d+/round)"')
+# The member's colleagues page, from its menu; the first colleague's removal page from it.
+COLLEAGUES_LINK = re.compile(r'href="(/organisations/\d+/colleagues)"')
+REMOVE_LINK = re.compile(r'href="(/organisations/\d+/colleagues/\d+/remove)"')
 # A member's user, from the admin's user list (shot just before).
 USER_LINK = re.compile(r'href="(/admin/users/\d+)"')
 
 
-def _shoot(page: Page, path: Path) -> None:
+def _shoot(page: Page, path: Path, wanted: str = "") -> None:
+    if wanted and wanted not in path.stem:
+        return
     page.screenshot(path=str(path), full_page=True)
     print(path)
     # A long page is unreadable scaled down whole: its first screen too.
@@ -79,7 +90,8 @@ def _shoot(page: Page, path: Path) -> None:
         print(top)
 
 
-def take_screenshots(outdir: Path) -> None:
+def take_screenshots(outdir: Path, wanted: str = "") -> None:
+    """`wanted`: only the shots whose file name contains it."""
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="etik-screenshots-") as work:
         url = f"sqlite:///{Path(work) / 'demo.db'}"
@@ -95,19 +107,21 @@ def take_screenshots(outdir: Path) -> None:
                 context = browser.new_context(base_url=server.url, viewport=viewport)
                 page = context.new_page()
                 page.goto("/login")
-                _shoot(page, outdir / f"login-{size}.png")
+                _shoot(page, outdir / f"login-{size}.png", wanted)
                 log_in(page, "member1@example.org", "wrong password")
-                _shoot(page, outdir / f"login-error-{size}.png")
+                _shoot(page, outdir / f"login-error-{size}.png", wanted)
                 for role, email in ACCOUNTS:
                     context.clear_cookies()
                     page.goto("/login")
                     log_in(page, email, PASSWORD)
-                    _shoot(page, outdir / f"home-{role}-{size}.png")
+                    _shoot(page, outdir / f"home-{role}-{size}.png", wanted)
                     found = ASSESSMENT_LINK.search(page.content())
                     inspections = INSPECTIONS_LINK.search(page.content())
                     plan = PLAN_LINK.search(page.content())
                     action_path = round_path = ""
                     for name, path in PAGES[role]:
+                        if wanted and wanted not in f"{role}-{name}":
+                            continue
                         if "{assessment}" in path and not found:
                             continue
                         if "{member}" in path:  # the first member of the page before
@@ -133,6 +147,12 @@ def take_screenshots(outdir: Path) -> None:
                                     continue
                                 round_path = found_round.group(1)
                             path = path.replace("{round}", round_path)
+                        if path in ("{colleagues}", "{colleague_remove}"):
+                            link = (COLLEAGUES_LINK if path == "{colleagues}"
+                                    else REMOVE_LINK).search(page.content())
+                            if not link:
+                                continue
+                            path = link.group(1)
                         if "{user}" in path:
                             if "/admin/users/" not in page.url:
                                 users = USER_LINK.search(page.content())
@@ -144,21 +164,21 @@ def take_screenshots(outdir: Path) -> None:
                                               inspections=inspections.group(1)
                                               if inspections else ""))
                         page.wait_for_load_state("networkidle")  # charts drawn
-                        _shoot(page, outdir / f"{role}-{name}-{size}.png")
+                        _shoot(page, outdir / f"{role}-{name}-{size}.png", wanted)
                 page.goto("/docs")
                 page.wait_for_selector(".opblock", timeout=15_000)
-                _shoot(page, outdir / f"api-docs-{size}.png")
+                _shoot(page, outdir / f"api-docs-{size}.png", wanted)
                 context.close()
             browser.close()
         engine.dispose()
 
 
 def main() -> None:
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m tests.browser.screenshots OUTDIR")
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: python -m tests.browser.screenshots OUTDIR [NAME_FILTER]")
     if not CHROMIUM.exists():
         sys.exit(f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    take_screenshots(Path(sys.argv[1]))
+    take_screenshots(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) == 3 else "")
 
 
 if __name__ == "__main__":

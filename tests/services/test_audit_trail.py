@@ -13,13 +13,16 @@ from sqlmodel import func, select
 
 from app.clock import today
 from app.config import PROJECT_ROOT
-from app.models import Action, AuditEntry, Evidence, User
+from app.models import Action, AuditEntry, Evidence, OutboxMessage, User, UserSession
 from app.models.vocabulary import Role
 from app.services import (
+    account,
     actions,
     assignments,
+    colleagues,
     cycles,
     data_export,
+    email_change,
     inspections,
     links,
     member_import,
@@ -34,7 +37,9 @@ from app.services.advisor import support
 from app.services.assessment import answers, carry_over, evidence, submission
 from app.services.assessment.start import start_assessment
 from app.services.catalogue import loading as catalogue_loading
+from app.services.credentials import start_browser_session
 from app.services.links import LinkPurpose, create_link
+from tests.conftest import PASSWORD
 from tests.services.test_results import fill_in, past_cycle
 
 SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
@@ -43,10 +48,13 @@ EXEMPT = {
     # Authentication events, not changes to anyone's data: the request log has them.
     "credentials.authenticate", "credentials.start_browser_session",
     "credentials.end_browser_session", "credentials.issue_api_token",
+    # Renewing a session's "last seen" time, every few minutes, is part of logging in.
+    "credentials.user_for_browser_session",
     # Counting attempts (logins, reset requests) for their limits changes nobody's data.
     "credentials._count_attempt", "links._over_reset_limits",
-    # A one-time link is a credential; sending it is in the outbox.
-    "links.create_link",
+    # A one-time link is a credential; sending it is in the outbox. An email-change link
+    # used up because its address was taken meanwhile changes nobody's data.
+    "links.create_link", "email_change._use_up",
     # The outbox is itself the record of every message; a notice's claim is its own record.
     "mail.send_mail", "advisor.notices._claim",
     # Demo data goes through the audited services; these commits only backdate its rows.
@@ -256,12 +264,6 @@ def _update_user(w):
     return w.cast.admin
 
 
-def _deactivate_user(w):
-    users.set_user_active(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id,
-                          active=False)
-    return w.cast.admin
-
-
 def _set_password(w):
     url = create_link(session=w.session, settings=w.settings, user=w.cast.bob,
                       purpose=LinkPurpose.PASSWORD_RESET)
@@ -270,6 +272,59 @@ def _set_password(w):
                                  token=url.rsplit("/", 1)[-1],
                                  purpose=LinkPurpose.PASSWORD_RESET, password=new, repeated=new)
     return w.cast.bob
+
+
+def _change_name(w):
+    account.change_name(session=w.session, user=w.cast.bob, data={"name": "Bob Omdøbt"})
+    return w.cast.bob
+
+
+def _change_password(w):
+    new = "a brand new password"
+    account.change_password(session=w.session, settings=w.settings, user=w.cast.bob,
+                            current=PASSWORD, password=new, repeated=new, client="test",
+                            keep_token=None)
+    return w.cast.bob
+
+
+def _end_browser_login(w):
+    start_browser_session(session=w.session, settings=w.settings, user=w.cast.bob)
+    row = w.session.exec(select(UserSession).where(UserSession.user_id == w.cast.bob.id)).one()
+    account.end_browser_login(session=w.session, user=w.cast.bob, session_id=row.id,
+                              current_token=None)
+    return w.cast.bob
+
+
+def _end_other_browser_logins(w):
+    token = start_browser_session(session=w.session, settings=w.settings, user=w.cast.bob)
+    start_browser_session(session=w.session, settings=w.settings, user=w.cast.bob)
+    assert account.end_other_browser_logins(session=w.session, user=w.cast.bob,
+                                            current_token=token) == 1
+    return w.cast.bob
+
+
+def _confirm_email_change(w):
+    email_change.request_email_change(session=w.session, settings=w.settings, user=w.cast.bob,
+                                      email="bob.ny@test.example", current_password=PASSWORD,
+                                      client="test")
+    body = w.session.exec(select(OutboxMessage.body).where(
+        OutboxMessage.recipient == "bob.ny@test.example")).one()
+    email_change.confirm_email_change(session=w.session, settings=w.settings, user=w.cast.bob,
+                                      token=body.split("/account/email/")[1].split()[0])
+    return w.cast.bob
+
+
+def _write_active(w):
+    # Through set_user_active, which checks who may and writes with write_active.
+    users.set_user_active(session=w.session, user=w.cast.admin, user_id=w.cast.bob.id,
+                          active=False)
+    return w.cast.admin
+
+
+def _set_leader(w):
+    colleagues.set_leader(session=w.session, user=w.cast.carol, organisation_id=w.cast.org_a.id,
+                          colleague_id=w.cast.alice.id, leader=True)
+    return w.cast.carol
 
 
 def _import_members(w):
@@ -405,8 +460,14 @@ WRITES = {
     "users.create_user": _create_user,
     "users.create_user_with_password": _create_user_with_password,
     "users.update_user": _update_user,
-    "users.set_user_active": _deactivate_user,
+    "users.write_active": _write_active,
+    "colleagues.set_leader": _set_leader,
     "links.set_password_with_link": _set_password,
+    "account.change_name": _change_name,
+    "account.change_password": _change_password,
+    "account.end_browser_login": _end_browser_login,
+    "account.end_other_browser_logins": _end_other_browser_logins,
+    "email_change.confirm_email_change": _confirm_email_change,
     "member_import.import_members_csv": _import_members,
     "data_export.export_organisation": _export_organisation,
     "user_deletion.delete_user": _delete_user,

@@ -199,6 +199,22 @@ def test_the_demo_logins_use_the_demo_password(demo):
     assert admin.password_hash == member.password_hash  # hashed once, on purpose
 
 
+def test_the_first_user_of_each_member_is_its_leader(demo):
+    firsts = demo.exec(select(User).where(col(User.email).like("member%@example.org"))).all()
+    assert len(firsts) == 20 and all(u.member_admin for u in firsts)
+    staff = demo.exec(select(User).where(col(User.organisation_id).is_(None))).all()
+    assert staff and not any(u.member_admin for u in staff)
+
+
+def test_member1_has_a_colleague_who_is_no_leader_and_one_invited(demo):
+    member1 = demo.exec(select(User).where(User.email == "member1@example.org")).one()
+    others = demo.exec(select(User).where(User.organisation_id == member1.organisation_id,
+                                          User.id != member1.id).order_by(User.email)).all()
+    assert [(u.email, u.member_admin, u.password_hash is None) for u in others] == [
+        ("kollega1@example.org", False, False), ("ny.kollega1@example.org", False, True)]
+    assert verify_password(PASSWORD, others[0].password_hash)[0]
+
+
 def test_advisors_have_open_monitored_and_closed_cases_with_contacts(demo):
     from app.models import ContactEntry, SupportCase
 

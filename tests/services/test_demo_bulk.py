@@ -56,6 +56,12 @@ def test_every_member_has_a_login_and_the_count_is_as_asked(demo):
     assert len(_bulk(demo)) == MEMBERS - STORY_MEMBERS
 
 
+def test_each_bulk_members_one_user_is_its_leader(demo):
+    bulk = demo.exec(select(User.member_admin).where(
+        col(User.organisation_id).in_(_bulk(demo)))).all()
+    assert len(bulk) == MEMBERS - STORY_MEMBERS and all(bulk)
+
+
 def test_counts_and_scores_follow_the_services_rules(demo):
     # (A story member's answers carried over from last year count once confirmed.)
     mismatched = demo.exec(select(Assessment.id).where(

@@ -149,6 +149,37 @@ def test_admin_edits_a_user(admin, cast, session):
     assert (cast.alice.name, cast.alice.organisation_id) == ("Alice Andersen", cast.org_b.id)
 
 
+def _edit_alice(admin, cast, **overrides):
+    token = csrf_from(admin, f"/admin/users/{cast.alice.id}")
+    return admin.post(f"/admin/users/{cast.alice.id}", data=user_form(
+        csrf_token=token, name="Alice Medlem", email="alice@test.example",
+        organisation_id=str(cast.org_a.id)) | overrides)
+
+
+def test_admin_makes_a_member_its_organisations_leader_with_the_checkbox(admin, cast,
+                                                                       session):
+    assert _edit_alice(admin, cast, member_admin="1").status_code == 303
+    session.refresh(cast.alice)
+    assert cast.alice.member_admin is True
+    page = admin.get(f"/admin/users/{cast.alice.id}").text
+    assert 'name="member_admin" value="1" checked' in page
+    assert "leder i tilbuddet" in page
+    assert '<span class="badge">Leder</span>' in admin.get("/admin/users").text
+
+
+def test_an_unticked_checkbox_ends_the_leadership(admin, cast, session):
+    _edit_alice(admin, cast, member_admin="1")
+    assert _edit_alice(admin, cast).status_code == 303
+    session.refresh(cast.alice)
+    assert cast.alice.member_admin is False
+
+
+def test_only_a_member_can_be_a_leader(admin, cast, session):
+    _edit_alice(admin, cast, member_admin="1", role="advisor")
+    session.refresh(cast.alice)
+    assert (cast.alice.role, cast.alice.member_admin) == (Role.ADVISOR, False)
+
+
 def test_a_refused_edit_keeps_what_was_typed(admin, cast, session):
     token = csrf_from(admin, f"/admin/users/{cast.alice.id}")
     response = admin.post(f"/admin/users/{cast.alice.id}", data=user_form(

@@ -39,6 +39,29 @@ def test_member_home_costs_the_same_queries_with_more_colleagues(login, cast, fa
     assert _queries(client, "/") == few
 
 
+def test_account_page_costs_the_same_queries_with_more_logins(login, cast, session, settings):
+    from app.services.credentials import start_browser_session
+
+    client = login(cast.alice)
+    few = _queries(client, "/account")
+    for _ in range(10):
+        start_browser_session(session=session, settings=settings, user=cast.alice,
+                              user_agent="Mozilla/5.0 (Windows NT 10.0) Firefox/133.0")
+    assert _queries(client, "/account") == few
+
+
+@pytest.mark.parametrize("role", ["member", "member_admin", "admin"])
+def test_colleagues_page_costs_the_same_queries_with_more_colleagues(role, login, cast,
+                                                                   factory):
+    client = login(cast.by_role(role))
+    path = f"/organisations/{cast.org_a.id}/colleagues"
+    few = _queries(client, path)
+    for n in range(10):
+        factory.user(Role.MEMBER, organisation=cast.org_a, member_admin=n % 2 == 0,
+                     password_hash=None if n % 3 == 0 else "x", active=n != 5)
+    assert _queries(client, path) == few
+
+
 def test_the_query_count_header_is_not_sent_in_production(app, client):
     production = Settings(env="production", secret_key="s" * 32,
                           database_url=app.state.settings.database_url)

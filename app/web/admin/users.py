@@ -31,6 +31,7 @@ class UserForm(BaseModel):
     name: str = ""
     role: str = ""
     organisation_id: str = ""
+    member_admin: str = ""  # the checkbox: "1" when ticked, absent otherwise
 
 
 UserFormData = Annotated[UserForm, Form()]
@@ -123,7 +124,8 @@ def _detail(request: Request, session, person: User, *, values=None,
                     if person.organisation_id else None)
     if values is None:
         values = {"email": person.email, "name": person.name, "role": person.role,
-                  "organisation_id": str(person.organisation_id or "")}
+                  "organisation_id": str(person.organisation_id or ""),
+                  "member_admin": "1" if person.member_admin else ""}
     return render(request, "admin/user.html", {
         "person": person, "organisation": organisation, "values": values,
         "errors": _errors(error), "error": error.text() if error else "", "notice": notice,
