@@ -34,6 +34,9 @@ from app.models import (
     Cycle,
     Evidence,
     Indicator,
+    Inspection,
+    InspectionSanction,
+    InspectionScore,
     LoginAttempt,
     NoticeSent,
     OneTimeLink,
@@ -42,6 +45,7 @@ from app.models import (
     Requirement,
     RequirementScore,
     ResetRequest,
+    RespondentCount,
     ScoreHistogram,
     SectorReference,
     SupportCase,
@@ -210,6 +214,24 @@ def filled(session, factory, evidence_dir):
                            snapshot={"answers": [{"score": 2, "comment": "ø"}], "mean": 0.1}),
         ScoreHistogram(cycle_id=cycle.id, segment="region", group_value="midtjylland",
                        requirement_id=requirement.id, score=2 / 3, respondents=1),
+        RespondentCount(cycle_id=cycle.id, segment="region", group_value="midtjylland",
+                        respondents=1),
+    ])
+    session.commit()
+    model = session.exec(select(CatalogueVersion).where(
+        CatalogueVersion.key == "socialtilsyn-kvalitetsmodel",
+        CatalogueVersion.version == "2017")).one()
+    inspection = Inspection(organisation_id=organisation.id, visited_on=date(2026, 3, 2),
+                            authority="midt", visit_kind="unannounced",
+                            framework_version_id=model.id, note="Rapport «ny» ✓",
+                            created_by_id=member.id, created_at=MOMENT, updated_at=MOMENT)
+    session.add(inspection)
+    session.commit()
+    session.add_all([
+        InspectionScore(inspection_id=inspection.id, node_id="km.tema.kompetencer",
+                        level="theme", score=3.75),
+        InspectionSanction(inspection_id=inspection.id, kind="paabud",
+                           description="Frist «snart»", deadline=date(2026, 6, 1)),
     ])
     session.commit()
     case = SupportCase(organisation_id=organisation.id, opened_on=date(2026, 5, 1),
