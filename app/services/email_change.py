@@ -5,12 +5,13 @@ address is told. Until then the person logs in with the old address, as before.
 """
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.i18n import N_
-from app.models import OneTimeLink, User
+from app.models import Action, OneTimeLink, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.audit import AuditAction, AuditEntity, fields_of
@@ -125,6 +126,10 @@ def confirm_email_change(*, session: Session, settings: Settings, user: User,
         session.add(unused)
     person.email = new_email
     session.add(person)
+    # Actions name their owner by email: they follow the person to the new address, as
+    # they are emptied when a user is deleted (services/user_deletion.py).
+    session.exec(update(Action).where(Action.owner_email == old_email).values(
+        owner_email=new_email, version=Action.version + 1, updated_at=now))
     audit.record_fields(session, user=person, action=AuditAction.UPDATE,
                         entity=AuditEntity.USER, entity_id=person.id,
                         organisation_id=person.organisation_id, row=person,

@@ -203,3 +203,18 @@ def test_asking_and_changing_are_both_in_the_audit_trail(login, cast, session):
         ("email_requested", cast.alice.id), ("update", cast.alice.id)]
     assert entries[0].changes == {"new_email": [None, NEW_EMAIL]}
     assert entries[1].changes == {"email": ["alice@test.example", NEW_EMAIL]}
+
+
+def test_the_actions_a_person_owns_follow_the_new_address(login, cast, session):
+    from app.models import Action
+
+    owned = Action(organisation_id=cast.org_a.id, title="Skriv rutine",
+                   owner_email=cast.alice.email)
+    session.add(owned)
+    session.commit()
+    client = login(cast.alice)
+    _ask(client)
+    assert _confirm(client, _link(session)).status_code == 303
+    session.expire_all()
+    action = session.get(Action, owned.id)
+    assert (action.owner_email, action.version) == (NEW_EMAIL, 2)
