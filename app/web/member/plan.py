@@ -18,7 +18,7 @@ from app.i18n import N_, gettext
 from app.models import User
 from app.models.vocabulary import ActionStatus, Role
 from app.services import actions as action_service
-from app.services.action_plan import ActionDetail, load_action, load_plan
+from app.services.action_plan import ActionDetail, load_action, load_plan, plan_organisation
 from app.services.errors import Conflict, Invalid
 from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, refusal_status, text_of, texts_of
@@ -76,7 +76,7 @@ def plan_page(request: Request, organisation_id: RowId, user: WebUser, session: 
 @router.post("")
 def add_action(request: Request, organisation_id: RowId, user: WebUser, session: SessionDep,
                today: TodayDep, form: FormDep) -> Response:
-    load_plan(session=session, user=user, organisation_id=organisation_id, today=today)
+    plan_organisation(session=session, user=user, organisation_id=organisation_id)
     values = texts_of(form, NEW_FIELDS)
     try:
         action = action_service.create_action(session=session, user=user, today=today, data={
