@@ -43,9 +43,13 @@ def groups_of(organisation: Organisation) -> list[tuple[str, str]]:
 
 def _upsert(session: Session, table: type[SQLModel], key: tuple[str, ...],
             rows: list[dict]) -> None:
-    """Adds each row's respondents to the stored count with its key (new keys inserted)."""
+    """Adds each row's respondents to the stored count with its key (new keys inserted).
+
+    Rows go in key order: PostgreSQL locks them in the order given, so two parallel submits
+    touching the same keys in different orders would deadlock."""
     if not rows:
         return
+    rows = sorted(rows, key=lambda row: tuple(row[name] for name in key))
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(rows)
     session.execute(statement.on_conflict_do_update(
