@@ -8,10 +8,8 @@ from pydantic import BaseModel
 
 from app.auth.deps import ApiUser, SessionDep, SettingsDep
 from app.clock import TodayDep
-from app.i18n import N_
-from app.models.vocabulary import Authority, Role, SanctionKind, VisitKind
+from app.models.vocabulary import Authority, SanctionKind, VisitKind
 from app.services import calibration, inspections
-from app.services.errors import Forbidden, NotFound
 from app.services.fields import RowId
 
 router = APIRouter(tags=["inspections"])
@@ -147,23 +145,17 @@ def read_calibration(user: ApiUser, session: SessionDep, settings: SettingsDep,
     """Self-assessed versus official score per quality-model theme: one member's, or for
     the board (and staff without `organisation_id`) the sector's, among members with both,
     with a theme under the anonymity minimum suppressed."""
-    if user.role == Role.BOARD and organisation_id is not None:
-        raise Forbidden(N_("Bestyrelsen ser kun sektorens samlede tal."))
-    if user.role == Role.BOARD or (user.role != Role.MEMBER and organisation_id is None):
-        sector = calibration.sector_calibration(session=session, user=user,
-                                                minimum=settings.anonymity_minimum,
-                                                cycle_id=cycle_id)
-        if sector is None:
-            raise NotFound(N_("Runden bruger et katalog uden kobling til kvalitetsmodellen."))
+    found = calibration.calibration_for(session=session, user=user,
+                                        minimum=settings.anonymity_minimum,
+                                        organisation_id=organisation_id, cycle_id=cycle_id)
+    if isinstance(found, calibration.SectorCalibration):
         return SectorCalibrationOut(
-            cycle_id=sector.cycle_id, framework=sector.framework,
-            rule=calibration.rule_text(), unmapped_requirement_numbers=list(sector.unmapped),
+            cycle_id=found.cycle_id, framework=found.framework,
+            rule=calibration.rule_text(), unmapped_requirement_numbers=list(found.unmapped),
             themes=[SectorThemeOut(theme_id=t.key, number=t.number, title=t.title,
                                    suppressed=t.suppressed, members=t.members,
                                    self_mean=t.self_mean, official_mean=t.official_mean,
-                                   difference=t.difference) for t in sector.themes])
-    found = calibration.member_calibration(session=session, user=user,
-                                           organisation_id=organisation_id, cycle_id=cycle_id)
+                                   difference=t.difference) for t in found.themes])
     result = found.calibration
     return CalibrationOut(
         organisation_id=found.organisation_id, cycle_id=found.cycle_id,

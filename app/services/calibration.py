@@ -30,7 +30,6 @@ from app.models import (
     User,
 )
 from app.models.vocabulary import AssessmentStatus, Role
-from app.services.assessment.access import get_assessment_for_user
 from app.services.board.queries import all_cycles, resolve_cycle
 from app.services.board.themes import ThemeMap, theme_map, theme_scores
 from app.services.errors import FieldError, Forbidden, Invalid, NotFound
@@ -69,24 +68,44 @@ class Calibration:
         return any(theme.official is not None for theme in self.themes)
 
 
+def _official(*, organisation_id: int | None = None, as_of: date | None = None):
+    """A subquery of the rule's official score: per member and theme, the theme's score in
+    the latest inspection that covered it (inspections on that day count as their mean):
+    organisation_id, theme_key, visited_on, score. Only one member's, or only inspections
+    not after `as_of`, when given."""
+    latest = (select(Inspection.organisation_id.label("organisation_id"),
+                     InspectionScore.node_id.label("theme_key"),
+                     func.max(Inspection.visited_on).label("visited_on"))
+              .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
+              .where(InspectionScore.level == "theme")
+              .group_by(Inspection.organisation_id, InspectionScore.node_id))
+    if organisation_id is not None:
+        latest = latest.where(Inspection.organisation_id == organisation_id)
+    if as_of is not None:
+        latest = latest.where(col(Inspection.visited_on) <= as_of)
+    latest = latest.subquery("latest")
+    return (select(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on,
+                   func.avg(InspectionScore.score).label("score"))
+            .select_from(latest)
+            .join(Inspection, and_(
+                col(Inspection.organisation_id) == latest.c.organisation_id,
+                col(Inspection.visited_on) == latest.c.visited_on))
+            .join(InspectionScore, and_(
+                col(InspectionScore.inspection_id) == col(Inspection.id),
+                InspectionScore.level == "theme",
+                col(InspectionScore.node_id) == latest.c.theme_key))
+            .group_by(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on)
+            ).subquery("official")
+
+
 def latest_official(session: Session, organisation_id: int,
                     as_of: date | None = None) -> dict[str, Official]:
     """theme id -> the latest official score of the member's inspections (not after
     `as_of`, when given): one query."""
-    query = (select(InspectionScore.node_id, InspectionScore.score, Inspection.visited_on)
-             .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
-             .where(Inspection.organisation_id == organisation_id,
-                    InspectionScore.level == "theme")
-             .order_by(col(Inspection.visited_on).desc()))
-    if as_of is not None:
-        query = query.where(col(Inspection.visited_on) <= as_of)
-    found: dict[str, list] = {}
-    for node_id, score, visited_on in session.exec(query):
-        latest = found.setdefault(node_id, [visited_on, []])
-        if visited_on == latest[0]:
-            latest[1].append(score)
-    return {node_id: Official(sum(scores) / len(scores), visited_on)
-            for node_id, (visited_on, scores) in found.items()}
+    official = _official(organisation_id=organisation_id, as_of=as_of)
+    return {theme_key: Official(float(score), visited_on)
+            for theme_key, visited_on, score in session.connection().execute(
+                select(official.c.theme_key, official.c.visited_on, official.c.score))}
 
 
 def compare(themes: ThemeMap, requirement_scores: dict[str, float | None],
@@ -95,22 +114,6 @@ def compare(themes: ThemeMap, requirement_scores: dict[str, float | None],
     return Calibration(themes.framework, [
         ThemeComparison(t.key, t.number, t.title, t.requirement_numbers, own[t.key],
                         official.get(t.key)) for t in themes.themes], themes.unmapped)
-
-
-def assessment_calibration(*, session: Session, user: User, assessment_id: int
-                           ) -> Calibration | None:
-    """The assessment's requirement scores per theme beside the member's latest official
-    scores; None when its catalogue maps to no loaded quality model."""
-    assessment = get_assessment_for_user(session=session, user=user,
-                                         assessment_id=assessment_id)
-    themes = theme_map(session, assessment.catalogue_version_id)
-    if themes is None:
-        return None
-    scores = dict(session.exec(
-        select(Requirement.key, RequirementScore.score)
-        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
-        .where(RequirementScore.assessment_id == assessment.id)).all())
-    return compare(themes, scores, latest_official(session, assessment.organisation_id))
 
 
 @dataclass(frozen=True)
@@ -143,24 +146,7 @@ def _paired(session: Session, *, cycle_id: int, themes: ThemeMap, where):
                   Assessment.status == AssessmentStatus.SUBMITTED,
                   col(RequirementScore.score).is_not(None), where)
            .group_by(Assessment.organisation_id, mapping.c.theme_key)).subquery("own")
-    latest = (select(Inspection.organisation_id.label("organisation_id"),
-                     InspectionScore.node_id.label("theme_key"),
-                     func.max(Inspection.visited_on).label("visited_on"))
-              .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
-              .where(InspectionScore.level == "theme")
-              .group_by(Inspection.organisation_id, InspectionScore.node_id)
-              ).subquery("latest")
-    official = (select(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on,
-                       func.avg(InspectionScore.score).label("score"))
-                .select_from(latest)
-                .join(Inspection, and_(
-                    col(Inspection.organisation_id) == latest.c.organisation_id,
-                    col(Inspection.visited_on) == latest.c.visited_on))
-                .join(InspectionScore, and_(
-                    col(InspectionScore.inspection_id) == col(Inspection.id),
-                    col(InspectionScore.node_id) == latest.c.theme_key))
-                .group_by(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on)
-                ).subquery("official")
+    official = _official()
     return (select(own.c.organisation_id, own.c.theme_key, own.c.score.label("self_score"),
                    official.c.score.label("official_score"), official.c.visited_on)
             .join(official, and_(official.c.organisation_id == own.c.organisation_id,
@@ -168,12 +154,12 @@ def _paired(session: Session, *, cycle_id: int, themes: ThemeMap, where):
             ).subquery("paired")
 
 
-def members_above_official(session: Session, *, cycle_id: int, catalogue_version_id: int,
+def members_above_official(session: Session, *, cycle_id: int, themes: ThemeMap | None,
                            threshold: float, where=sa.true()) -> list[AboveOfficial]:
     """Every member (of those `where` selects, a condition on Organisation) whose submitted
     self-assessment of a theme in the cycle exceeds the theme's latest official score by at
-    least `threshold`: one query, whatever the number of members."""
-    themes = theme_map(session, catalogue_version_id)
+    least `threshold`, through the cycle's catalogue's theme map: one query, whatever the
+    number of members."""
     if themes is None or not themes.themes:
         return []
     paired = _paired(session, cycle_id=cycle_id, themes=themes, where=where)
@@ -287,6 +273,23 @@ def member_calibration(*, session: Session, user: User, organisation_id: int | N
         .where(RequirementScore.assessment_id == assessment.id)).all()) if assessment else {}
     return MemberCalibration(organisation_id, cycle.id, assessment.id if assessment else None,
                              compare(themes, scores, latest_official(session, organisation_id)))
+
+
+def calibration_for(*, session: Session, user: User, minimum: int,
+                    organisation_id: int | None, cycle_id: int | None
+                    ) -> MemberCalibration | SectorCalibration:
+    """Who sees which comparison: a member its own; LOS' advisors and admins one member's,
+    or the sector's when they name none; the board the sector's only."""
+    if user.role == Role.BOARD and organisation_id is not None:
+        raise Forbidden(N_("Bestyrelsen ser kun sektorens samlede tal."))
+    if user.role == Role.MEMBER or organisation_id is not None:
+        return member_calibration(session=session, user=user,
+                                  organisation_id=organisation_id, cycle_id=cycle_id)
+    sector = sector_calibration(session=session, user=user, minimum=minimum,
+                                cycle_id=cycle_id)
+    if sector is None:
+        raise NotFound(N_("Runden bruger et katalog uden kobling til kvalitetsmodellen."))
+    return sector
 
 
 RULE = N_("Jeres score for et tema er gennemsnittet af jeres scorer for de fordringer, "

@@ -248,6 +248,12 @@ def _sanctions_json(sanctions: list[SanctionInput] | list[InspectionSanction]) -
              "deadline": s.deadline.isoformat() if s.deadline else None} for s in sanctions]
 
 
+def _audited(inspection: Inspection, scores: dict, sanctions: list) -> dict:
+    """What the audit trail keeps of an inspection: its fields, scores and sanctions."""
+    return fields_of(inspection, FIELDS) | {"scores": scores,
+                                            "sanctions": _sanctions_json(sanctions)}
+
+
 def _store_parts(session: Session, inspection: Inspection, scores: list[InspectionScore],
                  sanctions: list[SanctionInput]) -> None:
     for row in scores:
@@ -277,9 +283,8 @@ def record_inspection(*, session: Session, user: User | None, organisation_id: i
     audit.record(session, user=user, action=AuditAction.CREATE,
                  entity=AuditEntity.INSPECTION, entity_id=inspection.id,
                  organisation_id=organisation_id,
-                 changes=audit.changes_between({}, fields_of(inspection, FIELDS) | {
-                     "scores": _scores_json(scores),
-                     "sanctions": _sanctions_json(values.sanctions)}))
+                 changes=audit.changes_between({}, _audited(
+                     inspection, _scores_json(scores), values.sanctions)))
     if not commit:
         session.flush()
         return records(session, [inspection])[0]
@@ -296,9 +301,8 @@ def update_inspection(*, session: Session, user: User, organisation_id: int,
     values = parse_input(InspectionUpdate, data, NOT_SAVED)
     version_id, scores = _checked(session, values, today)
     inspection = before_record.inspection
-    before = fields_of(inspection, FIELDS) | {
-        "scores": before_record.themes | before_record.details,
-        "sanctions": _sanctions_json(before_record.sanctions)}
+    before = _audited(inspection, before_record.themes | before_record.details,
+                      before_record.sanctions)
     if not claim(session, Inspection, inspection_id,
                  col(Inspection.version) == values.version):
         session.rollback()
@@ -319,9 +323,8 @@ def update_inspection(*, session: Session, user: User, organisation_id: int,
     audit.record(session, user=user, action=AuditAction.UPDATE,
                  entity=AuditEntity.INSPECTION, entity_id=inspection_id,
                  organisation_id=organisation_id,
-                 changes=audit.changes_between(before, fields_of(inspection, FIELDS) | {
-                     "scores": _scores_json(scores),
-                     "sanctions": _sanctions_json(values.sanctions)}))
+                 changes=audit.changes_between(before, _audited(
+                     inspection, _scores_json(scores), values.sanctions)))
     session.commit()
     return records(session, [reload(session, Inspection, inspection_id)])[0]
 

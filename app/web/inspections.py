@@ -103,22 +103,18 @@ def _number(text: str):
 
 def _errors(exc: Invalid, order: list[str]) -> dict[str, str]:
     """Form field name -> message: a theme's score at "score-<theme id>", a sanction's part
-    at "sanction-<row>-<part>", the rest at their own names."""
-    themes = [key for key in order if not key.startswith("#")]
-    sanctions = [int(key[1:]) for key in order if key.startswith("#")]
+    at "sanction-<row>-<part>" (a whole sanction's refusal at its deadline), the rest at
+    their own names. `order` maps the service's list indexes back to the form's fields."""
+    fields = {"themes": [f"score-{key}" for key in order if not key.startswith("#")],
+              "sanctions": [f"sanction-{key[1:]}" for key in order if key.startswith("#")]}
     errors: dict[str, str] = {}
     for error in exc.errors:
-        parts = list(error.path or error.field.split("."))
-        name = parts[0]
-        if name == "themes" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(
-                themes):
-            name = f"score-{themes[int(parts[1])]}"
-        elif name == "sanctions" and len(parts) > 2 and parts[1].isdigit() and int(
-                parts[1]) < len(sanctions):
-            name = f"sanction-{sanctions[int(parts[1])]}-{parts[2]}"
-        elif name == "sanctions" and len(parts) == 2 and parts[1].isdigit() and int(
-                parts[1]) < len(sanctions):
-            name = f"sanction-{sanctions[int(parts[1])]}-deadline"
+        name, *rest = error.path or error.field.split(".")
+        listed = fields.get(name, [])
+        if rest and str(rest[0]).isdigit() and int(rest[0]) < len(listed):
+            name = listed[int(rest[0])]
+            if name.startswith("sanction-"):
+                name = f"{name}-{rest[1] if len(rest) > 1 else 'deadline'}"
         errors.setdefault(name, error.text())
     return errors
 

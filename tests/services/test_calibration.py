@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from app.services.board.themes import MappedTheme, ThemeMap
+from app.services.board.themes import MappedTheme, ThemeMap, theme_map
 from app.services.calibration import (
     Official,
     compare,
@@ -75,7 +75,7 @@ def test_self_above_official_flags_at_the_threshold_and_not_below(session, cast,
     fill_in(session, draft, cycle, {4: 5}, submitted=False)
     _inspection(session, draft, date(2025, 2, 1), {THEME_4: 1.0})
     found = members_above_official(session, cycle_id=cycle.id,
-                                   catalogue_version_id=catalogue.id, threshold=1.0)
+                                   themes=theme_map(session, catalogue.id), threshold=1.0)
     assert {(f.organisation_id, f.theme_key) for f in found} == {
         (cast.org_a.id, THEME_4), (at_threshold.id, THEME_4)}
     first = next(f for f in found if f.organisation_id == cast.org_a.id)

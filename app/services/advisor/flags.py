@@ -464,8 +464,7 @@ def _above_official(session: Session, flags: dict[int, MemberFlags], cycle: Cycl
                     rules: FlagSettings) -> None:
     themes = theme_map(session, cycle.catalogue_version_id)
     titles = {t.key: (t.number, t.title) for t in themes.themes} if themes else {}
-    for found in members_above_official(session, cycle_id=cycle.id,
-                                        catalogue_version_id=cycle.catalogue_version_id,
+    for found in members_above_official(session, cycle_id=cycle.id, themes=themes,
                                         threshold=rules.self_above_official, where=where):
         number, title = titles[found.theme_key]
         flags[found.organisation_id].reasons.append(FlagReason(

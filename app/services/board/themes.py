@@ -14,8 +14,7 @@ from app.i18n import localised
 from app.models import SectorReference
 from app.models.vocabulary import ProviderGroup
 from app.services.board.aggregates import GroupFigures
-from app.services.catalogue.versions import get_version, model_of_version
-from app.services.errors import NotFound
+from app.services.catalogue.versions import model_by_key, model_of_version
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,8 @@ def theme_map(session: Session, catalogue_version_id: int) -> ThemeMap | None:
     framework = getattr(catalogue, "reference_framework", None)
     if framework is None:
         return None
-    try:
-        reference = get_version(session=session, key=framework.key,
-                                version=framework.version).model
-    except NotFound:
+    reference = model_by_key(session, framework.key, framework.version)
+    if reference is None:
         return None
     theme_ids = {theme.id for theme in reference.themes}
     mapped: dict[str, list] = {}

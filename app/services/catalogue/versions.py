@@ -63,6 +63,16 @@ def model_of_version(session: Session, version_id: int) -> Catalogue:
     return found[version_id]
 
 
+def model_by_key(session: Session, key: str, version: str) -> Catalogue | None:
+    """The parsed model of the version with this key, or None: one query of its id and
+    hash, and the document read only when this process has not parsed it yet."""
+    found = session.exec(select(CatalogueVersion.id, CatalogueVersion.content_hash).where(
+        CatalogueVersion.key == key, CatalogueVersion.version == version)).first()
+    if found is None:
+        return None
+    return _parsed.get(tuple(found)) or model_of(session.get(CatalogueVersion, found[0]))
+
+
 def list_versions(*, session: Session) -> list[VersionSummary]:
     counts = dict(session.exec(
         select(Requirement.catalogue_version_id, func.count())
