@@ -46,8 +46,12 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# SCALES=50000 measures a hundred times LOS's size (opt-in: seeding takes minutes);
+# ETIK_BENCH_DATABASE_URL=postgresql+psycopg://… runs the same pages on PostgreSQL.
+SCALES ?= 500,5000
+
 bench: setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --scales $(SCALES)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,6 +4,10 @@ loads it over HTTP from this second process. Prints a table; never fails on a ti
     python -m bench [--scales 500,5000] [--cycles 5] [--requests 200] [--concurrency 4]
                     [--var-dir var/bench] [--database-url URL]
 
+Per page: requests per second, p50 and p95 latency, SQL statements per request (the
+server's own count), p50 as a multiple of the trivial endpoint's in the same run, the
+server process's peak resident memory after the page, and failed requests.
+
 A test (tests/bench/) runs it at a tiny scale, so it cannot break unnoticed.
 """
 
@@ -20,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
+from alembic import command
 from sqlalchemy import select
 
+from app.cli import alembic_config
 from app.config import PROJECT_ROOT
 from app.db import create_db_engine
 from app.models import Assessment, Cycle, Indicator, Organisation, User
@@ -29,8 +35,8 @@ from bench.seed import ADVISOR, BENCH_PASSWORD, BOARD, is_seeded, seed
 
 # The measured pages, in the order of the table. A non-2xx answer counts as an error.
 PAGES = ["ceiling: /healthz", "member home", "member form", "member results",
-         "save one answer (API)", "advisor flags", "advisor heatmap", "board dashboard",
-         "board dashboard, a group", "board aggregates (API)"]
+         "member action plan", "save one answer (API)", "advisor flags", "advisor heatmap",
+         "board dashboard", "board dashboard, a group", "board aggregates (API)"]
 # Pages the contract names that later issues build; listed so the gap is visible.
 NOT_BUILT_YET: list[str] = []
 SERVER_START_SECONDS = 60
@@ -44,14 +50,34 @@ class Measurement:
     latencies: list[float]
     queries: list[int]
     errors: int
+    peak_mib: float | None  # the server's peak resident memory so far
 
-    def row(self) -> str:
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else 0
+
+    def row(self, ceiling_p50: float) -> str:
         ordered = sorted(self.latencies)
-        p50 = statistics.median(ordered) * 1000 if ordered else 0
-        p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000 if ordered else 0
+        p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000 if ordered else 0
         queries = f"{max(self.queries)}" if self.queries else "–"
-        return (f"{self.page:<26}{self.requests / self.seconds:>9.1f}{p50:>9.1f}{p95:>9.1f}"
-                f"{queries:>9}{self.errors:>8}")
+        ratio = f"{self.p50 / ceiling_p50:.1f}" if ceiling_p50 else "–"
+        memory = f"{self.peak_mib:.0f}" if self.peak_mib is not None else "–"
+        return (f"{self.page:<26}{self.requests / self.seconds:>9.1f}{self.p50:>9.1f}"
+                f"{p95:>9.1f}{queries:>9}{ratio:>9}{memory:>9}{self.errors:>8}")
+
+
+HEADER = (f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'× ceil':>9}"
+          f"{'peak MiB':>9}{'errors':>8}")
+
+
+def _peak_mib(pid: int) -> float | None:
+    """The process's peak resident set (VmHWM), where /proc has it (Linux)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else None
 
 
 def _free_port() -> int:
@@ -79,7 +105,8 @@ def _serve(url: str, port: int, var_dir: Path) -> subprocess.Popen:
     raise SystemExit("the benchmark server did not start")
 
 
-def _measure(page: str, requests: int, concurrency: int, call) -> Measurement:
+def _measure(page: str, requests: int, concurrency: int, call, server_pid: int
+             ) -> Measurement:
     call(0)  # warm-up: templates compiled, caches filled
     latencies, queries, errors = [], [], 0
 
@@ -97,7 +124,7 @@ def _measure(page: str, requests: int, concurrency: int, call) -> Measurement:
             if "x-query-count" in response.headers:
                 queries.append(int(response.headers["x-query-count"]))
     return Measurement(page, requests, time.perf_counter() - started, latencies, queries,
-                       errors)
+                       errors, _peak_mib(server_pid))
 
 
 def _login(base: str, email: str) -> httpx2.Client:
@@ -116,15 +143,17 @@ def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
     var_dir.mkdir(parents=True, exist_ok=True)
     url = url or f"sqlite:///{var_dir / f'etik-{members}.db'}"
     engine = create_db_engine(url)
-    if not is_seeded(engine, members):
+    if is_seeded(engine, members):
+        command.upgrade(alembic_config(url), "head")  # seeded by an older checkout
+    else:
         print(f"Seeding {members} members × {cycles} cycles …", flush=True)
         started = time.perf_counter()
         seed(engine, url, members, cycles)
         print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
     with engine.connect() as connection:
         open_cycle = connection.execute(select(Cycle.id).order_by(Cycle.year.desc())).scalar()
-        member_email, assessment_id, version = connection.execute(
-            select(User.email, Assessment.id, Assessment.version)
+        member_email, organisation_id, assessment_id, version = connection.execute(
+            select(User.email, User.organisation_id, Assessment.id, Assessment.version)
             .join(Assessment, Assessment.organisation_id == User.organisation_id)
             .where(Assessment.cycle_id == open_cycle, Assessment.status == "draft")
             .order_by(Assessment.id)).first()
@@ -171,6 +200,7 @@ def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
             lambda i: member.get("/"),
             lambda i: member.get(f"/assessments/{assessment_id}/requirements/{1 + i % 10}"),
             lambda i: member.get(f"/assessments/{assessment_id}/results"),
+            lambda i: member.get(f"/organisations/{organisation_id}/actions"),
             save,
             # Every member, not only the advisor's own: the whole list, sorted in SQL.
             lambda i: advisor.get("/advisor/flags?advisor="),
@@ -180,7 +210,7 @@ def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
             lambda i: board_api.get("/api/v1/aggregates", params={"segment": segments[i % 3]}),
         ]
         # Saves run in one worker, so no two requests race on the same answer's version.
-        return [_measure(name, requests, 1 if call is save else concurrency, call)
+        return [_measure(name, requests, 1 if call is save else concurrency, call, server.pid)
                 for name, call in zip(PAGES, calls, strict=True)]
     finally:
         server.terminate()
@@ -204,9 +234,9 @@ def main() -> None:
         results = _bench_scale(members, args.cycles, args.requests, args.concurrency,
                                args.database_url, args.var_dir)
         print(f"\n{members} members, {args.cycles} cycles, {args.requests} requests per page")
-        print(f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'errors':>8}")
+        print(HEADER)
         for result in results:
-            print(result.row())
+            print(result.row(results[0].p50))
         for name in NOT_BUILT_YET:
             print(f"{name:<26}{'not built yet':>44}")
 

@@ -34,11 +34,13 @@ def test_the_benchmark_prints_a_row_for_every_page(tmp_path):
     assert f"{MEMBERS} members, 1 cycles, 4 requests per page" in lines
     rows = {line[:26].strip(): line[26:].split() for line in lines if line[:26].strip()}
     for page in PAGES:
-        requests_per_second, p50, p95, queries, errors = rows[page]
+        requests_per_second, p50, p95, queries, ratio, peak_mib, errors = rows[page]
         assert float(requests_per_second) > 0
         assert 0 < float(p50) <= float(p95)
         assert int(queries) >= 1  # the server counted its SQL statements
+        assert float(ratio) > 0 and float(peak_mib) > 10  # a Python server holds > 10 MiB
         assert errors == "0", f"{page}: {errors} of 4 requests failed"
+    assert rows[PAGES[0]][4] == "1.0"  # the ceiling against itself
     for page in NOT_BUILT_YET:
         assert rows[page] == ["not", "built", "yet"]
     assert (tmp_path / f"etik-{MEMBERS}.db").exists()
