@@ -6,7 +6,8 @@ Texts are marked with `_()` where they are shown and `N_()` where they are defin
 
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import cache
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -73,11 +74,22 @@ def pick_accepted_language(header: str) -> str:
 
 
 def _locale() -> Locale:
-    return Locale.parse("da_DK" if current_language.get() == "da" else "en_GB")
+    return _locale_of(current_language.get())
+
+
+@cache
+def _locale_of(language: str) -> Locale:
+    return Locale.parse("da_DK" if language == "da" else "en_GB")
 
 
 def format_day(value: date | None, fmt: str = "long") -> str:
-    return format_date(value, format=fmt, locale=_locale()) if value else ""
+    return _day(value, fmt, current_language.get()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, fmt: str, language: str) -> str:
+    # babel's format_date costs ~0.1 ms; an advisor's list says hundreds of dates.
+    return format_date(value, format=fmt, locale=_locale_of(language))
 
 
 # A date people read at a glance: "23. november 2026 kl. 14.32" (no seconds, no zone).
@@ -119,14 +131,24 @@ def format_fixed(value: float | None, digits: int = 2) -> str:
     """Always `digits` decimals (3,60 and 4,00), so a column of figures lines up."""
     if value is None:
         return "–"
-    return format_decimal(value, format="0." + "0" * digits, locale=_locale())
+    return _decimals(value, digits)
+
+
+def _decimals(value: float, digits: int) -> str:
+    """babel's format_decimal(value, "0.00…") to the letter, written without it where
+    that is simple (~0.25 ms a call saved; an advisor's list shows hundreds of scores):
+    the float's shortest text rounded half to even, as babel does."""
+    if not 0 <= value < 1000:  # signs and thousands: babel's own rules
+        return format_decimal(value, format="0." + "0" * digits, locale=_locale())
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    return f"{rounded:f}".replace(".", _separators(current_language.get())[0])
 
 
 def format_score(value: float | None, signed: bool = False) -> str:
     """3,0 / 3,5 in Danish (3.0 in English), always one decimal; "–" for none."""
     if value is None:
         return "–"
-    text = format_decimal(abs(value) if signed else value, format="0.0", locale=_locale())
+    text = _decimals(abs(value) if signed else value, 1)
     if not signed or round(value, 1) == 0:
         return text
     return ("+" if value > 0 else "−") + text
