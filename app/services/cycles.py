@@ -103,7 +103,11 @@ def list_cycles(*, session: Session) -> list[Cycle]:
 
 def current_cycle(*, session: Session, today: date) -> Cycle | None:
     """The open cycle, or else the most recent one that has opened, or else the next one."""
-    cycles = list_cycles(session=session)
+    return current_of(list_cycles(session=session), today)
+
+
+def current_of(cycles: list[Cycle], today: date) -> Cycle | None:
+    """current_cycle() among `cycles` (newest first, as list_cycles gives them)."""
     for status in (CycleStatus.OPEN, CycleStatus.CLOSED):
         for cycle in cycles:
             if cycle_status(cycle, today) is status:

@@ -71,6 +71,13 @@ def submission_problems(session: Session, assessment: Assessment) -> list[Submis
         Requirement.catalogue_version_id == assessment.catalogue_version_id))}
     answers = {a.indicator_id: a for a in session.exec(
         select(Answer).where(Answer.assessment_id == assessment.id))}
+    return problems_in(indicators, requirements, answers)
+
+
+def problems_in(indicators: list[Indicator], requirements: dict[int, Requirement],
+                answers: dict[int, Answer]) -> list[SubmissionProblem]:
+    """submission_problems() of what the caller has loaded: the indicators in scope, the
+    requirements by id and the answers by indicator id."""
     problems = []
     for indicator in indicators:
         answer = answers.get(indicator.id)

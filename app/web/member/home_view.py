@@ -12,7 +12,7 @@ from app.models.vocabulary import OPEN_ACTION_STATUSES, AssessmentStatus
 from app.services.actions import list_actions
 from app.services.assessment.access import list_assessments_for_user
 from app.services.assessment.submission import revisions
-from app.services.cycles import current_cycle, cycle_status, list_cycles
+from app.services.cycles import current_of, cycle_status, list_cycles
 from app.web.member.view import Page, Progress, Step, carry_over_offer, load_page, next_open_step
 from app.web.member.view import progress_of as _progress_of
 
@@ -58,8 +58,9 @@ def member_home(*, session: Session, user: User, today: date) -> MemberHome:
     home = MemberHome(today)
     if user.organisation_id is None:
         return home
-    cycle = current_cycle(session=session, today=today)
-    cycles = {c.id: c for c in list_cycles(session=session)}
+    newest_first = list_cycles(session=session)
+    cycle = current_of(newest_first, today)
+    cycles = {c.id: c for c in newest_first}
     mine = list_assessments_for_user(session=session, user=user)
     if cycle is not None:
         home.cycle, home.cycle_status = cycle, cycle_status(cycle, today).value

@@ -15,7 +15,7 @@ from app.models import Answer, Assessment, Indicator, Reflection, Requirement, U
 from app.models.vocabulary import AssessmentStatus, Role
 from app.services.assessment.access import get_assessment_for_user
 from app.services.assessment.carry_over import previous_submission
-from app.services.assessment.submission import injunction_problems, submission_problems
+from app.services.assessment.submission import injunction_problems, problems_in
 from app.services.assessment.view import AssessmentView, load_view
 from app.services.cycles import get_cycle
 from app.services.errors import Conflict, Invalid, NotFound
@@ -157,8 +157,9 @@ def load_page(session: Session, user: User, assessment_id: int) -> Page:
     """Authorizes (404 for another organisation, 403 for the board) and loads everything."""
     assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     view = load_view(session=session, assessment=assessment)
-    return Page(view, user, submission_problems(session, assessment),
-                injunction_problems(assessment))
+    problems = problems_in(view.indicators, {r.id: r for r in view.requirements},
+                           view.answers)
+    return Page(view, user, problems, injunction_problems(assessment))
 
 
 # --- fields ---------------------------------------------------------------------------------
