@@ -21,6 +21,7 @@ from app.services.assessment.results import results_for
 from app.services.assessment.start import start_assessment
 from app.services.assessment.submission import submit
 from app.services.assessment.view import indicators_in_scope
+from app.services.organisations import update_organisation
 from tests.conftest import make_organisation, make_user
 
 THRESHOLD = 3
@@ -135,6 +136,30 @@ def test_only_submitted_peers_of_the_same_service_type_count(session, own, open_
     peers(session, open_cycle, [5, 5], service_type=ServiceType.KOSTSKOLE)
     fill_in(session, make_organisation(session), open_cycle, {1: 5}, submitted=False)
     assert not results(session, own).peers_shown
+
+
+def test_a_submitted_assessment_is_not_its_own_peer(session, cast, open_cycle):
+    """The peers come from the stored histogram, which counts the member itself once it has
+    submitted; its own score is taken out again."""
+    peers(session, open_cycle, [5, 5, 5, 4, 4])
+    submitted = fill_in(session, cast.org_a, open_cycle, {1: 1}, user=cast.alice)
+    result = results(session, submitted)
+    assert row(result, 1).peer_median == 5 and row(result, 1).peer_count == 5
+
+
+def test_a_member_that_changed_service_type_counts_among_its_new_peers(session, own,
+                                                                      open_cycle):
+    peers(session, open_cycle, [3, 3, 3, 3])
+    mover = make_organisation(session, service_type=ServiceType.KOSTSKOLE)
+    fill_in(session, mover, open_cycle, {1: 5})
+    assert not results(session, own).peers_shown
+    own_type = session.get(Organisation, own.organisation_id).service_type
+    fields = {name: getattr(mover, name) for name in (
+        "name", "cvr", "company_name", "region", "places", "advisor_id")}
+    update_organisation(session=session, user=make_user(session, Role.ADMIN),
+                        organisation_id=mover.id, data=fields | {"service_type": own_type})
+    result = results(session, own)
+    assert row(result, 1).peer_median == 3 and row(result, 1).peer_count == 5
 
 
 def test_a_requirement_few_peers_scored_is_hidden_alone(session, own, open_cycle):

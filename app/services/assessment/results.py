@@ -1,14 +1,25 @@
 """An assessment's results: requirement scores against last year and against peers."""
 
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import func
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.models import Assessment, Cycle, Organisation, Requirement, RequirementScore
+from app.models import (
+    Assessment,
+    Cycle,
+    Organisation,
+    Requirement,
+    RequirementScore,
+    ScoreHistogram,
+)
 from app.models.vocabulary import AssessmentStatus
 from app.services.assessment.carry_over import previous_submission
 from app.services.assessment.scoring import is_gap
+from app.services.board.histograms import median_of_counts
+from app.services.board.segments import Segment
 from app.services.catalogue.lineage import key_map
 
 
@@ -50,34 +61,29 @@ def peer_medians(session: Session, assessment: Assessment,
                  service_type: str) -> dict[int, tuple[float, int]]:
     """requirement id -> (median, respondents) among submitted peers of the same type.
 
-    The median is computed in SQL with window functions that SQLite and PostgreSQL share:
-    the middle row for an odd count, the mean of the two middle rows for an even one.
+    From the stored histogram of the service type's group (board/histograms.py: a few
+    hundred rows, whatever the number of members), without this assessment's own scores
+    when it is counted there.
     """
-    scored = (
-        select(
-            RequirementScore.requirement_id.label("requirement_id"),
-            RequirementScore.score.label("score"),
-            func.row_number().over(partition_by=RequirementScore.requirement_id,
-                                   order_by=RequirementScore.score).label("position"),
-            func.count().over(partition_by=RequirementScore.requirement_id).label("n"),
-        )
-        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
-        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-        .where(Assessment.cycle_id == assessment.cycle_id,
-               Assessment.status == AssessmentStatus.SUBMITTED,
-               Assessment.id != assessment.id,
-               Organisation.service_type == service_type,
-               col(RequirementScore.score).is_not(None))
-        .subquery()
-    )
-    # Floor division: `/` would be true division, and an even count would find one middle.
-    middle = (scored.c.position == (scored.c.n + 1) // 2) | (
-        scored.c.position == (scored.c.n + 2) // 2)
-    rows = session.exec(
-        select(scored.c.requirement_id, func.avg(scored.c.score), func.max(scored.c.n))
-        .where(middle).group_by(scored.c.requirement_id)
-    ).all()
-    return {requirement_id: (float(median), int(n)) for requirement_id, median, n in rows}
+    h = ScoreHistogram.__table__.c
+    rows = session.connection().execute(
+        sa.select(h.requirement_id, h.score, h.respondents)
+        .where(h.cycle_id == assessment.cycle_id, h.segment == Segment.SERVICE_TYPE.value,
+               h.group_value == service_type)
+        .order_by(h.requirement_id, h.score)).all()
+    own = {}
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        own = dict(session.exec(select(RequirementScore.requirement_id, RequirementScore.score)
+                                .where(RequirementScore.assessment_id == assessment.id,
+                                       col(RequirementScore.score).is_not(None))).all())
+    found = {}
+    for requirement_id, group in groupby(rows, itemgetter(0)):
+        pairs = [(float(score), n - (own.get(requirement_id) == score))
+                 for _, score, n in group]
+        pairs = [(score, n) for score, n in pairs if n > 0]
+        if pairs:
+            found[requirement_id] = (median_of_counts(pairs), sum(n for _, n in pairs))
+    return found
 
 
 def results_for(*, session: Session, assessment: Assessment, threshold: int,

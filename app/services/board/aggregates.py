@@ -25,7 +25,7 @@ from app.models import (
     ScoreHistogram,
 )
 from app.models.vocabulary import AssessmentStatus
-from app.services.board.histograms import ALL, size_band_of
+from app.services.board.histograms import ALL, median_of_counts, size_band_of
 from app.services.board.segments import Segment, group_column, group_order
 from app.services.board.suppression import hidden_groups
 from app.services.catalogue.versions import models_of_versions
@@ -200,23 +200,9 @@ def _medians(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool
     ordered = session.connection().execute(query).all()
     for (cycle_id, _segment, grp, requirement_id), pairs in groupby(
             ordered, itemgetter(0, 1, 2, 3)):
-        found.setdefault((cycle_id, grp), {})[requirement_id] = _median(
+        found.setdefault((cycle_id, grp), {})[requirement_id] = median_of_counts(
             [(float(row[4]), row[5]) for row in pairs])
     return found
-
-
-def _median(pairs: list[tuple[float, int]]) -> float:
-    """The middle score (the mean of the two middle ones for an even count)."""
-    scored = sum(n for _, n in pairs)
-    low_position, high_position = (scored + 1) // 2, (scored + 2) // 2  # 1-based
-    position, low = 0, None
-    for value, n in pairs:
-        position += n
-        if low is None and position >= low_position:
-            low = value
-        if position >= high_position:
-            return (low + value) / 2
-    raise ValueError("an empty histogram has no median")
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,21 @@ def move_member(session: Session, organisation: Organisation,
     _count(session, submitted, joined, +1)
 
 
+def median_of_counts(pairs: list[tuple[float, int]]) -> float:
+    """The middle score of (score, how many) pairs in score order (the mean of the two
+    middle ones for an even count)."""
+    scored = sum(n for _, n in pairs)
+    low_position, high_position = (scored + 1) // 2, (scored + 2) // 2  # 1-based
+    position, low = 0, None
+    for value, n in pairs:
+        position += n
+        if low is None and position >= low_position:
+            low = value
+        if position >= high_position:
+            return (low + value) / 2
+    raise ValueError("an empty histogram has no median")
+
+
 def computed_histogram(segment: Segment | None) -> sa.Select:
     """The histogram of one segment computed from the scores (what the stored one must be):
     cycle, segment, group, requirement, score, respondents."""
