@@ -2,7 +2,7 @@
 loads it over HTTP from this second process. Prints a table; never fails on a timing.
 
     python -m bench [--scales 500,5000] [--cycles 5] [--requests 200] [--concurrency 4]
-                    [--var-dir var/bench] [--database-url URL]
+                    [--workers 1] [--var-dir var/bench] [--database-url URL]
 
 Per page: requests per second, p50 and p95 latency, SQL statements per request (the
 server's own count), p50 as a multiple of the trivial endpoint's in the same run, the
@@ -71,13 +71,27 @@ HEADER = (f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{'×
 
 
 def _peak_mib(pid: int) -> float | None:
-    """The process's peak resident set (VmHWM), where /proc has it (Linux)."""
+    """The largest peak resident set (VmHWM) of the server and its worker processes, where
+    /proc has it (Linux)."""
+    peaks = []
+    for process in [pid, *_children(pid)]:
+        try:
+            status = Path(f"/proc/{process}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        if found:
+            peaks.append(int(found.group(1)) / 1024)
+    return max(peaks) if peaks else None
+
+
+def _children(pid: int) -> list[int]:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
-        return None
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) / 1024 if found else None
+        return []
+    return [int(child) for task in tasks
+            for child in (task / "children").read_text().split() if child]
 
 
 def _free_port() -> int:
@@ -86,13 +100,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(url: str, port: int, var_dir: Path) -> subprocess.Popen:
+def _serve(url: str, port: int, var_dir: Path, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "ETIK_DATABASE_URL": url, "ETIK_ENV": "development",
            "ETIK_SECRET_KEY": "bench-secret", "ETIK_VAR_DIR": str(var_dir),
            "ETIK_LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(  # noqa: S603  (our own interpreter and module)
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
+         "--workers", str(workers)],
         env=env, cwd=PROJECT_ROOT)
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline and process.poll() is None:
@@ -139,7 +154,7 @@ def _login(base: str, email: str) -> httpx2.Client:
 
 
 def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
-                 url: str | None, var_dir: Path) -> list[Measurement]:
+                 url: str | None, var_dir: Path, workers: int = 1) -> list[Measurement]:
     var_dir.mkdir(parents=True, exist_ok=True)
     url = url or f"sqlite:///{var_dir / f'etik-{members}.db'}"
     engine = create_db_engine(url)
@@ -168,7 +183,7 @@ def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
             if service_type in scope]
     engine.dispose()
     port = _free_port()
-    server = _serve(url, port, var_dir)
+    server = _serve(url, port, var_dir, workers)
     base = f"http://127.0.0.1:{port}"
     try:
         member = _login(base, member_email)
@@ -224,6 +239,9 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes (production runs one per core or "
+                             "more; 1 measures a single process, as the targets were set)")
     parser.add_argument("--database-url", default=os.environ.get("ETIK_BENCH_DATABASE_URL"),
                         help="benchmark on this database instead of VAR_DIR/etik-N.db "
                              "(it is emptied and seeded)")
@@ -232,8 +250,9 @@ def main() -> None:
     args = parser.parse_args()
     for members in (int(s) for s in args.scales.split(",")):
         results = _bench_scale(members, args.cycles, args.requests, args.concurrency,
-                               args.database_url, args.var_dir)
-        print(f"\n{members} members, {args.cycles} cycles, {args.requests} requests per page")
+                               args.database_url, args.var_dir, args.workers)
+        print(f"\n{members} members, {args.cycles} cycles, {args.requests} requests per page"
+              + (f", {args.workers} workers" if args.workers > 1 else ""))
         print(HEADER)
         for result in results:
             print(result.row(results[0].p50))
