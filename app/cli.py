@@ -22,11 +22,14 @@ cli = typer.Typer(cls=UserErrorsGroup, help="etik – LOS' etiske selvevaluering
 db_cli = typer.Typer(help="Database migrations", no_args_is_help=True)
 user_cli = typer.Typer(help="Users", no_args_is_help=True)
 members_cli = typer.Typer(help="Member organisations", no_args_is_help=True)
+inspections_cli = typer.Typer(help="Socialtilsynet's inspections of members",
+                              no_args_is_help=True)
 notices_cli = typer.Typer(help="Notice emails", no_args_is_help=True)
 retention_cli = typer.Typer(help="Retention of personal data", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(members_cli, name="members")
+cli.add_typer(inspections_cli, name="inspections")
 cli.add_typer(catalogue_cli, name="catalogue")
 cli.add_typer(notices_cli, name="notices")
 cli.add_typer(retention_cli, name="retention")
@@ -191,6 +194,40 @@ def members_import(
                f"{summary.invited} invitations sent.")
     if summary.invited and not settings.smtp_host:
         typer.echo("No SMTP server is set: the invitation links are on /admin/outbox.")
+
+
+@inspections_cli.command("import")
+def inspections_import(
+    file: Annotated[Path, typer.Argument(help="CSV file; the format is on the admin import page")],
+    dry_run: Annotated[bool, typer.Option(help="Only check the file; write nothing")] = False,
+) -> None:
+    """Import inspection scores of several members: all rows or none; LINE N: FIELD: reason."""
+    from app.clock import today
+    from app.services.inspection_import import (
+        ImportRefused,
+        check_inspections_csv,
+        import_inspections_csv,
+    )
+
+    content = file.read_bytes()
+    with session_scope(_engine()) as session:
+        try:
+            if dry_run:
+                check = check_inspections_csv(session=session, content=content, today=today())
+                if not check.ok:
+                    raise ImportRefused(check.problems)
+                typer.echo(f"The file is valid: {len(check.rows)} inspections of "
+                           f"{check.member_count} members would be imported.")
+                return
+            summary = import_inspections_csv(session=session, content=content, today=today())
+        except ImportRefused as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            count = len(exc.problems)
+            typer.echo(f"Nothing was imported ({count} problem{'' if count == 1 else 's'}).")
+            raise typer.Exit(1) from None
+    typer.echo(f"Imported {summary.inspections} inspections of {summary.members} members, "
+               f"with {summary.sanctions} sanctions.")
 
 
 @cli.command()

@@ -212,6 +212,11 @@ RULES += [
     ("GET", "/admin/references/referencetal-eksempel.csv", ADMIN),
     ("POST", "/admin/references/import", ADMIN),
     ("POST", "/admin/references/import/confirm", ADMIN),
+    # Inspection scores of several members from CSV (app/web/admin/inspection_import.py)
+    ("GET", "/admin/inspections/import", ADMIN),
+    ("GET", "/admin/inspections/import/tilsyn-eksempel.csv", ADMIN),
+    ("POST", "/admin/inspections/import", ADMIN),
+    ("POST", "/admin/inspections/import/confirm", ADMIN),
 ]
 
 # Personal data (app/web/data_export.py, app/web/admin/users.py): all of an organisation's

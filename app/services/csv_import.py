@@ -1,10 +1,10 @@
 """Reading an uploaded CSV file for an all-or-nothing import: decoding, the separator, the
 header and the rows, with a line-numbered problem for everything that is wrong.
 
-The imports (members, sector reference figures) share it, so every file admins upload
-reads the same way: UTF-8 with or without BOM, semicolon, comma or tab separated (Danish
-Excel saves "CSV" with semicolons), a header row naming the columns. Line numbers are the
-file's own, the header being line 1.
+The imports (members, sector reference figures, inspections) share it, so every file
+admins upload reads the same way: UTF-8 with or without BOM, semicolon, comma or tab
+separated (Danish Excel saves "CSV" with semicolons), a header row naming the columns.
+Line numbers are the file's own, the header being line 1.
 """
 
 import csv
@@ -91,8 +91,13 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
     return records
 
 
+def column_key(header: str) -> str:
+    """How a header is compared: lower case, spaces and hyphens as underscores."""
+    return re.sub(r"[\s\-]+", "_", header.strip().lower())
+
+
 def _column_name(header: str, aliases: dict[str, str]) -> str:
-    key = re.sub(r"[\s\-]+", "_", header.strip().lower())
+    key = column_key(header)
     return aliases.get(key, key)
 
 

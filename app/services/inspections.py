@@ -152,17 +152,20 @@ def records(session: Session, inspections: list[Inspection]) -> list[InspectionR
                 .order_by(col(InspectionSanction.id))):
             sanctions.setdefault(sanction.inspection_id, []).append(sanction)
     models = models_of_versions(session, {i.framework_version_id for i in inspections})
-    found = []
-    for inspection in inspections:
-        model = models[inspection.framework_version_id]
-        order = {node.id: n for n, node in enumerate(model.iter_nodes())}
-        own = sorted(scores.get(inspection.id, []), key=lambda s: order.get(s.node_id, 0))
-        found.append(InspectionRecord(
-            inspection, model.version,
-            {s.node_id: s.score for s in own if s.level == "theme"},
-            {s.node_id: s.score for s in own if s.level != "theme"},
-            sanctions.get(inspection.id, [])))
-    return found
+    return [_record(inspection, models[inspection.framework_version_id],
+                    scores.get(inspection.id, []), sanctions.get(inspection.id, []))
+            for inspection in inspections]
+
+
+def _record(inspection: Inspection, model: ReferenceFramework,
+            scores: list[InspectionScore], sanctions: list[InspectionSanction]
+            ) -> InspectionRecord:
+    order = {node.id: n for n, node in enumerate(model.iter_nodes())}
+    own = sorted(scores, key=lambda s: order.get(s.node_id, 0))
+    return InspectionRecord(inspection, model.version,
+                            {s.node_id: s.score for s in own if s.level == "theme"},
+                            {s.node_id: s.score for s in own if s.level != "theme"},
+                            sanctions)
 
 
 def list_inspections(*, session: Session, user: User,
@@ -184,9 +187,9 @@ def get_inspection(*, session: Session, user: User, organisation_id: int,
 
 
 def _checked(session: Session, values: InspectionInput, today: date
-             ) -> tuple[int, list[InspectionScore]]:
-    """The framework version's id and the scores as rows; Invalid with every problem at
-    its field when a date, theme or node does not fit the framework."""
+             ) -> tuple[int, ReferenceFramework, list[InspectionScore]]:
+    """The framework version's id and model, and the scores as rows; Invalid with every
+    problem at its field when a date, theme or node does not fit the framework."""
     problems: list[FieldError] = []
     if values.visited_on > today:
         problems.append(FieldError("visited_on", N_("Datoen for tilsynet ligger i "
@@ -225,7 +228,7 @@ def _checked(session: Session, values: InspectionInput, today: date
                                     score=_rounded(given.score)))
     if problems:
         raise Invalid(NOT_SAVED, problems)
-    return version_id, rows
+    return version_id, model, rows
 
 
 def _nodes_below(theme) -> list[tuple[str, str]]:
@@ -255,39 +258,60 @@ def _audited(inspection: Inspection, scores: dict, sanctions: list) -> dict:
 
 
 def _store_parts(session: Session, inspection: Inspection, scores: list[InspectionScore],
-                 sanctions: list[SanctionInput]) -> None:
+                 sanctions: list[SanctionInput]) -> list[InspectionSanction]:
     for row in scores:
         row.inspection_id = inspection.id
         session.add(row)
-    for sanction in sanctions:
-        session.add(InspectionSanction(inspection_id=inspection.id, kind=sanction.kind,
-                                       description=sanction.description,
-                                       deadline=sanction.deadline))
+    rows = [InspectionSanction(inspection_id=inspection.id, kind=sanction.kind,
+                               description=sanction.description, deadline=sanction.deadline)
+            for sanction in sanctions]
+    session.add_all(rows)
+    return rows
+
+
+@dataclass(frozen=True)
+class CheckedInspection:
+    values: InspectionInput
+    framework_version_id: int
+    framework: ReferenceFramework
+    scores: list[InspectionScore]  # not added to the session
+
+
+def check_inspection(*, session: Session, data: dict | InspectionInput,
+                     today: date) -> CheckedInspection:
+    """Every rule of a new inspection, without writing: Invalid with each problem at its
+    field. record_inspection() runs it; the CSV import runs it on each row first, so a
+    file is checked (and previewed) without a write."""
+    values = parse_input(InspectionInput, data, NOT_SAVED)
+    return CheckedInspection(values, *_checked(session, values, today))
 
 
 def record_inspection(*, session: Session, user: User | None, organisation_id: int,
-                      data: dict | InspectionInput, today: date,
-                      commit: bool = True) -> InspectionRecord:
-    """A new inspection of the member. `user` None is the command line (imports)."""
+                      data: dict | InspectionInput, today: date, commit: bool = True,
+                      action: AuditAction = AuditAction.CREATE) -> InspectionRecord:
+    """A new inspection of the member. `user` None is the command line (imports); the
+    CSV import audits its inspections as `AuditAction.IMPORT`."""
     if user is not None:
         member_for(session=session, user=user, organisation_id=organisation_id)
-    values = parse_input(InspectionInput, data, NOT_SAVED)
-    version_id, scores = _checked(session, values, today)
+    checked = check_inspection(session=session, data=data, today=today)
+    values, version_id, scores = checked.values, checked.framework_version_id, checked.scores
     inspection = Inspection(organisation_id=organisation_id, visited_on=values.visited_on,
                             authority=values.authority, visit_kind=values.kind,
                             framework_version_id=version_id, note=values.note,
                             created_by_id=user.id if user else None)
     session.add(inspection)
     session.flush()
-    _store_parts(session, inspection, scores, values.sanctions)
-    audit.record(session, user=user, action=AuditAction.CREATE,
+    sanctions = _store_parts(session, inspection, scores, values.sanctions)
+    audit.record(session, user=user, action=action,
                  entity=AuditEntity.INSPECTION, entity_id=inspection.id,
                  organisation_id=organisation_id,
                  changes=audit.changes_between({}, _audited(
                      inspection, _scores_json(scores), values.sanctions)))
     if not commit:
+        # Built from what was just written: reading it back costs three queries a row of
+        # an import.
         session.flush()
-        return records(session, [inspection])[0]
+        return _record(inspection, checked.framework, scores, sanctions)
     session.commit()
     return records(session, [session.get(Inspection, inspection.id)])[0]
 
@@ -299,7 +323,7 @@ def update_inspection(*, session: Session, user: User, organisation_id: int,
     before_record = get_inspection(session=session, user=user, organisation_id=organisation_id,
                                    inspection_id=inspection_id)
     values = parse_input(InspectionUpdate, data, NOT_SAVED)
-    version_id, scores = _checked(session, values, today)
+    version_id, _model, scores = _checked(session, values, today)
     inspection = before_record.inspection
     before = _audited(inspection, before_record.themes | before_record.details,
                       before_record.sanctions)

@@ -22,6 +22,7 @@ from app.web.admin import (
     audit,
     cycle_round,
     cycles,
+    inspection_import,
     member_import,
     organisations,
     outbox,
@@ -50,7 +51,7 @@ web_routers = [
     # LOS administration
     admin_catalogues.router, member_import.router, organisations.router, users.router,
     outbox.router, audit.router, cycles.router, cycle_round.router, assignments.router,
-    references.router,
+    references.router, inspection_import.router,
     # LOS advisors
     flags.router, heatmap.router, dossier.router,
     # The member's self-assessment

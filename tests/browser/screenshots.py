@@ -55,6 +55,7 @@ PAGES = {
               ("suppressed-group", "/board?segment=tilbudstype&value=kvindekrisecenter"),
               ("sizes", "/board?segment=size")],
     "admin": [("account", "/account"), ("audit", "/admin/audit"),
+              ("inspection-import", "/admin/inspections/import"),
               ("assignments", "/admin/assignments"), ("references", "/admin/references"),
               ("board", "/board"),
               ("organisation", "/admin/organisations/1"), ("users", "/admin/users"),

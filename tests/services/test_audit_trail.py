@@ -23,6 +23,7 @@ from app.services import (
     cycles,
     data_export,
     email_change,
+    inspection_import,
     inspections,
     links,
     member_import,
@@ -362,6 +363,14 @@ def _record_inspection(w):
     return w.cast.alice
 
 
+def _import_inspections(w):
+    inspection_import.import_inspections_csv(
+        session=w.session, user=w.cast.admin, today=today(),
+        content=f"cvr;visited_on;authority;kind;framework_version;kompetencer\n"
+                f"{w.cast.org_a.cvr};2025-03-01;nord;desk;2025;4\n".encode())
+    return w.cast.admin
+
+
 def _update_inspection(w):
     record = inspections.record_inspection(session=w.session, user=w.cast.alice,
                                            organisation_id=w.cast.org_a.id, data=_INSPECTION,
@@ -439,6 +448,7 @@ WRITES = {
     "advisor.support.add_contact": _add_contact,
     "inspections.record_inspection": _record_inspection,
     "inspections.update_inspection": _update_inspection,
+    "inspection_import.import_inspections_csv": _import_inspections,
     "assessment.answers.save_answer": _answer,
     "assessment.answers.save_reflection": _reflection,
     "assessment.answers.save_injunction": _injunction,

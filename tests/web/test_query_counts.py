@@ -20,7 +20,7 @@ def _add_members(factory, n: int) -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/catalogues", "/admin/organisations", "/admin/users",
-                                  "/admin/catalogues"])
+                                  "/admin/catalogues", "/admin/inspections/import"])
 def test_admin_pages_cost_the_same_queries_with_ten_times_the_members(
         path, login, cast, factory, catalogue):
     client = login(cast.admin)
