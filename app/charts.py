@@ -263,3 +263,61 @@ def grouped_bars_data(*, labels: list[str], series: list[Series], scale_min: int
         yaxis=_axis(autorange="reversed", type="category", gridcolor="rgba(0,0,0,0)"),
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
                 "traceorder": "normal"})}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One small chart of a grid: a title and its series over the grid's years."""
+
+    title: str
+    series: list[Series]
+
+
+PANEL_HEIGHT = 150
+
+
+def _short(title: str, width: int) -> str:
+    return textwrap.shorten(title, width=width, placeholder=" …")
+
+
+def small_multiples_data(*, years: list[int], panels: list[Panel], scale_min: int,
+                         scale_max: int, columns: int = 3, narrow_columns: int = 2) -> dict:
+    """A grid of small line charts sharing their years and scale, one per panel (a theme),
+    each series styled as in STYLES and named once in the legend. `layout.meta` tells
+    charts.js how to lay the grid out again on a narrow screen."""
+    x = [str(year) for year in years]
+    traces, axes, titles = [], {}, []
+    for n, panel in enumerate(panels, start=1):
+        suffix = "" if n == 1 else str(n)
+        for line in panel.series:
+            style = STYLES[line.style]
+            traces.append({
+                "type": "scatter", "mode": "lines+markers", "name": line.name, "x": x,
+                "y": line.values, "connectgaps": True, "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}", "legendgroup": line.style, "showlegend": n == 1,
+                "line": style["line"], "marker": style["marker"],
+                "hovertemplate": f"{panel.title}<br>{line.name} %{{x}}: %{{y:.1f}}"
+                                 "<extra></extra>"})
+        axes[f"xaxis{suffix}"] = _axis(type="category", categoryorder="array",
+                                       categoryarray=x, tickfont={"size": 11, "color": MUTED})
+        axes[f"yaxis{suffix}"] = _axis(range=[scale_min - 0.4, scale_max + 0.4],
+                                       tickvals=list(range(scale_min, scale_max + 1)),
+                                       tickfont={"size": 11, "color": MUTED})
+        titles.append({"text": _short(panel.title, 34),
+                       "xref": f"x{suffix} domain", "yref": f"y{suffix} domain", "x": 0,
+                       "y": 1, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                       "font": {"size": 12, "color": INK}})
+    rows = -(-len(panels) // columns) or 1
+    return {"data": traces, "layout": _layout(
+        height=rows * PANEL_HEIGHT + 90, margin={"l": 30, "r": 10, "t": 24, "b": 70},
+        grid={"rows": rows, "columns": columns, "pattern": "independent",
+              "roworder": "top to bottom", "xgap": 0.15, "ygap": 0.45},
+        annotations=titles,
+        # At the foot of the whole figure, clear of the bottom row's years.
+        legend={"orientation": "h", "x": 0, "y": 0, "yref": "container",
+                "yanchor": "bottom", "traceorder": "normal"},
+        meta={"panels": len(panels), "columns": columns, "narrowColumns": narrow_columns,
+              "panelHeight": PANEL_HEIGHT, "extraHeight": 90,
+              "titles": [_short(p.title, 34) for p in panels],
+              "narrowTitles": [_short(p.title, 20) for p in panels]},
+        **axes)}

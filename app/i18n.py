@@ -82,8 +82,16 @@ def _locale_of(language: str) -> Locale:
     return Locale.parse("da_DK" if language == "da" else "en_GB")
 
 
+# A day within a year that is said already (a column headed by it): "24. maj".
+_DAY_OF_YEAR = {"da": "d. MMM", "en": "d MMM"}
+
+
 def format_day(value: date | None, fmt: str = "long") -> str:
-    return _day(value, fmt, current_language.get()) if value else ""
+    """babel's format ("long", "short", …) or "day_of_year"."""
+    if not value:
+        return ""
+    language = current_language.get()
+    return _day(value, _DAY_OF_YEAR[language] if fmt == "day_of_year" else fmt, language)
 
 
 @lru_cache(maxsize=4096)

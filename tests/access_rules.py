@@ -179,6 +179,7 @@ RULES += [
     ("PUT", "/api/v1/organisations/{org_a}/inspections/{inspection_a}", OWN_MEMBER_AND_STAFF),
     ("GET", "/api/v1/calibration?cycle_id={cycle}&organisation_id={org_a}",
      OWN_MEMBER_AND_STAFF),
+    ("GET", "/api/v1/calibration/history?organisation_id={org_a}", OWN_MEMBER_AND_STAFF),
     # The action plan page, an action's edit page and its cancel step
     # (app/web/member/plan.py): the organisation's own users and LOS staff, as on the results
     # page; bob gets 404, the board 403.

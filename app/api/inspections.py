@@ -70,6 +70,34 @@ class CalibrationOut(BaseModel):
     unmapped_requirement_numbers: list[int]
 
 
+class ThemeYearOut(BaseModel):
+    year: int
+    self_score: float | None  # null: no submitted assessment that year, or no score
+    official: list[OfficialOut]  # the year's inspections covering the theme, oldest first
+    difference: float | None  # self minus the year's latest official score
+
+
+class ThemeHistoryOut(BaseModel):
+    theme_id: str
+    number: int
+    title: str
+    has_official: bool  # false: no inspection has scored the theme in any year
+    years: list[ThemeYearOut]  # one per year of the history, oldest first
+
+
+class HistoryAssessmentOut(BaseModel):
+    year: int
+    assessment_id: int
+
+
+class CalibrationHistoryOut(BaseModel):
+    organisation_id: int
+    years: list[int]
+    assessments: list[HistoryAssessmentOut]  # the submitted self-assessments, by cycle year
+    rule: str
+    themes: list[ThemeHistoryOut]
+
+
 def reachable_member(organisation_id: RowId, user: ApiUser, session: SessionDep) -> None:
     """Refuses another member's organisation (404) or the board (403) before a body is
     read, so a refused caller learns nothing from the body's validation."""
@@ -166,3 +194,26 @@ def read_calibration(user: ApiUser, session: SessionDep, settings: SettingsDep,
             requirement_numbers=list(t.requirement_numbers), self_score=t.self_score,
             official=OfficialOut(score=t.official.score, visited_on=t.official.visited_on)
             if t.official else None, difference=t.difference) for t in result.themes])
+
+
+@router.get("/calibration/history")
+def read_calibration_history(
+        user: ApiUser, session: SessionDep,
+        organisation_id: Annotated[RowId | None, Query(
+            description="Advisors and admins: the member (required); members: their own "
+                        "(may be omitted); the board: never")] = None
+) -> CalibrationHistoryOut:
+    """One member's self-assessed and official score per quality-model theme, year by year:
+    each submitted assessment's cycle year and each year with an inspection."""
+    found = calibration.calibration_history(session=session, user=user,
+                                            organisation_id=organisation_id)
+    return CalibrationHistoryOut(
+        organisation_id=found.organisation_id, years=list(found.years),
+        assessments=[HistoryAssessmentOut(year=year, assessment_id=assessment_id)
+                     for year, assessment_id in sorted(found.assessments.items())],
+        rule=calibration.history_rule_text(),
+        themes=[ThemeHistoryOut(
+            theme_id=t.key, number=t.number, title=t.title, has_official=t.has_official,
+            years=[ThemeYearOut(year=y.year, self_score=y.self_score, official=[
+                OfficialOut(score=o.score, visited_on=o.visited_on) for o in y.official],
+                difference=y.difference) for y in t.years]) for t in found.themes])

@@ -8,7 +8,10 @@ The rule, shown on screen wherever the figures are:
 - the official score of a theme is its score in the latest inspection that covered it (by
   visit date; two inspections on one day count as their mean);
 - the difference is self minus official: above zero, the member sees itself more kindly
-  than the inspector did.
+  than the inspector did;
+- over the years (the advisor's dossier), each cycle's submitted self-assessment stands
+  beside the inspections of the same calendar year, and a year's difference is its self
+  score minus that year's latest official score.
 """
 
 from dataclasses import dataclass
@@ -32,7 +35,13 @@ from app.models import (
 )
 from app.models.vocabulary import AssessmentStatus, Role
 from app.services.board.queries import all_cycles, resolve_cycle
-from app.services.board.themes import MappedTheme, ThemeMap, theme_map, theme_scores
+from app.services.board.themes import (
+    MappedTheme,
+    ThemeMap,
+    theme_map,
+    theme_maps,
+    theme_scores,
+)
 from app.services.errors import FieldError, Forbidden, Invalid, NotFound
 
 
@@ -256,10 +265,9 @@ class MemberCalibration:
     calibration: Calibration
 
 
-def member_calibration(*, session: Session, user: User, organisation_id: int | None,
-                       cycle_id: int | None) -> MemberCalibration:
-    """One member's comparison in a cycle (the latest when none is given): its own for a
-    member, any member's for LOS' advisors and admins; never the board's."""
+def _member_id(session: Session, user: User, organisation_id: int | None) -> int:
+    """The member whose comparison `user` may see: a member its own (`organisation_id` may
+    be left out), LOS' advisors and admins the one they name; never the board."""
     if user.role == Role.BOARD:
         raise Forbidden(N_("Bestyrelsen ser kun sektorens samlede tal."))
     if user.role == Role.MEMBER:
@@ -271,6 +279,14 @@ def member_calibration(*, session: Session, user: User, organisation_id: int | N
                       [FieldError("organisation_id", N_("Vælg et medlem."))])
     if session.get(Organisation, organisation_id) is None:
         raise NotFound(N_("Medlemmet findes ikke."))
+    return organisation_id
+
+
+def member_calibration(*, session: Session, user: User, organisation_id: int | None,
+                       cycle_id: int | None) -> MemberCalibration:
+    """One member's comparison in a cycle (the latest when none is given): its own for a
+    member, any member's for LOS' advisors and admins; never the board's."""
+    organisation_id = _member_id(session, user, organisation_id)
     cycle = resolve_cycle(all_cycles(session), cycle_id)
     assessment = session.exec(select(Assessment).where(
         Assessment.organisation_id == organisation_id, Assessment.cycle_id == cycle.id)).first()
@@ -303,6 +319,120 @@ def calibration_for(*, session: Session, user: User, minimum: int,
     return sector
 
 
+@dataclass(frozen=True)
+class ThemeYear:
+    """A theme in one year: the self-assessment of that year's cycle, and the official
+    scores of that year's inspections covering the theme (oldest first, a day's mean)."""
+
+    year: int
+    self_score: float | None  # None: no submitted assessment that year, or no score in it
+    official: tuple[Official, ...]
+
+    @property
+    def difference(self) -> float | None:
+        """Self minus the year's latest official score, when the year has both."""
+        if self.self_score is None or not self.official:
+            return None
+        return self.self_score - self.official[-1].score
+
+
+@dataclass(frozen=True)
+class ThemeHistory:
+    key: str
+    number: int
+    title: str
+    years: tuple[ThemeYear, ...]  # one per CalibrationHistory.years
+
+    @property
+    def has_official(self) -> bool:
+        return any(year.official for year in self.years)
+
+    @property
+    def differences(self) -> list[tuple[int, float]]:
+        return [(y.year, y.difference) for y in self.years if y.difference is not None]
+
+
+@dataclass(frozen=True)
+class CalibrationHistory:
+    organisation_id: int
+    years: tuple[int, ...]  # oldest first: a submitted assessment's cycle, or an inspection
+    assessments: dict[int, int]  # year -> the submitted assessment's id
+    themes: list[ThemeHistory]
+
+    @property
+    def has_official(self) -> bool:
+        return any(theme.has_official for theme in self.themes)
+
+
+def calibration_history(*, session: Session, user: User,
+                        organisation_id: int | None) -> CalibrationHistory:
+    """Per theme and year, the member's self-assessed score in each submitted assessment and
+    Socialtilsynet's scores of its inspections that year, by the rule above; in eight
+    queries at most, whatever the number of cycles, inspections and themes. Who sees it: as
+    member_calibration(). Themes are those the catalogues map, in the newest one's order."""
+    organisation_id = _member_id(session, user, organisation_id)
+    submitted = session.exec(
+        select(Assessment.id, Assessment.catalogue_version_id, Cycle.year)
+        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
+        .where(Assessment.organisation_id == organisation_id,
+               Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(col(Cycle.year).desc())).all()
+    # The current catalogue names the themes even before the member's first submission.
+    current = session.exec(select(Cycle.catalogue_version_id).order_by(
+        col(Cycle.year).desc(), col(Cycle.id).desc()).limit(1)).first()
+    versions = list(dict.fromkeys([*([current] if current else []),
+                                   *(version for _, version, _ in submitted)]))
+    maps = theme_maps(session, versions)
+    themes: dict[str, MappedTheme] = {}  # the newest map's title and number of each
+    for version in versions:
+        for theme in maps.get(version).themes if maps.get(version) else ():
+            themes.setdefault(theme.key, theme)
+    own = _own_theme_scores(session, submitted, maps, list(themes))
+    official: dict[str, dict[int, list[Official]]] = {}
+    for theme_key, visited_on, score in session.exec(
+            select(InspectionScore.node_id, Inspection.visited_on,
+                   func.avg(InspectionScore.score))
+            .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
+            .where(Inspection.organisation_id == organisation_id,
+                   InspectionScore.level == "theme",
+                   col(InspectionScore.node_id).in_(list(themes)))
+            .group_by(InspectionScore.node_id, Inspection.visited_on)
+            .order_by(Inspection.visited_on)).all() if themes else ():
+        official.setdefault(theme_key, {}).setdefault(visited_on.year, []).append(
+            Official(float(score), visited_on))
+    years_of = {year: assessment_id for assessment_id, _, year in submitted}
+    years = tuple(sorted(set(years_of) | {y for found in official.values() for y in found}))
+    return CalibrationHistory(organisation_id, years, years_of, [
+        ThemeHistory(key, theme.number, theme.title, tuple(
+            ThemeYear(year, own.get((years_of.get(year), key)),
+                      tuple(official.get(key, {}).get(year, ()))) for year in years))
+        for key, theme in themes.items()])
+
+
+def _own_theme_scores(session: Session, submitted, maps: dict[int, ThemeMap | None],
+                      keys: list[str]) -> dict[tuple[int, str], float]:
+    """(assessment id, theme key) -> the rule's self-assessed score: one grouped query over
+    the assessments' requirement scores, a column per theme (each catalogue version's own
+    requirements mapped to it)."""
+    if not submitted or not keys:
+        return {}
+    columns = []
+    for key in keys:
+        mapped = [sa.and_(col(Requirement.catalogue_version_id) == version,
+                          col(Requirement.key).in_(theme.requirement_keys))
+                  for version, found in maps.items() if found
+                  for theme in found.themes if theme.key == key]
+        columns.append(func.avg(sa.case((sa.or_(*mapped), RequirementScore.score))))
+    rows = session.exec(
+        select(RequirementScore.assessment_id, *columns)
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(col(RequirementScore.assessment_id).in_([a for a, _, _ in submitted]),
+               col(RequirementScore.score).is_not(None))
+        .group_by(RequirementScore.assessment_id)).all()
+    return {(row[0], key): float(score) for row in rows
+            for key, score in zip(keys, row[1:], strict=True) if score is not None}
+
+
 RULE = N_("Jeres score for et tema er gennemsnittet af jeres scorer for de fordringer, "
           "kataloget kobler til temaet. Tilsynets score er temaets score i den seneste "
           "tilsynsrapport, der dækkede temaet. Forskellen er jeres score minus tilsynets.")
@@ -310,3 +440,14 @@ RULE = N_("Jeres score for et tema er gennemsnittet af jeres scorer for de fordr
 
 def rule_text() -> str:
     return gettext(RULE)
+
+
+HISTORY_RULE = N_("Et temas selvevaluerede score er gennemsnittet af medlemmets scorer for de "
+                  "fordringer, kataloget kobler til temaet, i årets indsendte selvevaluering. "
+                  "Tilsynets score er temaets score i årets tilsynsrapporter (to rapporter "
+                  "fra samme dag tæller som deres gennemsnit). Årets forskel er "
+                  "selvevalueringen minus årets seneste tilsynsscore.")
+
+
+def history_rule_text() -> str:
+    return gettext(HISTORY_RULE)

@@ -138,3 +138,35 @@ def test_calibration_answers_a_member_its_own_and_the_board_the_sector(client, c
     bob = api_token(client, cast.bob.email)
     assert client.get(f"/api/v1/calibration?organisation_id={cast.org_a.id}",
                       headers=bob).status_code == 404
+
+
+def test_the_calibration_history_answers_a_member_its_own_years_and_never_the_board(
+        client, cast, catalogue, open_cycle, session):
+    from tests.services.test_results import fill_in, past_cycle
+
+    last = fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {4: 5})
+    alice = api_token(client, cast.alice.email)
+    year = open_cycle.year - 1
+    _post(client, alice, cast.org_a.id, report(visited_on=f"{year}-03-12"))
+    found = client.get("/api/v1/calibration/history", headers=alice)
+    assert found.status_code == 200, found.text
+    history = found.json()
+    assert history["years"] == [year]
+    assert history["assessments"] == [{"year": year, "assessment_id": last.id}]
+    theme = next(t for t in history["themes"] if t["theme_id"] == THEME_4)
+    assert theme["has_official"] is True and theme["number"] == 4
+    assert theme["years"] == [{"year": year, "self_score": 5.0, "difference": pytest.approx(0.8),
+                               "official": [{"score": 4.2, "visited_on": f"{year}-03-12"}]}]
+    unseen = next(t for t in history["themes"] if t["theme_id"] == "km.tema.kompetencer")
+    assert unseen["has_official"] is False and unseen["years"][0]["official"] == []
+    assert "minus" in history["rule"]
+    advisor = api_token(client, cast.advisor.email)
+    assert client.get(f"/api/v1/calibration/history?organisation_id={cast.org_a.id}",
+                      headers=advisor).json() == history
+    assert client.get("/api/v1/calibration/history", headers=advisor).status_code == 422
+    board = api_token(client, cast.board.email)
+    assert client.get(f"/api/v1/calibration/history?organisation_id={cast.org_a.id}",
+                      headers=board).status_code == 403
+    bob = api_token(client, cast.bob.email)
+    assert client.get(f"/api/v1/calibration/history?organisation_id={cast.org_a.id}",
+                      headers=bob).status_code == 404

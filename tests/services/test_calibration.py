@@ -17,6 +17,7 @@ from tests.services.test_results import fill_in, past_cycle
 
 THEME_4, THEME_5, THEME_7 = ("km.tema.sundhed-trivsel", "km.tema.organisation-ledelse",
                              "km.tema.fysiske-rammer")
+THEME_6 = "km.tema.kompetencer"
 
 
 def _inspection(session, organisation, visited_on: date, themes: dict[str, float]):
@@ -113,3 +114,65 @@ def test_members_may_not_read_the_sectors_calibration(session, cast, catalogue):
     past_cycle(session, catalogue, 1)
     with pytest.raises(Forbidden):
         sector_calibration(session=session, user=cast.alice, minimum=5)
+
+
+def test_the_history_sets_each_submitted_year_beside_that_years_inspections(
+        session, cast, catalogue, open_cycle, factory):
+    from app.services.calibration import calibration_history
+
+    year = open_cycle.year
+    older = fill_in(session, cast.org_a, past_cycle(session, catalogue, 2), {4: 5, 6: 2})
+    last = fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {4: 4, 6: 3})
+    fill_in(session, cast.org_a, open_cycle, {4: 1}, submitted=False)  # a draft: not shown
+    _inspection(session, cast.org_a, date(year - 3, 6, 1), {THEME_5: 2.0})  # no cycle then
+    _inspection(session, cast.org_a, date(year - 2, 3, 1), {THEME_4: 3.0, THEME_6: 2.5})
+    _inspection(session, cast.org_a, date(year - 1, 5, 1), {THEME_4: 3.5})
+    # Two reports on one day: their mean, 4.0.
+    _inspection(session, cast.org_a, date(year - 1, 9, 1), {THEME_4: 4.5})
+    _inspection(session, cast.org_a, date(year - 1, 9, 1), {THEME_4: 3.5})
+    _inspection(session, cast.org_b, date(year - 1, 9, 1), {THEME_4: 1.0})  # another member
+
+    found = calibration_history(session=session, user=cast.advisor,
+                                organisation_id=cast.org_a.id)
+
+    assert found.years == (year - 3, year - 2, year - 1)
+    assert found.assessments == {year - 2: older.id, year - 1: last.id}
+    by_key = {t.key: t for t in found.themes}
+    assert [t.number for t in found.themes] == [1, 2, 3, 4, 5, 6, 7]
+    health = by_key[THEME_4]
+    assert [y.self_score for y in health.years] == [None, 5.0, 4.0]
+    assert [[(o.score, o.visited_on) for o in y.official] for y in health.years] == [
+        [], [(3.0, date(year - 2, 3, 1))],
+        [(3.5, date(year - 1, 5, 1)), (4.0, date(year - 1, 9, 1))]]
+    assert health.differences == [(year - 2, 2.0), (year - 1, 0.0)]  # the gap closed
+    competences = by_key[THEME_6]
+    assert [y.self_score for y in competences.years] == [None, 2.0, 3.0]
+    assert competences.differences == [(year - 2, -0.5)]
+    leadership = by_key[THEME_5]
+    assert [y.self_score for y in leadership.years] == [None, 4.0, 4.0]
+    assert leadership.years[0].official[0].score == 2.0 and leadership.differences == []
+    assert not by_key[THEME_7].has_official and health.has_official
+
+
+def test_the_history_of_a_member_without_submissions_still_lists_the_themes(
+        session, cast, catalogue, open_cycle):
+    from app.services.calibration import calibration_history
+
+    _inspection(session, cast.org_a, date(open_cycle.year - 1, 6, 1), {THEME_4: 3.0})
+    found = calibration_history(session=session, user=cast.alice, organisation_id=None)
+    assert found.years == (open_cycle.year - 1,) and found.assessments == {}
+    health = next(t for t in found.themes if t.key == THEME_4)
+    assert health.years[0].self_score is None and health.years[0].official[0].score == 3.0
+
+
+def test_the_history_is_a_members_own_and_never_the_boards(session, cast, catalogue,
+                                                          open_cycle):
+    from app.services.calibration import calibration_history
+    from app.services.errors import Forbidden, Invalid, NotFound
+
+    with pytest.raises(NotFound):
+        calibration_history(session=session, user=cast.bob, organisation_id=cast.org_a.id)
+    with pytest.raises(Forbidden):
+        calibration_history(session=session, user=cast.board, organisation_id=cast.org_a.id)
+    with pytest.raises(Invalid):
+        calibration_history(session=session, user=cast.advisor, organisation_id=None)

@@ -145,3 +145,48 @@ def test_a_member_cannot_link_an_action_to_a_case(client, cast, session, history
         headers=api_token(client, cast.alice.email))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "case_id"]
+
+
+def _inspection(session, organisation, visited_on, themes):
+    from datetime import date
+
+    from app.services.inspections import record_inspection
+
+    return record_inspection(session=session, user=None, organisation_id=organisation.id,
+                             today=date(2030, 1, 1), data={
+                                 "visited_on": visited_on, "authority": "syd",
+                                 "kind": "announced", "framework_version": "2017",
+                                 "themes": [{"theme_id": t, "score": s}
+                                            for t, s in themes.items()]})
+
+
+def test_the_dossier_sets_the_self_assessment_beside_the_inspections_year_by_year(
+        advisor, cast, session, catalogue, open_cycle):
+    from datetime import date
+
+    year = open_cycle.year
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 2), {4: 5})
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {4: 4})
+    _inspection(session, cast.org_a, date(year - 2, 3, 1), {"km.tema.sundhed-trivsel": 3.0})
+    _inspection(session, cast.org_a, date(year - 1, 9, 1), {"km.tema.sundhed-trivsel": 3.5})
+    html = advisor.get(f"/advisor/members/{cast.org_a.id}").text
+    section = html.split('id="calibration-history"')[1].split("</section>")[0]
+    table = section.split("<tbody>")[1]
+    health = table.split("4. Sundhed og trivsel")[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0] for cell in health.split("<td")[1:]]
+    # Self and official in each year, then the gap in the first and the latest year.
+    assert [c.split(">", 1)[1].split(" <")[0] for c in cells[:4]] == ["5,0", "3,0", "4,0",
+                                                                       "3,5"]
+    assert "+2,0 → +0,5" in cells[4] and "mindre forskel" in cells[4]
+    competences = table.split("6. Kompetencer")[1].split("</tr>")[0]
+    assert "Ikke vurderet af Socialtilsynet endnu" in competences
+    assert 'data-figure="calibration-history-figure"' in section
+    assert "/static/vendor/plotly.min.js" in html
+
+
+def test_without_inspections_the_dossier_draws_no_chart_but_lists_the_years(
+        advisor, cast, history):
+    html = advisor.get(f"/advisor/members/{cast.org_a.id}").text
+    section = html.split('id="calibration-history"')[1].split("</section>")[0]
+    assert "Ikke vurderet af Socialtilsynet endnu" in section
+    assert "calibration-history-figure" not in html and "plotly" not in html

@@ -137,3 +137,33 @@ def test_a_rounds_page_costs_the_same_queries_for_ten_and_a_hundred_members(
     few = _queries(client, url)
     add(90, 2)
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize("path", ["/advisor/members/{org}",
+                                  "/api/v1/calibration/history?organisation_id={org}"])
+def test_the_dossier_and_its_calibration_history_cost_the_same_queries_over_more_years(
+        path, login, cast, session, catalogue, open_cycle):
+    from datetime import date
+
+    from app.services.inspections import record_inspection
+    from tests.conftest import api_token
+    from tests.services.test_results import fill_in, past_cycle
+
+    def add_year(years_ago: int) -> None:
+        fill_in(session, cast.org_a, past_cycle(session, catalogue, years_ago), {4: 3})
+        for theme in ("km.tema.sundhed-trivsel", "km.tema.kompetencer"):
+            record_inspection(session=session, user=None, organisation_id=cast.org_a.id,
+                              today=date(2030, 1, 1), data={
+                                  "visited_on": date(open_cycle.year - years_ago, 5, 1),
+                                  "authority": "syd", "kind": "announced",
+                                  "framework_version": "2017",
+                                  "themes": [{"theme_id": theme, "score": 3.5}]})
+
+    client = login(cast.advisor)
+    headers = api_token(client, cast.advisor.email) if path.startswith("/api/") else None
+    path = path.format(org=cast.org_a.id)
+    add_year(1)
+    few = _queries(client, path, headers)
+    for years_ago in range(2, 6):
+        add_year(years_ago)
+    assert _queries(client, path, headers) == few

@@ -1,8 +1,9 @@
 """The member dossier: everything LOS knows about one member, for the advisor working with it.
 
 Every cycle's requirement scores side by side (older catalogue versions mapped onto the
-newest by permanent key), the injunction reports, submitted revisions and reopenings,
-actions, support cases, the contact log and the audit trail; in a fixed number of queries.
+newest by permanent key), the self-assessment beside Socialtilsynet's scores per theme year
+by year, the injunction reports, submitted revisions and reopenings, actions, support
+cases, the contact log and the audit trail; in a fixed number of queries.
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from app.models.vocabulary import Role
 from app.services.actions import ActionRow, list_actions
 from app.services.advisor.support import get_member, list_cases, list_contacts
 from app.services.audit import AuditFilter, AuditLine, list_audit
+from app.services.calibration import CalibrationHistory, calibration_history
 from app.services.catalogue.lineage import key_map
 
 AUDIT_SHOWN = 15
@@ -57,6 +59,7 @@ class Dossier:
     contacts: list[ContactEntry]
     audit: list[AuditLine]
     audit_total: int
+    calibration: CalibrationHistory
 
     @property
     def latest(self) -> Assessment | None:
@@ -93,7 +96,8 @@ def load_dossier(*, session: Session, user: User, organisation_id: int,
         list_actions(session=session, user=user, today=today, organisation_id=organisation_id),
         list_cases(session=session, user=user, organisation_id=organisation_id),
         list_contacts(session=session, user=user, organisation_id=organisation_id),
-        trail.entries, trail.total)
+        trail.entries, trail.total,
+        calibration_history(session=session, user=user, organisation_id=organisation_id))
 
 
 def _score_rows(session: Session, assessments: list[Assessment]) -> list[ScoreRow]:

@@ -6,15 +6,17 @@ a finer link and does not count). Requirements mapped to no theme are left out, 
 Figures come from the group's already suppressed figures, so a hidden group stays hidden.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from app.i18n import localised
-from app.models import SectorReference
+from app.models import CatalogueVersion, SectorReference
 from app.models.vocabulary import ProviderGroup
 from app.services.board.aggregates import GroupFigures
-from app.services.catalogue.versions import model_by_key, model_of_version
+from app.services.catalogue.format import Catalogue
+from app.services.catalogue.versions import model_by_key, model_of_version, models_of_versions
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,35 @@ def theme_map(session: Session, catalogue_version_id: int) -> ThemeMap | None:
     reference = model_by_key(session, framework.key, framework.version)
     if reference is None:
         return None
+    return _mapped(catalogue, reference)
+
+
+def theme_maps(session: Session, catalogue_version_ids: Iterable[int]
+               ) -> dict[int, ThemeMap | None]:
+    """theme_map() of several catalogue versions in three queries, whatever their number
+    (a member's history spans a version a year)."""
+    catalogues = models_of_versions(session, catalogue_version_ids)
+    wanted = {(f.key, f.version) for c in catalogues.values()
+              if (f := getattr(c, "reference_framework", None)) is not None}
+    references: dict[tuple[str, str], Catalogue] = {}
+    if wanted:
+        rows = session.exec(select(CatalogueVersion.id, CatalogueVersion.key,
+                                   CatalogueVersion.version).where(
+            col(CatalogueVersion.key).in_({key for key, _ in wanted}),
+            col(CatalogueVersion.version).in_({version for _, version in wanted}))).all()
+        models = models_of_versions(session, [row_id for row_id, _, _ in rows])
+        references = {(key, version): models[row_id] for row_id, key, version in rows
+                      if (key, version) in wanted}
+    found: dict[int, ThemeMap | None] = {}
+    for version_id, catalogue in catalogues.items():
+        framework = getattr(catalogue, "reference_framework", None)
+        reference = references.get((framework.key, framework.version)) if framework else None
+        found[version_id] = _mapped(catalogue, reference) if reference else None
+    return found
+
+
+def _mapped(catalogue: Catalogue, reference: Catalogue) -> ThemeMap:
+    framework = catalogue.reference_framework
     theme_ids = {theme.id for theme in reference.themes}
     mapped: dict[str, list] = {}
     unmapped = []

@@ -51,18 +51,40 @@
     figure.layout.margin = narrow ? { l: 30, r: 30, t: 20, b: 20 } : figure.layout.margin;
   }
 
+  // A grid of small charts (charts.small_multiples_data) gets fewer columns on a phone,
+  // so each panel keeps a readable width; the figure grows taller instead.
+  function fitGrid(holder, figure) {
+    var layout = figure.layout || {};
+    var meta = layout.meta;
+    if (!layout.grid || !meta || !meta.panels) { return; }
+    var narrow = holder.clientWidth < NARROW;
+    var columns = narrow ? meta.narrowColumns : meta.columns;
+    var titles = narrow ? meta.narrowTitles : meta.titles;
+    layout.grid.columns = columns;
+    layout.grid.rows = Math.ceil(meta.panels / columns);
+    layout.height = layout.grid.rows * meta.panelHeight + meta.extraHeight;
+    (layout.annotations || []).forEach(function (title, n) {
+      if (titles && titles[n]) { title.text = titles[n]; }
+    });
+  }
+
+  function fit(holder, figure) {
+    fitLabels(holder, figure);
+    fitGrid(holder, figure);
+  }
+
   function draw(holder) {
     var figure = readFigure(holder.getAttribute("data-figure"));
     if (!figure || !window.Plotly) { return; }
     holder.textContent = "";
-    fitLabels(holder, figure);
+    fit(holder, figure);
     window.Plotly.newPlot(holder, figure.data, figure.layout, config);
     var wasNarrow = holder.clientWidth < NARROW;
     window.addEventListener("resize", function () {
       var narrow = holder.clientWidth < NARROW;
       if (narrow === wasNarrow) { return; }
       wasNarrow = narrow;
-      fitLabels(holder, figure);
+      fit(holder, figure);
       window.Plotly.react(holder, figure.data, figure.layout, config);
     });
   }

@@ -10,15 +10,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app import charts
 from app.auth.deps import SessionDep, WebAdvisor
 from app.clock import TodayDep
+from app.i18n import gettext
 from app.models import User
 from app.models.vocabulary import CaseStatus, ContactKind, InjunctionKind
 from app.services.actions import create_action
 from app.services.advisor import support
 from app.services.advisor.dossier import load_dossier
+from app.services.calibration import CalibrationHistory, history_rule_text
 from app.services.errors import Conflict, Invalid
 from app.services.fields import RowId
+from app.services.inspections import SCORE_MAX, SCORE_MIN
 from app.web.forms import FormDep, field_errors, refusal_status, texts_of
 from app.web.templating import render
 
@@ -30,12 +34,28 @@ CASE_UPDATE_FIELDS = ("status", "next_contact_on", "outcome", "version")
 ACTION_FIELDS = ("title", "requirement_id", "owner_email", "due_on", "case_id")
 
 
+def calibration_figure(history: CalibrationHistory) -> dict | None:
+    """A small chart per theme: the self-assessment and Socialtilsynet's score (the year's
+    latest) over the years; None without any official score to set beside."""
+    if not history.has_official:
+        return None
+    return charts.small_multiples_data(
+        years=list(history.years), scale_min=int(SCORE_MIN), scale_max=int(SCORE_MAX),
+        panels=[charts.Panel(f"{t.number}. {t.title}", [
+            charts.Series(gettext("Selvevaluering"), [y.self_score for y in t.years], "own"),
+            charts.Series(gettext("Socialtilsynet"), [
+                y.official[-1].score if y.official else None for y in t.years], "official")])
+            for t in history.themes])
+
+
 def _page(request: Request, session: Session, user: User, organisation_id: int,
           today: date, *, status_code: int = 200, **forms) -> Response:
     dossier = load_dossier(session=session, user=user, organisation_id=organisation_id,
                            today=today)
     return render(request, "advisor/dossier.html", {
         "dossier": dossier, "organisation": dossier.organisation, "today": today,
+        "calibration_figure": calibration_figure(dossier.calibration),
+        "calibration_rule": history_rule_text(),
         "contact_kinds": list(ContactKind), "case_statuses": list(CaseStatus),
         "injunction_kinds": list(InjunctionKind),
         "saved": request.query_params.get("saved", ""),

@@ -45,6 +45,14 @@ FIGURES = {
             Series("Kilde 2024", [3.1, 3.5], "peers"),
             Series("Kilde 2024 – offentlige", [None, 3.2], "peers")],
         scale_min=1, scale_max=5, hover_titles=["Uddannelse", "Sundhed"]),
+    "calibration-history": lambda: charts.small_multiples_data(
+        years=[2023, 2024, 2025], panels=[
+            charts.Panel("4. Sundhed og trivsel", [Series("Selv", [4.0, None, 3.5], "own"),
+                                                   Series("Tilsyn", [3.0, 3.5, None],
+                                                          "official")]),
+            charts.Panel("6. Kompetencer", [Series("Selv", [2.0, 3.0, 3.0], "own"),
+                                            Series("Tilsyn", [None, None, None], "official")])],
+        scale_min=1, scale_max=5),
 }
 
 
@@ -66,3 +74,19 @@ def test_the_member_radar_has_its_threshold_ring_first_and_closed_lines():
     assert ring["name"] == "T" and ring["r"] == [3, 3, 3] and ring["hoverinfo"] == "skip"
     assert own["r"] == [3.0, 4.0, 3.0] and own["theta"] == ["1", "2", "1"]
     assert "%{r:.1f}" in own["hovertemplate"]
+
+
+def test_small_multiples_put_each_panel_on_its_own_axes_and_name_each_series_once():
+    data = charts.small_multiples_data(
+        years=[2024, 2025], panels=[charts.Panel(f"{n}. Tema", [
+            Series("Selv", [3.0, 4.0], "own"), Series("Tilsyn", [2.0, None], "official")])
+            for n in range(1, 5)], scale_min=1, scale_max=5, columns=3)
+    go.Figure(data)  # valid for Plotly
+    assert [(t["xaxis"], t["yaxis"]) for t in data["data"][::2]] == [
+        ("x", "y"), ("x2", "y2"), ("x3", "y3"), ("x4", "y4")]
+    assert [t["showlegend"] for t in data["data"]] == [True, True] + [False] * 6
+    layout = data["layout"]
+    assert (layout["grid"]["rows"], layout["grid"]["columns"]) == (2, 3)
+    assert [a["xref"] for a in layout["annotations"]] == [
+        "x domain", "x2 domain", "x3 domain", "x4 domain"]
+    assert layout["meta"]["panels"] == 4
