@@ -49,6 +49,11 @@ def _requirement_prefix(session, catalogue, number) -> str:
 
 
 def _serious_violations(page: Page) -> list[str]:
+    # A save indicator fading out (opacity .2s) is half transparent for a moment, which
+    # axe reports as low contrast: check once no request is running and the fade is over.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request') && [...document.querySelectorAll("
+        "'.htmx-indicator')].every(e => ['0', '1'].includes(getComputedStyle(e).opacity))")
     results = Axe().run(page)
     return [f"{v['id']} ({v['impact']}): {v['help']}"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
