@@ -21,6 +21,7 @@ from app.services.inspection_import_values import (
     VISIT_KIND_NAMES,
     theme_columns,
 )
+from app.web.exports import download
 from app.web.templating import render
 
 router = APIRouter(prefix="/admin/inspections/import")
@@ -115,10 +116,9 @@ def import_page(request: Request, _admin: WebAdmin, session: SessionDep,
 
 @router.get(f"/{EXAMPLE_FILENAME}")
 def example_file(_admin: WebAdmin, session: SessionDep) -> Response:
-    content = "\ufeff" + _example(session)  # the BOM: Excel reads it as UTF-8
-    return Response(content.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{EXAMPLE_FILENAME}"'})
+    # The BOM: Excel reads it as UTF-8. exports.download names the attachment.
+    return download(("\ufeff" + _example(session)).encode("utf-8"),
+                    "text/csv; charset=utf-8", EXAMPLE_FILENAME)
 
 
 @router.post("")
