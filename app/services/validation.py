@@ -55,9 +55,16 @@ def field_errors(errors: list[dict]) -> list[FieldError]:
         if error["type"] == "value_error" and "error" in context:
             # Validators in our input models raise ValueError with a Danish msgid.
             message = str(context["error"])
-        params = {k: v for k, v in context.items() if isinstance(v, int | float | str)}
+        params = {k: _plain(v) for k, v in context.items() if isinstance(v, int | float | str)}
         result.append(FieldError(field, message, params))
     return result
+
+
+def _plain(value: int | float | str) -> int | float | str:
+    """A whole-number bound as an integer: "5", not "5.0" with an English decimal point."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def parse_input(model: type[Model], data: dict | BaseModel,

@@ -88,6 +88,7 @@ def test_a_bad_field_is_refused_beside_it_and_nothing_is_saved(admin, session, f
     assert response.status_code == 422
     error = response.text[response.text.index(f'id="{field}-error"'):]
     assert message in error[:300]
+    assert "5.0" not in error[:300] and "1.0" not in error[:300]  # no English decimal point
     assert _stored(session) == []
     # What was typed is still in the form.
     if field != "theme_key" and field != "provider_group" and value:
