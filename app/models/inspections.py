@@ -51,3 +51,16 @@ class InspectionSanction(SQLModel, table=True):
     kind: str = Field(max_length=20)  # a SanctionKind
     description: str = Field(max_length=2000)
     deadline: date | None = None
+
+
+class LatestOfficial(SQLModel, table=True):
+    """Derived from the inspections: per member and theme, the theme's score in the latest
+    inspection that covered it (a day's mean). services/official_scores.py rewrites a
+    member's rows with every change of its inspections, in the same transaction."""
+
+    __tablename__ = "latest_official"
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    theme_key: str = Field(max_length=100, primary_key=True)  # a theme id of the framework
+    visited_on: date
+    score: float

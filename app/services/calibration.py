@@ -6,7 +6,8 @@ The rule, shown on screen wherever the figures are:
   the requirements the catalogue maps to that theme itself (the rule of the board's sector
   reference, services/board/themes.py); requirements mapped to no theme are left out;
 - the official score of a theme is its score in the latest inspection that covered it (by
-  visit date; two inspections on one day count as their mean);
+  visit date; two inspections on one day count as their mean), kept in a table by
+  services/official_scores.py;
 - the difference is self minus official: above zero, the member sees itself more kindly
   than the inspector did;
 - over the years (the advisor's dossier), each cycle's submitted self-assessment stands
@@ -19,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.i18n import N_, gettext
@@ -34,6 +35,7 @@ from app.models import (
     User,
 )
 from app.models.vocabulary import AssessmentStatus, Role
+from app.services import official_scores
 from app.services.board.queries import all_cycles, resolve_cycle
 from app.services.board.themes import (
     MappedTheme,
@@ -78,44 +80,14 @@ class Calibration:
         return any(theme.official is not None for theme in self.themes)
 
 
-def _official(*, organisation_id: int | None = None, as_of: date | None = None):
-    """A subquery of the rule's official score: per member and theme, the theme's score in
-    the latest inspection that covered it (inspections on that day count as their mean):
-    organisation_id, theme_key, visited_on, score. Only one member's, or only inspections
-    not after `as_of`, when given."""
-    latest = (select(Inspection.organisation_id.label("organisation_id"),
-                     InspectionScore.node_id.label("theme_key"),
-                     func.max(Inspection.visited_on).label("visited_on"))
-              .join(Inspection, col(Inspection.id) == col(InspectionScore.inspection_id))
-              .where(InspectionScore.level == "theme")
-              .group_by(Inspection.organisation_id, InspectionScore.node_id))
-    if organisation_id is not None:
-        latest = latest.where(Inspection.organisation_id == organisation_id)
-    if as_of is not None:
-        latest = latest.where(col(Inspection.visited_on) <= as_of)
-    latest = latest.subquery("latest")
-    return (select(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on,
-                   func.avg(InspectionScore.score).label("score"))
-            .select_from(latest)
-            .join(Inspection, and_(
-                col(Inspection.organisation_id) == latest.c.organisation_id,
-                col(Inspection.visited_on) == latest.c.visited_on))
-            .join(InspectionScore, and_(
-                col(InspectionScore.inspection_id) == col(Inspection.id),
-                InspectionScore.level == "theme",
-                col(InspectionScore.node_id) == latest.c.theme_key))
-            .group_by(latest.c.organisation_id, latest.c.theme_key, latest.c.visited_on)
-            ).subquery("official")
-
-
 def latest_official(session: Session, organisation_id: int,
                     as_of: date | None = None) -> dict[str, Official]:
     """theme id -> the latest official score of the member's inspections (not after
     `as_of`, when given): one query."""
-    official = _official(organisation_id=organisation_id, as_of=as_of)
+    found = official_scores.official(organisation_id=organisation_id, as_of=as_of)
     return {theme_key: Official(float(score), visited_on)
             for theme_key, visited_on, score in session.connection().execute(
-                select(official.c.theme_key, official.c.visited_on, official.c.score))}
+                select(found.c.theme_key, found.c.visited_on, found.c.score))}
 
 
 def compare(themes: ThemeMap, requirement_scores: dict[str, float | None],
@@ -155,7 +127,7 @@ def _paired(*, cycle_id, themes: ThemeMap, where):
                   col(RequirementScore.score).is_not(None), where,
                   col(Assessment.organisation_id).in_(select(Inspection.organisation_id)))
            .group_by(Assessment.organisation_id)).subquery("own")
-    official = _official()
+    official = official_scores.stored()
     self_score = sa.case({key: own.c[name] for key, name in columns.items()},
                          value=official.c.theme_key)
     return (select(own.c.organisation_id, official.c.theme_key,

@@ -26,7 +26,7 @@ from app.models import (
     User,
 )
 from app.models.vocabulary import Authority, Role, SanctionKind, VisitKind
-from app.services import audit
+from app.services import audit, official_scores
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.catalogue.format import ReferenceFramework
 from app.services.catalogue.versions import models_of_versions
@@ -302,6 +302,7 @@ def record_inspection(*, session: Session, user: User | None, organisation_id: i
     session.add(inspection)
     session.flush()
     sanctions = _store_parts(session, inspection, scores, values.sanctions)
+    official_scores.refresh(session, organisation_id)
     audit.record(session, user=user, action=action,
                  entity=AuditEntity.INSPECTION, entity_id=inspection.id,
                  organisation_id=organisation_id,
@@ -343,7 +344,7 @@ def update_inspection(*, session: Session, user: User, organisation_id: int,
     session.execute(delete(InspectionSanction).where(
         col(InspectionSanction.inspection_id) == inspection_id))
     _store_parts(session, inspection, scores, values.sanctions)
-    session.flush()
+    official_scores.refresh(session, organisation_id)
     audit.record(session, user=user, action=AuditAction.UPDATE,
                  entity=AuditEntity.INSPECTION, entity_id=inspection_id,
                  organisation_id=organisation_id,

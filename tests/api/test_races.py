@@ -161,3 +161,32 @@ def test_parallel_reopens_of_one_submission_let_exactly_one_through(
             lambda http, n=n: http.post(f"{base}/reopen", headers=advisors[n % 2],
                                         json={"reason": f"Grund {n}"})
             for n in range(PARALLEL)]))
+
+
+def test_parallel_inspections_of_one_member_all_save_and_leave_the_right_latest_scores(
+        live, session, settings, cast, member, catalogue):
+    """Each new inspection rewrites the member's stored latest scores: at once, on
+    PostgreSQL, the rewrites would collide without the lock official_scores takes."""
+    from app.services import official_scores
+
+    url = f"{live}/api/v1/organisations/{cast.org_a.id}/inspections"
+    themes = ["km.tema.sundhed-trivsel", "km.tema.kompetencer"]
+    for round_number in range(ROUNDS // 3):
+        statuses = _race([
+            lambda http, n=n, month=1 + round_number: http.post(url, headers=member, json={
+                "visited_on": f"2025-0{month}-{10 + n}", "authority": "syd",
+                "kind": "announced", "framework_version": "2017",
+                "themes": [{"theme_id": themes[n % 2], "score": 1 + n}]})
+            for n in range(PARALLEL)])
+        assert statuses == [201] * PARALLEL, statuses
+
+    def rows(subquery):
+        session.expire_all()
+        return sorted(tuple(row) for row in session.connection().execute(
+            select(*subquery.c)))
+
+    stored = rows(official_scores.stored())
+    assert stored == rows(official_scores.computed())
+    assert [(key, on.isoformat()) for _, key, on, _ in stored] == [
+        ("km.tema.kompetencer", f"2025-0{ROUNDS // 3}-13"),
+        ("km.tema.sundhed-trivsel", f"2025-0{ROUNDS // 3}-12")]

@@ -73,3 +73,31 @@ def test_every_revision_file_name_starts_with_its_date():
 def test_migrations_have_exactly_one_head():
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, f"several heads, merge them: {heads}"
+
+
+def test_the_latest_official_revision_fills_the_table_from_existing_inspections(
+        database, session, cast, catalogue):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from app.services import official_scores
+    from tests.services.test_calibration import THEME_4, THEME_5, _inspection
+
+    _inspection(session, cast.org_a, date(2024, 5, 1), {THEME_4: 3.0, THEME_5: 4.0})
+    _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 4.5})
+    _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 3.5})
+    _inspection(session, cast.org_b, date(2026, 1, 1), {THEME_5: 1.0})
+    session.commit()
+    session.close()
+    _engine, config = database
+    command.downgrade(config, "0014_account_self_service")
+    command.upgrade(config, "head")
+
+    def rows(subquery):
+        return sorted((org, key, on, round(score, 6)) for org, key, on, score in
+                      session.connection().execute(select(*subquery.c)))
+
+    filled = rows(official_scores.stored())
+    assert filled == rows(official_scores.computed())
+    assert (cast.org_a.id, THEME_4, date(2025, 9, 1), 4.0) in filled and len(filled) == 3

@@ -52,6 +52,7 @@ from app.models import (
     UserSession,
 )
 from app.models.vocabulary import Role
+from app.services import official_scores
 from app.services.backup.format import read_rows
 from app.services.catalogue.loading import load_catalogues
 
@@ -233,6 +234,7 @@ def filled(session, factory, evidence_dir):
         InspectionSanction(inspection_id=inspection.id, kind="paabud",
                            description="Frist «snart»", deadline=date(2026, 6, 1)),
     ])
+    official_scores.refresh(session, organisation.id)
     session.commit()
     case = SupportCase(organisation_id=organisation.id, opened_on=date(2026, 5, 1),
                        reason="Påbud «medicin»", injunction_kind="paabud",
