@@ -41,6 +41,7 @@ from app.services.catalogue.loading import load_catalogues
 from app.services.catalogue.versions import latest_assessment_catalogue
 from app.services.cycles import create_cycle
 from app.services.demo_bulk import add_bulk_members
+from app.services.demo_bulk_inspections import add_bulk_inspections
 from app.services.demo_inspections import add_inspection_story
 from app.services.demo_names import (
     ACTION_TITLES,
@@ -128,19 +129,24 @@ def load_demo(*, session: Session, password: str, members: int = 40, years: int 
                           cycles=[c.year for c in cycles])
     for number, member in enumerate(people, start=1):
         story.member(number, member, cycles)
+    bulk_inspections = 0
     if members > STORY_MEMBERS:
-        add_bulk_members(session=session, cycles=cycles, count=members - STORY_MEMBERS,
-                         first_number=STORY_MEMBERS + 1, domain=DEMO_DOMAIN,
-                         password_hash=people[0].password_hash,
-                         advisor_ids=[staff["advisor"].id, staff["advisor2"].id], rng=rng,
-                         today=today)
+        bulk = add_bulk_members(session=session, cycles=cycles,
+                                count=members - STORY_MEMBERS, first_number=STORY_MEMBERS + 1,
+                                domain=DEMO_DOMAIN, password_hash=people[0].password_hash,
+                                advisor_ids=[staff["advisor"].id, staff["advisor2"].id],
+                                rng=rng, today=today)
+        # A generator of their own, so the story members' figures stay as they were.
+        bulk_inspections = add_bulk_inspections(
+            session=session, members=bulk, cycles=cycles,
+            rng=random.Random(f"{seed}-inspections"), today=today)
     summary.states = story.state_counts
     organisations = [session.get(Organisation, member.organisation_id) for member in people]
     summary.cases = add_support_story(session=session, today=today, advisor=staff["advisor"],
                                       cycle=cycles[-1], members=organisations)
     summary.inspections = add_inspection_story(session=session, today=today,
                                                organisations=organisations, cycles=cycles,
-                                               rng=rng)
+                                               rng=rng) + bulk_inspections
     add_reference_story(session=session, admin=staff["admin"],
                         years=[c.year - 1 for c in cycles[-2:]], rng=rng)
     if members > STORY_MEMBERS and session.get_bind().dialect.name == "postgresql":

@@ -57,6 +57,7 @@ class _Member:
     organisation_id: int
     user_id: int
     service_type: str
+    region: str
     level: float  # its usual score
     weak: frozenset[int]  # requirement numbers it scores well below its level
     decline: float  # how much lower this year is than the years before
@@ -78,33 +79,36 @@ def _members(session: Session, *, count: int, first_number: int, domain: str,
              "places": rng.choice([0, *range(3, 45)]), "active": True, "created_at": now,
              "advisor_id": advisor_ids[n % len(advisor_ids)] if advisor_ids else None}
             for n in numbers]
-    _chunked(session, Organisation, rows)
-    organisations = session.exec(select(Organisation.id, Organisation.service_type).where(
+    chunked_insert(session, Organisation, rows)
+    organisations = session.exec(select(Organisation.id, Organisation.service_type,
+                                        Organisation.region).where(
         col(Organisation.cvr).in_([r["cvr"] for r in rows])).order_by(Organisation.id)).all()
-    _chunked(session, User, [
+    chunked_insert(session, User, [
         {"email": f"member{n}@{domain}", "name": f"{rng.choice(FIRST_NAMES)} "
          f"{rng.choice(LAST_NAMES)}", "role": Role.MEMBER, "organisation_id": org_id,
          # Each organisation's one user is its leader, as in the story members.
          "password_hash": password_hash, "active": True, "member_admin": True,
          "created_at": now}
-        for n, (org_id, _type) in zip(numbers, organisations, strict=True)])
+        for n, (org_id, _type, _region) in zip(numbers, organisations, strict=True)])
     users = dict(session.exec(select(User.organisation_id, User.id).where(
-        col(User.organisation_id).in_([o for o, _ in organisations]))).all())
+        col(User.organisation_id).in_([o for o, _t, _r in organisations]))).all())
     members = []
-    for org_id, service_type in organisations:
+    for org_id, service_type, region in organisations:
         struggling = rng.random() < 0.05
         level = rng.uniform(2.2, 3.0) if struggling else min(4.8, rng.gauss(4.1, 0.35))
         weak = frozenset(rng.sample(range(1, 11), k=rng.choice((0, 1, 1, 2))))
         decline = rng.uniform(0.5, 1.0) if rng.random() < 0.12 else 0.0
-        members.append(_Member(org_id, users[org_id], service_type, level, weak, decline))
+        members.append(_Member(org_id, users[org_id], service_type, region, level, weak,
+                               decline))
     return members
 
 
 def add_bulk_members(*, session: Session, cycles: list[Cycle], count: int, first_number: int,
                      domain: str, password_hash: str, advisor_ids: list[int],
-                     rng: random.Random, today: date) -> None:
+                     rng: random.Random, today: date) -> list[_Member]:
     """`count` members numbered from `first_number`, with their years in `cycles` (oldest
-    first; the last is this year's, open). Commits."""
+    first; the last is this year's, open). Commits; the members, for their inspections
+    (services/demo_bulk_inspections.py)."""
     members = _members(session, count=count, first_number=first_number, domain=domain,
                        password_hash=password_hash, advisor_ids=advisor_ids, rng=rng)
     for cycle in cycles:
@@ -112,6 +116,7 @@ def add_bulk_members(*, session: Session, cycles: list[Cycle], count: int, first
         _Cycle(session, cycle, rng, today, this_year).write(members)
     rebuild_histogram(session)
     session.commit()
+    return members
 
 
 class _Cycle:
@@ -171,7 +176,7 @@ class _Cycle:
                 "injunction_version": 1 if submitted else 0,
                 "submitted_at": self.moment if submitted else None,
                 "created_at": self.moment, "updated_at": self.moment})
-        _chunked(self.session, Assessment, rows)
+        chunked_insert(self.session, Assessment, rows)
         ids = dict(self.session.exec(select(Assessment.organisation_id, Assessment.id).where(
             Assessment.cycle_id == self.cycle.id,
             col(Assessment.organisation_id).in_(list(plans)))).all())
@@ -202,7 +207,7 @@ class _Cycle:
                     actions += self._actions(member, assessment_id, requirement_scores)
         for model, batch in ((Answer, answers), (RequirementScore, scores),
                              (AssessmentRevision, revisions), (Action, actions)):
-            _chunked(self.session, model, batch)
+            chunked_insert(self.session, model, batch)
 
     def _revision(self, assessment_id: int, member: _Member, given: list,
                   requirement_scores: list, paabud: bool) -> dict:
@@ -234,6 +239,7 @@ class _Cycle:
                 for _score, requirement_id in weakest]
 
 
-def _chunked(session: Session, model, rows: list[dict]) -> None:
+def chunked_insert(session: Session, model, rows: list[dict]) -> None:
+    """Bulk inserts of `rows` (dicts of `model`'s columns), a few thousand at a time."""
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(model), rows[start:start + CHUNK])

@@ -31,7 +31,7 @@ def add_inspection_story(*, session: Session, today: date, organisations: list[O
     themes = theme_map(session, latest.catalogue_version_id)
     if themes is None:
         return 0
-    own = _self_scores(session, [o.id for o in organisations], themes.themes)
+    own = self_scores(session, [o.id for o in organisations], themes.themes)
     recorded = 0
     for number, organisation in enumerate(organisations, start=1):
         if number % WITHOUT_INSPECTIONS == 0 or organisation.id not in own:
@@ -73,7 +73,7 @@ def add_inspection_story(*, session: Session, today: date, organisations: list[O
     return recorded
 
 
-def _self_scores(session: Session, organisation_ids: list[int], themes
+def self_scores(session: Session, organisation_ids: list[int], themes
                  ) -> dict[int, dict[str, float | None]]:
     """Per member, its latest submitted self-assessment per theme (the calibration rule)."""
     rows = session.exec(

@@ -82,3 +82,13 @@ def refresh(session: Session, organisation_id: int) -> None:
     rule = computed(organisation_id=organisation_id)
     session.execute(insert(LatestOfficial).from_select(
         list(COLUMNS), select(*(rule.c[name] for name in COLUMNS))))
+
+
+def rebuild(session: Session) -> None:
+    """Rewrites every member's stored scores from the inspections: after a bulk load that
+    wrote inspections without the services (the demo at scale)."""
+    session.flush()
+    session.execute(delete(LatestOfficial))
+    rule = computed()
+    session.execute(insert(LatestOfficial).from_select(
+        list(COLUMNS), select(*(rule.c[name] for name in COLUMNS))))

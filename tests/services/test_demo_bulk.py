@@ -1,5 +1,6 @@
 """The demo at scale: members beyond the story ones are written in bulk with the same rules
-as the services, every state present, and the board's histogram true to the scores."""
+as the services, every state present, the board's histogram true to the scores, and their
+inspections as the form would take them."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from app.models import (
     Assessment,
     AssessmentRevision,
     Cycle,
+    Inspection,
     Organisation,
     RequirementScore,
     RespondentCount,
@@ -19,9 +21,13 @@ from app.models import (
     User,
 )
 from app.models.vocabulary import ActionStatus
+from app.services import official_scores
 from app.services.board.histograms import computed_histogram, computed_respondents
 from app.services.board.segments import Segment
+from app.services.board.themes import theme_map
+from app.services.calibration import members_above_official
 from app.services.demo import STORY_MEMBERS, load_demo
+from app.services.inspections import check_inspection, records
 
 TODAY = date(2026, 6, 15)
 MEMBERS = STORY_MEMBERS + 80
@@ -112,3 +118,34 @@ def test_the_board_histogram_is_what_the_scores_say(demo):
                for r in demo.exec(select(RespondentCount))}
     assert counted == {tuple(row) for segment in (None, *Segment)
                        for row in demo.exec(computed_respondents(segment))} != set()
+
+
+def test_most_bulk_members_have_inspections_each_as_the_form_would_take_it(demo):
+    bulk = _bulk(demo)
+    inspections = demo.exec(select(Inspection).where(
+        col(Inspection.organisation_id).in_(bulk))).all()
+    assert len({i.organisation_id for i in inspections}) > 0.6 * len(bulk)
+    assert {len([i for i in inspections if i.visited_on.year == year])
+            for year in (2024, 2025, 2026)} != {0}
+    for found in records(demo, inspections):
+        check_inspection(session=demo, today=TODAY, data={
+            "visited_on": found.inspection.visited_on, "authority": found.inspection.authority,
+            "kind": found.inspection.visit_kind, "framework_version": found.framework_version,
+            "themes": [{"theme_id": key, "score": score} for key, score in found.themes.items()],
+            "sanctions": [{"kind": s.kind, "description": s.description,
+                           "deadline": s.deadline} for s in found.sanctions]})
+    sanctioned = [found for found in records(demo, inspections) if found.sanctions]
+    assert 0 < len(sanctioned) < 0.05 * len(inspections)
+
+
+def test_the_stored_latest_official_scores_are_the_rules_and_some_members_see_themselves_kindly(
+        demo):
+    def rows(subquery):
+        return sorted(tuple(row) for row in demo.connection().execute(select(*subquery.c)))
+
+    assert rows(official_scores.stored()) == rows(official_scores.computed()) != []
+    this_year = demo.exec(select(Cycle).order_by(col(Cycle.year).desc())).first()
+    above = members_above_official(
+        demo, cycle_id=this_year.id, themes=theme_map(demo, this_year.catalogue_version_id),
+        threshold=1.0)
+    assert {a.organisation_id for a in above} & set(_bulk(demo))
