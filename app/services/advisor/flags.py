@@ -342,12 +342,13 @@ def _declines(session: Session, flags: dict[int, MemberFlags], cycle: Cycle, whe
     previous_cycle = Cycle.__table__.alias("previous_cycle")
     previous_requirement = Requirement.__table__.alias("previous_requirement")
     previous_score = RequirementScore.__table__.alias("previous_score")
+    # Every version an earlier submission uses, a superset of the previous years' own: one
+    # pass over the assessments (finding each member's previous year first took 24 ms at
+    # 5,000 members, a third of the declines).
     versions = session.exec(
-        select(previous.c.catalogue_version_id).distinct()
-        .join(previous_cycle, previous_cycle.c.id == previous.c.cycle_id)
-        .join(previous_year, and_(previous_year.c.organisation_id == previous.c.organisation_id,
-                                  previous_year.c.year == previous_cycle.c.year))
-        .where(previous.c.submitted_at.is_not(None))).all()
+        select(Assessment.catalogue_version_id).distinct()
+        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
+        .where(col(Cycle.year) < cycle.year, col(Assessment.submitted_at).is_not(None))).all()
     for version_id in versions:
         if version_id == cycle.catalogue_version_id:
             same_key = col(Requirement.key) == previous_requirement.c.key
