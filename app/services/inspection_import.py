@@ -34,6 +34,7 @@ from app.services.inspection_import_values import (
 )
 from app.services.inspections import CheckedInspection, check_inspection, record_inspection
 from app.services.member_import_values import fold
+from app.services.versioning import lock_rows
 
 MAX_ROWS = 2000
 VISIT_COLUMNS = ("cvr", "name", "visited_on", "authority", "kind", "framework_version")
@@ -291,16 +292,20 @@ def _row(group: _Group, checked: CheckedInspection) -> InspectionRow:
                          [(s.kind, s.deadline) for s in values.sanctions])
 
 
-def _checked(session: Session, content: bytes, today: date
+def _checked(session: Session, content: bytes, today: date, *, lock: bool = False
              ) -> tuple[InspectionImportCheck, list[_Group]]:
     """Reads the file and checks each inspection by the form's rules (check_inspection),
     writing nothing; every problem, by line and column. A group with a problem of its own
-    is checked too, so every problem of its line is told at once."""
+    is checked too, so every problem of its line is told at once. With `lock`, the
+    members named are locked before their inspections are looked up, so a second import
+    of the same file at the same moment waits and then finds them recorded."""
     themes = theme_columns(session)
     table = read_csv(content, _columns(themes))
     if not table.rows:
         return InspectionImportCheck([], table.problems, table.text), []
     groups = _groups(table.rows, _members_by_cvr(session, table.rows), themes)
+    if lock:
+        lock_rows(session, Organisation, [g.organisation.id for g in groups if g.organisation])
     _already_recorded(session, groups)
     problems, rows = list(table.problems), []
     for group in groups:
@@ -329,8 +334,9 @@ def import_inspections_csv(*, session: Session, content: bytes, today: date,
     """All rows or none, in one transaction: each inspection through record_inspection,
     audited as imported. `user` is the admin importing (None: `etik inspections import`)."""
     require_admin(user)
-    checked, groups = _checked(session, content, today)
+    checked, groups = _checked(session, content, today, lock=True)
     if not checked.ok:
+        session.rollback()  # lets go of the lock
         raise ImportRefused(checked.problems)
     for group in groups:
         record_inspection(session=session, user=user, organisation_id=group.organisation.id,

@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, func, insert
 from sqlmodel import Session, col, select
 
 from app.models import Inspection, InspectionScore, LatestOfficial, Organisation
+from app.services.versioning import lock_rows
 
 COLUMNS = ("organisation_id", "theme_key", "visited_on", "score")
 
@@ -69,14 +70,13 @@ def refresh(session: Session, organisation_id: int) -> None:
     It locks the member's row first: on PostgreSQL two changes of one member's inspections
     at once would otherwise each delete the rows and insert their own, and the second
     insert would collide with the first. The lock queues the second until the first
-    commits, and its statements then see the first's inspection. It is FOR NO KEY UPDATE:
-    the inspection just written holds a key-share lock on the row (its foreign key), which
-    a plain FOR UPDATE waits for, so two of them would deadlock. On SQLite the caller's
+    commits, and its statements then see the first's inspection. (It is FOR NO KEY UPDATE:
+    the inspection just written holds a key-share lock on the row, its foreign key, which a
+    plain FOR UPDATE waits for, so two of them would deadlock.) On SQLite the caller's
     write already holds the database's write lock.
     """
     session.flush()
-    session.exec(select(Organisation.id).where(Organisation.id == organisation_id)
-                 .with_for_update(key_share=True))
+    lock_rows(session, Organisation, [organisation_id])
     session.execute(delete(LatestOfficial).where(
         col(LatestOfficial.organisation_id) == organisation_id))
     rule = computed(organisation_id=organisation_id)
