@@ -22,7 +22,12 @@ from app.models.board import (  # noqa: F401 (indexes)
     submitted_in_cycle,
 )
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
-from app.models.inspections import Inspection, InspectionSanction, InspectionScore
+from app.models.inspections import (
+    Inspection,
+    InspectionReport,
+    InspectionSanction,
+    InspectionScore,
+)
 from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
 from app.models.organisations import Organisation
@@ -44,6 +49,7 @@ __all__ = [
     "Evidence",
     "Indicator",
     "Inspection",
+    "InspectionReport",
     "InspectionSanction",
     "InspectionScore",
     "LoginAttempt",
