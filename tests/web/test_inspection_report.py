@@ -57,7 +57,7 @@ def test_a_member_uploads_the_report_and_sees_it_confirmed_with_name_and_size(
     assert response.headers["location"] == f"{page_url(inspection)}?report=saved#report"
     page = client.get(response.headers["location"])
     assert "Rapporten er gemt." in page.text
-    assert f'href="{page_url(inspection)}/report">Rapport 2026.pdf</a>' in page.text
+    assert f'href="{page_url(inspection)}/report" download>Rapport 2026.pdf</a>' in page.text
     assert f"(PDF, {len(MINIMAL_PDF)} byte," in page.text
     download = client.get(f"{page_url(inspection)}/report")
     assert download.content == MINIMAL_PDF
