@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -36,6 +37,16 @@ def _inspection(session: Session, user: User, organisation_id: int,
     if inspection is None or inspection.organisation_id != organisation_id:
         raise NotFound(inspections.NOT_FOUND)
     return inspection
+
+
+def _lock(session: Session, inspection_id: int) -> None:
+    """Takes the inspection's row for this transaction, as versioning.claim does (a write,
+    because SQLite ignores SELECT … FOR UPDATE): two uploads at once then replace one
+    another in turn, and each removes only the file it replaced. The version is written
+    back unchanged, so a form open on the inspection's scores stays current."""
+    session.exec(update(Inspection).where(col(Inspection.id) == inspection_id)
+                 .values(version=Inspection.version)
+                 .execution_options(synchronize_session=False))
 
 
 def report_of(session: Session, inspection_id: int) -> InspectionReport | None:
@@ -106,6 +117,7 @@ def put_report(*, session: Session, settings: Settings, user: User, organisation
                 raise Invalid(NOT_SAVED, [FieldError("file", N_(
                     "«%(name)s» er ikke en PDF-fil. Tilsynsrapporten skal være en PDF."),
                     {"name": name})])
+            _lock(session, inspection_id)
             report = report_of(session, inspection_id)
             before = None
             old_key = None
@@ -138,6 +150,7 @@ def delete_report(*, session: Session, settings: Settings, user: User, organisat
                   inspection_id: int) -> InspectionReport:
     """Removes the report's row, then its file; the inspection's scores stay."""
     inspection = _inspection(session, user, organisation_id, inspection_id)
+    _lock(session, inspection_id)
     report = report_of(session, inspection_id)
     if report is None:
         raise NotFound(NO_REPORT)

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from app.auth.deps import SessionDep, SettingsDep, WebUser
 from app.i18n import N_, gettext
 from app.services import inspection_report, inspections, uploads
-from app.services.errors import Invalid
+from app.services.errors import Invalid, NotFound
 from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, refusal_status, text_of
 from app.web.inspections import form_page
@@ -67,10 +67,11 @@ def delete_report(request: Request, organisation_id: RowId, inspection_id: RowId
                   form: FormDep) -> Response:
     # Without JavaScript there is no confirm dialog: a ticked box is the confirmation.
     if text_of(form, "confirm") != "yes":
-        # Refuses a caller without access the same way as removing would.
-        inspection_report.get_report(session=session, user=user,
-                                     organisation_id=organisation_id,
-                                     inspection_id=inspection_id)
+        # Refuses a caller without access, or a missing report, the same way as removing.
+        if inspection_report.get_report(session=session, user=user,
+                                        organisation_id=organisation_id,
+                                        inspection_id=inspection_id) is None:
+            raise NotFound(inspection_report.NO_REPORT)
         return _refused(request, session, user, organisation_id, inspection_id,
                         {"confirm": gettext(NOT_CONFIRMED)}, 422)
     inspection_report.delete_report(session=session, settings=settings, user=user,

@@ -166,3 +166,9 @@ def test_retention_removes_the_file_and_the_page_says_so(login, cast, session, s
     assert f'href="{page_url(inspection)}/report"' not in page.text
     assert client.get(f"{page_url(inspection)}/report").status_code == 404
     assert apply_retention(session=session, settings=settings).reports == []
+
+
+def test_removing_a_report_that_is_not_there_is_404(login, cast, inspection):
+    client = login(cast.alice)
+    assert remove(client, inspection, confirm=False).status_code == 404
+    assert remove(client, inspection).status_code == 404
