@@ -27,7 +27,7 @@ from app.services.assessment.file_types import BY_CONTENT_TYPE, MacroDocument, d
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.fields import NUL_TEXT
-from app.services.uploads import STORAGE_KEY, clean_filename  # noqa: F401 (their old home)
+from app.services.uploads import clean_filename
 
 log = logging.getLogger("etik.evidence")
 
@@ -40,10 +40,6 @@ NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
 LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
 BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
 REMOVED_AFTER_RETENTION = N_("Filen er slettet efter opbevaringsperioden.")
-
-
-def evidence_dir(settings: Settings) -> Path:
-    return uploads.upload_dir(settings)
 
 
 # --- reading ---------------------------------------------------------------------------------
