@@ -278,9 +278,9 @@ def notices_send() -> None:
 def retention_apply(
     dry_run: Annotated[bool, typer.Option(help="Only list what would be removed")] = False,
 ) -> None:
-    """Remove evidence files uploaded more than ETIK_EVIDENCE_RETENTION_DAYS ago; the
-    evidence rows stay, marked as removed, and each removal is audited. Safe to run daily
-    from cron: a file already removed is skipped."""
+    """Remove evidence files and inspection reports' PDFs uploaded more than
+    ETIK_EVIDENCE_RETENTION_DAYS ago; the rows stay, marked as removed, and each removal is
+    audited. Safe to run daily from cron: a file already removed is skipped."""
     from app.services.retention import apply_retention
 
     settings = get_settings()
@@ -290,7 +290,12 @@ def retention_apply(
     for item in run.files:
         typer.echo(f"{verb} evidence {item.evidence_id} (organisation {item.organisation_id},"
                    f" uploaded {item.uploaded_at.date().isoformat()}): {item.filename}")
+    for report in run.reports:
+        typer.echo(f"{verb} the report of inspection {report.inspection_id} (organisation "
+                   f"{report.organisation_id}, uploaded {report.uploaded_at.date().isoformat()})"
+                   f": {report.filename}")
     typer.echo(f"{verb} {len(run.files)} evidence file{'' if len(run.files) == 1 else 's'}"
+               f" and {len(run.reports)} inspection report{'' if len(run.reports) == 1 else 's'}"
                f" ({run.size_bytes} bytes) uploaded before {run.cutoff.date().isoformat()}"
                f" ({settings.evidence_retention_days} days).")
 

@@ -26,7 +26,8 @@ from app.web import api_docs, web_routers
 from app.web.templating import TEMPLATE_DIR
 
 STATIC_DIR = TEMPLATE_DIR.parent / "static"
-UPLOAD_PATH_MARKERS = ("/evidence",)
+# Paths that take a file (evidence, an inspection's report) get the upload limit.
+UPLOAD_PATH_MARKERS = ("/evidence", "/report")
 
 
 def _refuse_nul_in_path(request: Request) -> None:

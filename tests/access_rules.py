@@ -177,6 +177,18 @@ RULES += [
     ("GET", "/api/v1/organisations/{org_a}/inspections", OWN_MEMBER_AND_STAFF),
     ("POST", "/api/v1/organisations/{org_a}/inspections", OWN_MEMBER_AND_STAFF),
     ("PUT", "/api/v1/organisations/{org_a}/inspections/{inspection_a}", OWN_MEMBER_AND_STAFF),
+    # The report's PDF (app/web/inspection_report.py, app/api/inspection_report.py): the same
+    # rule; `{inspection_a}` has a stored report whenever a row names .../report.
+    ("POST", "/organisations/{org_a}/inspections/{inspection_a}/report", OWN_MEMBER_AND_STAFF),
+    ("GET", "/organisations/{org_a}/inspections/{inspection_a}/report", OWN_MEMBER_AND_STAFF),
+    ("POST", "/organisations/{org_a}/inspections/{inspection_a}/report/delete",
+     OWN_MEMBER_AND_STAFF),
+    ("PUT", "/api/v1/organisations/{org_a}/inspections/{inspection_a}/report",
+     OWN_MEMBER_AND_STAFF),
+    ("GET", "/api/v1/organisations/{org_a}/inspections/{inspection_a}/report",
+     OWN_MEMBER_AND_STAFF),
+    ("DELETE", "/api/v1/organisations/{org_a}/inspections/{inspection_a}/report",
+     OWN_MEMBER_AND_STAFF),
     ("GET", "/api/v1/calibration?cycle_id={cycle}&organisation_id={org_a}",
      OWN_MEMBER_AND_STAFF),
     ("GET", "/api/v1/calibration/history?organisation_id={org_a}", OWN_MEMBER_AND_STAFF),

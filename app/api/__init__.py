@@ -12,6 +12,7 @@ from app.api import (
     cycles,
     evidence,
     flags,
+    inspection_report,
     inspections,
     me,
     references,
@@ -33,3 +34,4 @@ api_router.include_router(support.router)
 api_router.include_router(aggregates.router)
 api_router.include_router(references.router)
 api_router.include_router(inspections.router)
+api_router.include_router(inspection_report.router)

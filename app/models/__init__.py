@@ -24,6 +24,7 @@ from app.models.board import (  # noqa: F401 (indexes)
 from app.models.catalogues import CatalogueVersion, Indicator, NodeMapping, Requirement
 from app.models.inspections import (
     Inspection,
+    InspectionReport,
     InspectionSanction,
     InspectionScore,
     LatestOfficial,
@@ -49,6 +50,7 @@ __all__ = [
     "Evidence",
     "Indicator",
     "Inspection",
+    "InspectionReport",
     "InspectionSanction",
     "InspectionScore",
     "LatestOfficial",

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from app.db import metadata  # noqa: F401
-from app.models.base import timestamp_field
+from app.models.base import optional_timestamp_field, timestamp_field
 
 
 class Inspection(SQLModel, table=True):
@@ -51,6 +51,24 @@ class InspectionSanction(SQLModel, table=True):
     kind: str = Field(max_length=20)  # a SanctionKind
     description: str = Field(max_length=2000)
     deadline: date | None = None
+
+
+class InspectionReport(SQLModel, table=True):
+    """The inspection report itself, a PDF: one per inspection, kept like evidence files
+    (var/evidence, under a random storage key) and removed after the same retention period."""
+
+    __tablename__ = "inspection_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(foreign_key="inspection.id", unique=True, ondelete="CASCADE")
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=120)
+    size_bytes: int
+    storage_key: str = Field(max_length=32)  # 32 hex digits, the file's name on disk
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    uploaded_at: datetime = timestamp_field()
+    # Set when `etik retention apply` removed the file; the row stays, so the page says so.
+    file_removed_at: datetime | None = optional_timestamp_field()
 
 
 class LatestOfficial(SQLModel, table=True):

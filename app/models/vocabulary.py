@@ -217,6 +217,7 @@ class AuditEntity(LabelledEnum):
     EVIDENCE = "evidence"
     INJUNCTION = "injunction"
     INSPECTION = "inspection"
+    INSPECTION_REPORT = "inspection_report"  # the report's PDF; entity_id: the inspection
     ORGANISATION = "organisation"
     REFLECTION = "reflection"
     SECTOR_REFERENCE = "sector_reference"
@@ -334,6 +335,7 @@ _LABELS: dict[type, dict[str, str]] = {
         AuditEntity.ORGANISATION: N_("Organisation"),
         AuditEntity.REFLECTION: N_("Refleksion"),
         AuditEntity.INSPECTION: N_("Tilsynsrapport"),
+        AuditEntity.INSPECTION_REPORT: N_("Tilsynsrapportens PDF"),
         AuditEntity.SECTOR_REFERENCE: N_("Sektorreference"),
         AuditEntity.USER: N_("Bruger"),
     },

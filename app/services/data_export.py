@@ -1,4 +1,5 @@
-"""All of an organisation's data in one ZIP: a JSON document and its evidence files.
+"""All of an organisation's data in one ZIP: a JSON document, its evidence files and its
+inspection reports' PDFs.
 
 For the organisation's right of access and to take its data elsewhere (GDPR art. 15 and
 20). Members get their own organisation's, admins any organisation's. The ZIP is written
@@ -31,6 +32,8 @@ from app.models import (
     Cycle,
     Evidence,
     Indicator,
+    Inspection,
+    InspectionReport,
     Organisation,
     Reflection,
     Requirement,
@@ -39,11 +42,11 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import EvidenceKind, Role
-from app.services import audit
-from app.services.assessment.evidence import STORAGE_KEY, evidence_dir
+from app.services import audit, inspection_report, inspections
 from app.services.audit import AuditAction, AuditEntity
 from app.services.errors import Forbidden, NotFound
 from app.services.people import deleted_user_name
+from app.services.uploads import stored_path
 
 FORMAT = "etik-organisation-export"
 FORMAT_VERSION = 1
@@ -219,14 +222,40 @@ def _actions(session: Session, organisation: Organisation, people_ids: set[int])
     return documents
 
 
+def _inspections(session: Session, organisation: Organisation
+                 ) -> tuple[list[dict], list[tuple[InspectionReport, str]]]:
+    """Socialtilsynet's inspections as the member recorded them (the API's shape), each with
+    its report's PDF when one is kept, oldest visit first."""
+    found = list(session.exec(select(Inspection).where(
+        Inspection.organisation_id == organisation.id)
+        .order_by(Inspection.visited_on, Inspection.id)))
+    reports = inspection_report.reports_of(session, [i.id for i in found])
+    documents, files = [], []
+    for record in inspections.records(session, found):
+        document = inspections.inspection_json(record)
+        report = reports.get(record.inspection.id)
+        if report is not None:
+            document["report"] = _row(report, ("filename", "size_bytes", "uploaded_by_id",
+                                               "uploaded_at", "file_removed_at"))
+            document["report"]["file"] = None
+            if report.file_removed_at is None:
+                name = report.filename.replace("/", "_").replace("\\", "_") or "rapport.pdf"
+                document["report"]["file"] = (f"inspections/{record.inspection.visited_on.year}"
+                                              f"/{record.inspection.id}-{name}")
+                files.append((report, document["report"]["file"]))
+        documents.append(document)
+    return documents, files
+
+
 def export_document(*, session: Session, organisation: Organisation
-                    ) -> tuple[dict, list[tuple[Evidence, str]]]:
+                    ) -> tuple[dict, list[tuple[Evidence | InspectionReport, str]]]:
     """The JSON document, and each stored file with its name inside the ZIP."""
     users = list(session.exec(select(User).where(User.organisation_id == organisation.id)
                               .order_by(User.name, User.id)))
     people_ids: set[int] = set()
     assessments, files = _assessments(session, organisation, people_ids)
     actions = _actions(session, organisation, people_ids)
+    inspection_documents, report_files = _inspections(session, organisation)
     people = _People(session, people_ids - {u.id for u in users})
     document = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -238,15 +267,22 @@ def export_document(*, session: Session, organisation: Organisation
         "other_people": [people.who(i) for i in sorted(people_ids - {u.id for u in users})],
         "assessments": assessments,
         "actions": actions,
+        "inspections": inspection_documents,
     }
-    return document, files
+    return document, files + report_files
 
 
-def _stored_file(settings: Settings, evidence: Evidence) -> Path | None:
-    if not STORAGE_KEY.fullmatch(evidence.storage_key or ""):
-        return None
-    path = evidence_dir(settings) / evidence.storage_key
-    return path if path.is_file() else None
+def _stored_file(settings: Settings, row: Evidence | InspectionReport) -> Path | None:
+    path = stored_path(settings, row.storage_key)
+    return path if path is not None and path.is_file() else None
+
+
+def _entry_of(document: dict, row: Evidence | InspectionReport) -> dict:
+    """Where the document names the file: the evidence item, or the inspection's report."""
+    if isinstance(row, InspectionReport):
+        return next(i["report"] for i in document["inspections"]
+                    if i["id"] == row.inspection_id)
+    return next(e for a in document["assessments"] for e in a["evidence"] if e["id"] == row.id)
 
 
 def export_organisation(*, session: Session, settings: Settings, user: User,
@@ -260,11 +296,10 @@ def export_organisation(*, session: Session, settings: Settings, user: User,
     written = 0
     try:
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for evidence, inside in files:
-                stored = _stored_file(settings, evidence)
+            for row, inside in files:
+                stored = _stored_file(settings, row)
                 if stored is None:  # missing on disk: said so in the document
-                    missing = next(e for a in document["assessments"] for e in a["evidence"]
-                                   if e["id"] == evidence.id)
+                    missing = _entry_of(document, row)
                     missing["file"], missing["file_missing"] = None, True
                     continue
                 archive.write(stored, inside)  # streamed from disk in chunks

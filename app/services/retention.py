@@ -1,4 +1,5 @@
-"""Retention: evidence files older than ETIK_EVIDENCE_RETENTION_DAYS are removed from disk.
+"""Retention: evidence files and inspection reports' PDFs older than
+ETIK_EVIDENCE_RETENTION_DAYS are removed from disk.
 
 The evidence row stays (title, file name, size, who added it), marked with when its file
 was removed, so the pages say so instead of linking to nothing, and submitted revisions
@@ -18,12 +19,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.models import Assessment, Evidence
+from app.models import Assessment, Evidence, Inspection, InspectionReport
 from app.models.base import utcnow
 from app.models.vocabulary import EvidenceKind
 from app.services import audit
-from app.services.assessment.evidence import STORAGE_KEY, evidence_dir
 from app.services.audit import AuditAction, AuditEntity
+from app.services.uploads import stored_path
 
 log = logging.getLogger("etik.retention")
 
@@ -37,15 +38,25 @@ class ExpiredFile:
     uploaded_at: datetime
 
 
+@dataclass(frozen=True)
+class ExpiredReport:
+    inspection_id: int
+    organisation_id: int
+    filename: str
+    size_bytes: int
+    uploaded_at: datetime
+
+
 @dataclass
 class RetentionRun:
     cutoff: datetime
     dry_run: bool
     files: list[ExpiredFile] = field(default_factory=list)
+    reports: list[ExpiredReport] = field(default_factory=list)
 
     @property
     def size_bytes(self) -> int:
-        return sum(f.size_bytes for f in self.files)
+        return sum(f.size_bytes for f in [*self.files, *self.reports])
 
 
 def expired_files(*, session: Session, cutoff: datetime) -> list[tuple[Evidence, int]]:
@@ -63,15 +74,14 @@ def apply_retention(*, session: Session, settings: Settings, dry_run: bool = Fal
     """Removes (or with `dry_run` only lists) every expired evidence file."""
     now = now or utcnow()
     run = RetentionRun(now - timedelta(days=settings.evidence_retention_days), dry_run)
-    folder = evidence_dir(settings)
     for evidence, organisation_id in expired_files(session=session, cutoff=run.cutoff):
         run.files.append(ExpiredFile(evidence.id, organisation_id, evidence.filename,
                                      evidence.size_bytes, evidence.created_at))
         if dry_run:
             continue
-        if STORAGE_KEY.fullmatch(evidence.storage_key or ""):
+        if (path := stored_path(settings, evidence.storage_key)) is not None:
             # Gone already (a file lost before) is the state we want: no error.
-            (folder / evidence.storage_key).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
         evidence.file_removed_at = now
         session.add(evidence)
         # user None: the command line, run by whoever runs etik (cron).
@@ -82,4 +92,39 @@ def apply_retention(*, session: Session, settings: Settings, dry_run: bool = Fal
                               "uploaded_at": [evidence.created_at.isoformat(), None]})
         session.commit()
         log.info("evidence %s: file removed after the retention period", evidence.id)
+    _expire_reports(session, settings, run, now)
     return run
+
+
+def expired_reports(*, session: Session, cutoff: datetime
+                    ) -> list[tuple[InspectionReport, int]]:
+    """Inspection reports uploaded before `cutoff` whose file is still kept."""
+    return list(session.exec(
+        select(InspectionReport, Inspection.organisation_id)
+        .join(Inspection, Inspection.id == InspectionReport.inspection_id)
+        .where(col(InspectionReport.file_removed_at).is_(None),
+               col(InspectionReport.uploaded_at) < cutoff)
+        .order_by(InspectionReport.uploaded_at, InspectionReport.id)).all())
+
+
+def _expire_reports(session: Session, settings: Settings, run: RetentionRun,
+                    now: datetime) -> None:
+    """As for evidence: the file goes, the row stays marked, one audit entry each."""
+    for report, organisation_id in expired_reports(session=session, cutoff=run.cutoff):
+        run.reports.append(ExpiredReport(report.inspection_id, organisation_id,
+                                         report.filename, report.size_bytes,
+                                         report.uploaded_at))
+        if run.dry_run:
+            continue
+        if (path := stored_path(settings, report.storage_key)) is not None:
+            path.unlink(missing_ok=True)
+        report.file_removed_at = now
+        session.add(report)
+        audit.record(session, user=None, action=AuditAction.RETENTION,
+                     entity=AuditEntity.INSPECTION_REPORT, entity_id=report.inspection_id,
+                     organisation_id=organisation_id,
+                     changes={"file": [report.filename, None],
+                              "uploaded_at": [report.uploaded_at.isoformat(), None]})
+        session.commit()
+        log.info("inspection %s: report removed after the retention period",
+                 report.inspection_id)

@@ -14,6 +14,7 @@ from app.web import (
     colleagues,
     data_export,
     home,
+    inspection_report,
     inspections,
     my_account,
 )
@@ -57,7 +58,8 @@ web_routers = [
     # The member's self-assessment
     form.router, answers.router, injunction.router, submit.router, submitted.router,
     evidence.router,
-    results.router, actions.router, inspections.router, plan.router,
+    results.router, actions.router, inspections.router,
+    inspection_report.router, plan.router,
     # The board's sector figures
     board_dashboard.router, board_exports.router,
 ]

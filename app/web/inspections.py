@@ -13,10 +13,10 @@ from starlette.datastructures import FormData
 
 from app.auth.deps import SessionDep, WebUser
 from app.clock import TodayDep
-from app.i18n import localised
+from app.i18n import N_, gettext, localised
 from app.models import User
 from app.models.vocabulary import Authority, SanctionKind, VisitKind
-from app.services import inspections
+from app.services import inspection_report, inspections
 from app.services.errors import Conflict, Invalid
 from app.services.fields import RowId
 from app.web.forms import FormDep, refusal_status, text_of
@@ -24,6 +24,8 @@ from app.web.templating import render
 
 router = APIRouter()
 EMPTY_SANCTION_ROWS = 2
+# After the report's form redirects back: ?report=saved or ?report=removed.
+REPORT_NOTICES = {"saved": N_("Rapporten er gemt."), "removed": N_("Rapporten er fjernet.")}
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,17 @@ def _errors(exc: Invalid, order: list[str]) -> dict[str, str]:
     return errors
 
 
-def _form_page(request: Request, session, user: User, organisation_id: int, *,
-               record: inspections.InspectionRecord | None = None, typed: dict | None = None,
-               errors: dict | None = None, message: str = "", version: int | None = None,
-               status_code: int = 200) -> Response:
+def _report_notice(request: Request) -> str:
+    notice = REPORT_NOTICES.get(request.query_params.get("report", ""))
+    return gettext(notice) if notice else ""
+
+
+def form_page(request: Request, session, user: User, organisation_id: int, *,
+              record: inspections.InspectionRecord | None = None, typed: dict | None = None,
+              errors: dict | None = None, message: str = "", version: int | None = None,
+              report_errors: dict | None = None, status_code: int = 200) -> Response:
+    """The new-inspection form, or with `record` an inspection's page: its form and its
+    report's PDF (app/web/inspection_report.py posts there; `report_errors` by field)."""
     organisation = inspections.member_for(session=session, user=user,
                                           organisation_id=organisation_id)
     values = typed or _values_of(record)
@@ -137,6 +146,10 @@ def _form_page(request: Request, session, user: User, organisation_id: int, *,
         "visit_kinds": _options(VisitKind), "sanction_kinds": _options(SanctionKind),
         "framework_versions": [(v, v) for v in inspections.frameworks(session)],
         "base": f"/organisations/{organisation_id}/inspections",
+        "report": inspection_report.report_of(session, record.inspection.id) if record else None,
+        "report_errors": report_errors or {},
+        "report_notice": _report_notice(request),
+        "upload_limit": request.app.state.settings.max_upload_bytes,
     }, status_code=status_code)
 
 
@@ -148,7 +161,9 @@ def inspections_page(request: Request, organisation_id: RowId, user: WebUser,
     found = inspections.list_inspections(session=session, user=user,
                                          organisation_id=organisation_id)
     return render(request, "inspections/list.html", {
-        "organisation": organisation, "records": found, "themes": [
+        "organisation": organisation, "records": found,
+        "reports": inspection_report.reports_of(session, [r.inspection.id for r in found]),
+        "themes": [
             t for t in _theme_fields(session) if any(t.key in r.themes for r in found)],
         "saved": request.query_params.get("saved") == "1",
         "base": f"/organisations/{organisation_id}/inspections"})
@@ -157,7 +172,7 @@ def inspections_page(request: Request, organisation_id: RowId, user: WebUser,
 @router.get("/organisations/{organisation_id}/inspections/new")
 def new_inspection_page(request: Request, organisation_id: RowId, user: WebUser,
                         session: SessionDep) -> Response:
-    return _form_page(request, session, user, organisation_id)
+    return form_page(request, session, user, organisation_id)
 
 
 @router.post("/organisations/{organisation_id}/inspections/new")
@@ -170,7 +185,7 @@ def create_inspection(request: Request, organisation_id: RowId, user: WebUser,
                                       organisation_id=organisation_id, data=data, today=today)
     except Invalid as exc:
         session.rollback()
-        return _form_page(request, session, user, organisation_id, typed=typed,
+        return form_page(request, session, user, organisation_id, typed=typed,
                           errors=_errors(exc, order), message=exc.text(),
                           status_code=refusal_status(exc))
     return RedirectResponse(f"/organisations/{organisation_id}/inspections?saved=1",
@@ -183,7 +198,7 @@ def inspection_page(request: Request, organisation_id: RowId, inspection_id: Row
     record = inspections.get_inspection(session=session, user=user,
                                         organisation_id=organisation_id,
                                         inspection_id=inspection_id)
-    return _form_page(request, session, user, organisation_id, record=record)
+    return form_page(request, session, user, organisation_id, record=record)
 
 
 @router.post("/organisations/{organisation_id}/inspections/{inspection_id}")
@@ -206,7 +221,7 @@ def correct_inspection(request: Request, organisation_id: RowId, inspection_id: 
         errors = _errors(exc, order) if isinstance(exc, Invalid) else {}
         # After a conflict the form keeps what was typed, with the saved version's number:
         # saving again overwrites deliberately, once the reader has seen the message.
-        return _form_page(request, session, user, organisation_id, record=record,
+        return form_page(request, session, user, organisation_id, record=record,
                           typed=typed, errors=errors, message=exc.text(),
                           version=record.inspection.version if isinstance(exc, Conflict)
                           else (int(version) if version.isdigit() else None),

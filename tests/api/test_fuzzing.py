@@ -39,6 +39,8 @@ REFUSES_VALID_BY_SCHEMA = {
     "POST /api/v1/organisations/{organisation_id}/inspections": "the themes must be in the "
         "stored quality model version named, and the visit between 2014 and today (data)",
     "PUT /api/v1/organisations/{organisation_id}/inspections/{inspection_id}": "the same",
+    "PUT /api/v1/organisations/{organisation_id}/inspections/{inspection_id}/report": "the "
+        "file must be a PDF by content, and within the upload limit (data, not schema)",
     "GET /api/v1/calibration": "`cycle_id` must be a stored cycle (data, not schema)",
     "GET /api/v1/calibration/history": "staff must name a stored member; a member only "
                                         "its own (data, not schema)",

@@ -35,6 +35,7 @@ from app.models import (
     Evidence,
     Indicator,
     Inspection,
+    InspectionReport,
     InspectionSanction,
     InspectionScore,
     LoginAttempt,
@@ -60,6 +61,8 @@ MOMENT = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
 # Over one chunk of the backup's files section, with every byte value.
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4000 + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(10)
+# An inspection's report: stored in the same folder, under its own storage key.
+REPORT = b"%PDF-1.4\n% Tilsynsrapport\n%%EOF\n"
 
 
 # --- a second, empty database to restore into ------------------------------------------------
@@ -139,13 +142,23 @@ def stored_file(evidence_dir: Path, content: bytes, **fields) -> Evidence:
     return Evidence(kind="file", storage_key=key, size_bytes=len(content), **fields)
 
 
+def stored_report(evidence_dir: Path, content: bytes, **fields) -> InspectionReport:
+    """An inspection's report and its file, stored the way app/services/inspection_report.py
+    does."""
+    key = secrets.token_hex(16)
+    evidence_dir.mkdir(parents=True, exist_ok=True)
+    (evidence_dir / key).write_bytes(content)
+    return InspectionReport(storage_key=key, size_bytes=len(content),
+                            content_type="application/pdf", **fields)
+
+
 # --- data in every table ---------------------------------------------------------------------
 
 
 @pytest.fixture
 def filled(session, factory, evidence_dir):
     """A row (or more) in every table, with awkward values: zones, microseconds, unicode;
-    and two evidence files."""
+    and two evidence files and an inspection report's."""
     assert load_catalogues(session=session, root=PROJECT_ROOT / "catalogue").ok
     catalogue = session.exec(select(CatalogueVersion).where(
         CatalogueVersion.key == "los-etisk-forventningskatalog")).one()
@@ -233,6 +246,8 @@ def filled(session, factory, evidence_dir):
                         level="theme", score=3.75),
         InspectionSanction(inspection_id=inspection.id, kind="paabud",
                            description="Frist «snart»", deadline=date(2026, 6, 1)),
+        stored_report(evidence_dir, REPORT, inspection_id=inspection.id,
+                      filename="tilsyn æøå.pdf", uploaded_by_id=member.id, uploaded_at=MOMENT),
     ])
     official_scores.refresh(session, organisation.id)
     session.commit()

@@ -13,7 +13,15 @@ from sqlmodel import func, select
 
 from app.clock import today
 from app.config import PROJECT_ROOT
-from app.models import Action, AuditEntry, Evidence, OutboxMessage, User, UserSession
+from app.models import (
+    Action,
+    AuditEntry,
+    Evidence,
+    InspectionReport,
+    OutboxMessage,
+    User,
+    UserSession,
+)
 from app.models.vocabulary import Role
 from app.services import (
     account,
@@ -24,6 +32,7 @@ from app.services import (
     data_export,
     email_change,
     inspection_import,
+    inspection_report,
     inspections,
     links,
     member_import,
@@ -363,6 +372,42 @@ def _record_inspection(w):
     return w.cast.alice
 
 
+def _put_report(w, user=None):
+    record = inspections.record_inspection(session=w.session, user=w.cast.alice,
+                                           organisation_id=w.cast.org_a.id, data=_INSPECTION,
+                                           today=today())
+    inspection_report.put_report(session=w.session, settings=w.settings,
+                                 user=user or w.cast.alice, organisation_id=w.cast.org_a.id,
+                                 inspection_id=record.inspection.id, filename="rapport.pdf",
+                                 content=b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n")
+    return record.inspection.id
+
+
+def _upload_report(w):
+    _put_report(w, user=w.cast.advisor)
+    return w.cast.advisor
+
+
+def _delete_report(w):
+    inspection_id = _put_report(w)
+    inspection_report.delete_report(session=w.session, settings=w.settings, user=w.cast.alice,
+                                    organisation_id=w.cast.org_a.id,
+                                    inspection_id=inspection_id)
+    return w.cast.alice
+
+
+def _report_retention(w):
+    _put_report(w)
+    stored = w.session.exec(select(InspectionReport)).one()
+    stored.uploaded_at -= timedelta(days=w.settings.evidence_retention_days + 1)
+    w.session.add(stored)
+    w.session.commit()
+    retention.apply_retention(session=w.session, settings=w.settings)
+    assert w.session.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).first(
+        ).entity == "inspection_report"
+    return None  # the command line
+
+
 def _import_inspections(w):
     inspection_import.import_inspections_csv(
         session=w.session, user=w.cast.admin, today=today(),
@@ -449,6 +494,9 @@ WRITES = {
     "inspections.record_inspection": _record_inspection,
     "inspections.update_inspection": _update_inspection,
     "inspection_import.import_inspections_csv": _import_inspections,
+    "inspection_report.put_report": _upload_report,
+    "inspection_report.delete_report": _delete_report,
+    "retention._expire_reports": _report_retention,
     "assessment.answers.save_answer": _answer,
     "assessment.answers.save_reflection": _reflection,
     "assessment.answers.save_injunction": _injunction,

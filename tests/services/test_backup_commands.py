@@ -38,11 +38,11 @@ def test_backup_and_restore_commands_copy_the_database_and_print_one_summary_lin
 
     assert backed_up.exit_code == 0, backed_up.output
     assert backed_up.stdout.startswith(f"Backed up {tables} tables, ")
-    assert "2 evidence files (1.0 MB)" in backed_up.stdout
+    assert "3 evidence files (1.0 MB)" in backed_up.stdout
     assert len(backed_up.stdout.splitlines()) == 1
     assert restored.exit_code == 0, restored.output
     assert restored.stdout.startswith(f"Restored {tables} tables, ")
-    assert "2 evidence files (1.0 MB)" in restored.stdout
+    assert "3 evidence files (1.0 MB)" in restored.stdout
     assert everything(target) == everything(engine)
     assert files_in(restored_dir) == files_in(evidence_dir)
 
@@ -56,7 +56,7 @@ def test_backup_command_warns_of_a_missing_file_in_its_one_line(
 
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 1
-    assert "1 evidence file (" in result.stdout
+    assert "2 evidence files (" in result.stdout
     assert "Warning: 1 evidence file was missing on disk" in result.stdout
     assert f"(evidence {evidence_id})" in result.stdout
 

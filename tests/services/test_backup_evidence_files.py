@@ -4,7 +4,7 @@ evidence folder as it was."""
 import gzip
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.db import metadata
 from app.models import Evidence
@@ -13,6 +13,7 @@ from app.services.backup.database import BackupError, backup_database, restore_d
 from tests.services.backup_setup import (
     PDF,
     PNG,
+    REPORT,
     everything,
     files_in,
     rewrite,
@@ -39,9 +40,9 @@ def test_a_file_removed_during_the_backup_is_reported_missing_and_the_rest_resto
     assert "1 evidence file was missing on disk" in backed_up.warning
     assert f"(evidence {evidence_id})" in backed_up.warning
     assert (backed_up.files, backed_up.file_bytes) == (restored.files, restored.file_bytes)
-    assert (restored.files, restored.file_bytes) == (1, len(PDF))
+    assert (restored.files, restored.file_bytes) == (2, len(PDF) + len(REPORT))
     assert everything(target) == everything(engine)
-    assert list(files_in(restored_dir).values()) == [PDF]
+    assert sorted(files_in(restored_dir).values()) == sorted([PDF, REPORT])
 
 
 def test_a_file_uploaded_during_the_backup_is_left_out_with_its_row(
@@ -61,7 +62,7 @@ def test_a_file_uploaded_during_the_backup_is_left_out_with_its_row(
     summary = backup_database(engine=engine, path=path, evidence_dir=evidence_dir,
                               progress=upload_meanwhile)
 
-    assert (summary.files, summary.missing) == (2, ())
+    assert (summary.files, summary.missing) == (3, ())
     assert late["key"] not in gzip.decompress(path.read_bytes()).decode()
 
 
@@ -100,7 +101,7 @@ def test_a_failing_database_restore_removes_the_evidence_files_it_wrote(
     with pytest.raises(BackupError, match="nothing was restored"):
         restore_database(engine=target, path=path, evidence_dir=restored_dir)
 
-    assert sorted(in_place_before_the_rows) == sorted([PDF, PNG])
+    assert sorted(in_place_before_the_rows) == sorted([PDF, PNG, REPORT])
     assert files_in(restored_dir) == {}
     assert not any(everything(target).values())
 
@@ -133,3 +134,16 @@ def test_a_backup_naming_a_file_outside_the_evidence_folder_is_refused(
     assert not (restored_dir.parent / "escaped").exists()
     assert files_in(restored_dir) == {}
     assert not any(everything(target).values())
+
+
+def test_a_missing_inspection_report_file_is_named_as_a_report_in_the_warning(
+        engine, filled, evidence_dir, tmp_path):
+    from app.models import InspectionReport
+
+    with Session(engine) as session:
+        key = session.exec(select(InspectionReport.storage_key)).one()
+    (evidence_dir / key).unlink()
+    summary = backup_database(engine=engine, path=tmp_path / "etik.jsonl.gz",
+                              evidence_dir=evidence_dir)
+    assert summary.missing == (None,)
+    assert "(1 inspection report)" in summary.warning

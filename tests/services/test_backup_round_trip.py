@@ -7,12 +7,14 @@ import json
 from sqlmodel import Session, select
 
 from app.models import (
+    InspectionReport,
     Organisation,
 )
 from app.services.backup.database import backup_database, restore_database
 from tests.services.backup_setup import (
     PDF,
     PNG,
+    REPORT,
     everything,
     files_in,
     rewrite,
@@ -40,9 +42,21 @@ def test_restore_brings_back_every_evidence_file_byte_for_byte(
 
     summary = restore_database(engine=target, path=path, evidence_dir=restored_dir)
 
-    assert sorted(files_in(evidence_dir).values()) == sorted([PDF, PNG])
+    assert sorted(files_in(evidence_dir).values()) == sorted([PDF, PNG, REPORT])
     assert files_in(restored_dir) == files_in(evidence_dir)  # same names, no temporary files
-    assert (summary.files, summary.file_bytes, summary.missing) == (2, len(PDF) + len(PNG), ())
+    assert (summary.files, summary.file_bytes, summary.missing) == (
+        3, len(PDF) + len(PNG) + len(REPORT), ())
+
+
+def test_an_inspection_reports_file_comes_back_under_its_rows_storage_key(
+        engine, filled, target, evidence_dir, restored_dir, tmp_path):
+    path = tmp_path / "etik.jsonl.gz"
+    backup_database(engine=engine, path=path, evidence_dir=evidence_dir)
+    restore_database(engine=target, path=path, evidence_dir=restored_dir)
+    with Session(target) as restored:
+        report = restored.exec(select(InspectionReport)).one()
+    assert report.filename == "tilsyn æøå.pdf"
+    assert (restored_dir / report.storage_key).read_bytes() == REPORT
 
 
 def test_new_rows_get_fresh_ids_after_a_restore(engine, filled, target, evidence_dir,

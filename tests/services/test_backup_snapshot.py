@@ -10,7 +10,7 @@ from app.models import (
     Organisation,
 )
 from app.services.backup.database import BackupError, backup_database
-from tests.services.backup_setup import MOMENT, PDF, PNG, everything, rows_in_file
+from tests.services.backup_setup import MOMENT, PDF, PNG, REPORT, everything, rows_in_file
 
 
 def test_backup_summary_counts_tables_rows_files_and_bytes(engine, filled, evidence_dir,
@@ -20,9 +20,9 @@ def test_backup_summary_counts_tables_rows_files_and_bytes(engine, filled, evide
     assert summary.tables == len(metadata.sorted_tables)
     assert summary.rows == sum(len(rows) for rows in everything(engine).values())
     assert summary.size_bytes == path.stat().st_size
-    assert (summary.files, summary.file_bytes) == (2, len(PDF) + len(PNG))
+    assert (summary.files, summary.file_bytes) == (3, len(PDF) + len(PNG) + len(REPORT))
     assert summary.describe().startswith(
-        f"{summary.tables} tables, {summary.rows} rows, 2 evidence files (1.0 MB), ")
+        f"{summary.tables} tables, {summary.rows} rows, 3 evidence files (1.0 MB), ")
     assert summary.warning == ""
 
 

@@ -117,7 +117,7 @@ def test_every_access_rule_names_a_route_that_exists(bare_app):
 # --- each rule, each role -------------------------------------------------------------------
 
 
-def _object_ids(session, cast, template: str) -> dict[str, object]:
+def _object_ids(session, settings, cast, template: str) -> dict[str, object]:
     """Ids of objects beyond the cast, created only for the rows that name them."""
     if not any(f"{{{name}}}" in template for name in OBJECT_PLACEHOLDERS):
         return {}
@@ -156,6 +156,13 @@ def _object_ids(session, cast, template: str) -> dict[str, object]:
                                        "kind": "announced", "framework_version": "2017",
                                        "themes": [{"theme_id": "km.tema.kompetencer",
                                                    "score": 4}]})
+    if template.endswith(("/report", "/report/delete")):
+        from app.services.inspection_report import put_report
+        from tests.services.test_file_types import MINIMAL_PDF
+
+        put_report(session=session, settings=settings, user=cast.admin,
+                   organisation_id=cast.org_a.id, inspection_id=inspection.inspection.id,
+                   filename="rapport.pdf", content=MINIMAL_PDF)
     return {"assessment_a": assessment.id, "cycle": cycle.id, "indicator": indicator.key,
             "requirement": requirement["id"], "requirement_number": requirement["number"],
             "reference": reference.id, "inspection_a": inspection.inspection.id}
@@ -165,7 +172,7 @@ def _request(login, session, settings, cast, method: str, template: str, role: s
     user = cast.by_role(role)
     client = login(user)
     ids = {name: getattr(cast, name).id for name in CAST_PLACEHOLDERS}
-    path = _fill(template, ids | _object_ids(session, cast, template))
+    path = _fill(template, ids | _object_ids(session, settings, cast, template))
     if path.startswith("/api/"):
         headers = {}
         if user is not None:

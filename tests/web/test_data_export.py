@@ -145,3 +145,28 @@ def test_no_temporary_zip_is_left_behind(login, cast, filled, tmp_path, monkeypa
 
 def test_an_unknown_organisation_is_not_found_for_an_admin(login, cast):
     assert login(cast.admin).get("/organisations/987654/data.zip").status_code == 404
+
+
+def test_the_export_holds_the_inspections_and_their_reports_pdf(login, cast, session,
+                                                                settings, catalogue):
+    from datetime import date
+
+    from app.services.inspection_report import put_report
+    from app.services.inspections import record_inspection
+
+    record = record_inspection(session=session, user=cast.alice, organisation_id=cast.org_a.id,
+                               today=today(), data={
+                                   "visited_on": date(2025, 9, 1), "authority": "nord",
+                                   "kind": "announced", "framework_version": "2017",
+                                   "themes": [{"theme_id": "km.tema.kompetencer", "score": 4}]})
+    put_report(session=session, settings=settings, user=cast.alice,
+               organisation_id=cast.org_a.id, inspection_id=record.inspection.id,
+               filename="tilsyn.pdf", content=MINIMAL_PDF)
+    document, archive = _archive(login(cast.alice).get(
+        f"/organisations/{cast.org_a.id}/data.zip"))
+    [inspection] = document["inspections"]
+    assert inspection["themes"] == [{"theme_id": "km.tema.kompetencer", "score": 4.0}]
+    report = inspection["report"]
+    assert report["filename"] == "tilsyn.pdf" and report["size_bytes"] == len(MINIMAL_PDF)
+    assert report["file"] == f"inspections/2025/{record.inspection.id}-tilsyn.pdf"
+    assert archive.read(report["file"]) == MINIMAL_PDF

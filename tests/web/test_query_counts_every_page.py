@@ -110,7 +110,7 @@ def _get(login, session, settings, cast, path: str, role: str):
 def test_the_page_costs_the_same_queries_with_ten_times_the_members(
         template, role, login, session, settings, cast):
     load_catalogues(session=session, root=PROJECT_ROOT / "catalogue")
-    objects = _object_ids(session, cast, template)  # the cycle, assessment, … it names
+    objects = _object_ids(session, settings, cast, template)  # the cycle, assessment, …
     path = _fill(template, {name: getattr(cast, name).id for name in CAST_PLACEHOLDERS}
                  | objects)
     _add_members(session, FEW)

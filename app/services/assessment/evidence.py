@@ -1,28 +1,23 @@
 """Evidence for a requirement: files kept outside the web root, and links.
 
-A file is streamed to a temporary file beside its final place, checked by content
-(app/services/assessment/file_types.py), renamed to a random storage key and recorded; when anything
-after the rename fails, the file is removed again, so a file on disk always has its row.
+A file is received by app/services/uploads.py (streamed within the size limit, removed
+again when anything fails before the commit), checked by content
+(app/services/assessment/file_types.py), renamed to a random storage key and recorded.
 """
 
 import logging
-import math
-import os
-import re
-import secrets
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.i18n import N_, format_number
+from app.i18n import N_
 from app.models import Assessment, Evidence, Requirement, User
 from app.models.vocabulary import EDITABLE_STATUSES, EvidenceKind, Role
-from app.services import audit
+from app.services import audit, uploads
 from app.services.assessment.access import (
     get_assessment_for_user,
     get_assessment_to_edit,
@@ -32,15 +27,12 @@ from app.services.assessment.file_types import BY_CONTENT_TYPE, MacroDocument, d
 from app.services.audit import AuditAction, AuditEntity, fields_of
 from app.services.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from app.services.fields import NUL_TEXT
+from app.services.uploads import clean_filename
 
 log = logging.getLogger("etik.evidence")
 
-CHUNK_BYTES = 1024 * 1024
-MEGABYTE = 1024 * 1024
 MAX_TITLE = 300
 MAX_URL = 2000
-MAX_FILENAME = 255
-STORAGE_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 EVIDENCE_FIELDS = ("assessment_id", "kind", "title", "url", "filename", "size_bytes")
 NOT_FOUND = N_("Dokumentationen findes ikke.")
@@ -48,10 +40,6 @@ NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
 LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
 BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
 REMOVED_AFTER_RETENTION = N_("Filen er slettet efter opbevaringsperioden.")
-
-
-def evidence_dir(settings: Settings) -> Path:
-    return settings.var_dir / "evidence"
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -86,9 +74,10 @@ def _evidence_for_user(session: Session, user: User, evidence_id: int) -> Eviden
 
 
 def stored_path(settings: Settings, evidence: Evidence) -> Path:
-    if not STORAGE_KEY.fullmatch(evidence.storage_key or ""):
+    path = uploads.stored_path(settings, evidence.storage_key)
+    if path is None:
         raise NotFound(NOT_FOUND)
-    return evidence_dir(settings) / evidence.storage_key
+    return path
 
 
 def evidence_for_download(*, session: Session, settings: Settings, user: User,
@@ -106,23 +95,8 @@ def evidence_for_download(*, session: Session, settings: Settings, user: User,
     return evidence, path
 
 
-_ASCII_DANISH = str.maketrans({"Æ": "Ae", "æ": "ae", "Ø": "Oe", "ø": "oe", "Å": "Aa",
-                               "å": "aa"})
-
-
 def download_headers(evidence: Evidence) -> dict[str, str]:
-    """Always an attachment, with the name in RFC 5987 form and an ASCII fallback."""
-    fallback = unicodedata.normalize("NFKD", evidence.filename.translate(_ASCII_DANISH))
-    fallback = fallback.encode("ascii", "ignore").decode()
-    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", fallback).strip() or "dokument"
-    return {
-        "Content-Disposition": (f'attachment; filename="{fallback}"; '
-                                f"filename*=UTF-8''{quote(evidence.filename, safe='')}"),
-        "X-Content-Type-Options": "nosniff",
-        # Should a browser still show it, it shows it without scripts or our origin.
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-store",
-    }
+    return uploads.download_headers(evidence.filename)
 
 
 def download_content_type(evidence: Evidence) -> str:
@@ -165,62 +139,6 @@ def _editable(session: Session, user: User, assessment_id: int,
     return assessment, requirement
 
 
-def clean_filename(name: str) -> str:
-    """The user's file name, for showing and downloading only: no folders, no control or
-    direction characters, no leading dots, at most 255 characters with the extension kept."""
-    # Browsers send a name's quotes and line breaks percent-encoded in multipart (HTML spec).
-    name = (name or "").replace("%22", '"').replace("%0A", " ").replace("%0D", " ")
-    name = unicodedata.normalize("NFC", name)
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
-    name = " ".join(name.split()).lstrip(". ")
-    if len(name) > MAX_FILENAME:
-        stem, suffix = os.path.splitext(name)
-        suffix = suffix[:20]
-        name = stem[:MAX_FILENAME - len(suffix)].rstrip() + suffix
-    return name
-
-
-def size_in_megabytes(size: int) -> str:
-    """Rounded up, so a file just over the limit never reads as the limit itself."""
-    return format_number(math.ceil(size * 10 / MEGABYTE) / 10)
-
-
-def _chunks(content: bytes | BinaryIO) -> Iterable[bytes]:
-    if isinstance(content, bytes | bytearray):
-        yield bytes(content)
-        return
-    while chunk := content.read(CHUNK_BYTES):
-        yield chunk
-
-
-def _receive(content: bytes | BinaryIO, directory: Path, limit: int, name: str) -> Path:
-    """Streams the upload to a temporary file; removes it and refuses when too big or empty."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = directory / f".upload-{secrets.token_hex(8)}.part"
-    size = 0
-    try:
-        with temporary.open("xb") as target:
-            for chunk in _chunks(content):
-                size += len(chunk)
-                if size <= limit:
-                    target.write(chunk)
-            target.flush()
-            os.fsync(target.fileno())
-        if size > limit:
-            raise Invalid(NOT_ADDED, [FieldError("file", N_(
-                "Filen «%(name)s» er %(size)s MB; grænsen er %(limit)s MB."),
-                {"name": name, "size": size_in_megabytes(size),
-                 "limit": format_number(limit / MEGABYTE)})])
-        if size == 0:
-            raise Invalid(NOT_ADDED, [FieldError("file", N_("Filen «%(name)s» er tom."),
-                                                 {"name": name})])
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
 def _title(title: str, fallback: str = "") -> str:
     title = " ".join((title or "").split()) or fallback
     if "\x00" in title:
@@ -240,39 +158,34 @@ def add_file_evidence(*, session: Session, settings: Settings, assessment_id: in
         raise Invalid(NOT_ADDED, [FieldError("file", N_("Vælg en fil."))])
     name = clean_filename(filename) or "dokument"
     title = _title(title, fallback=name[:MAX_TITLE])
-    directory = evidence_dir(settings)
-    path = _receive(content, directory, settings.max_upload_bytes, name)
-    try:
+    with uploads.received(content, settings=settings, name=name,
+                          not_saved=NOT_ADDED) as upload:
         try:
-            file_type = detect_file_type(path)
-        except MacroDocument:
-            raise Invalid(NOT_ADDED, [FieldError("file", N_(
-                "«%(name)s» indeholder makroer. Gem den uden makroer, eller som PDF."),
-                {"name": name})]) from None
-        if file_type is None:
-            raise Invalid(NOT_ADDED, [FieldError("file", N_(
-                "«%(name)s» er ikke en PDF-, Word-, Excel- eller billedfil."), {"name": name})])
-        if not name.lower().endswith(file_type.extensions):
-            # Downloads open with the right program, whatever the name claimed.
-            name = name[:MAX_FILENAME - len(file_type.extensions[0])] + file_type.extensions[0]
-        # Under the assessment's write lock, so a submit in between is seen (409).
-        lock_for_edit(session, assessment.id)
-        key = secrets.token_hex(16)
-        final = directory / key
-        os.replace(path, final)
-        path = final
-        evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
-                            kind=EvidenceKind.FILE, title=title, filename=name,
-                            content_type=file_type.content_type,
-                            size_bytes=path.stat().st_size, storage_key=key,
-                            uploaded_by_id=user.id)
-        session.add(evidence)
-        _record(session, user, assessment, evidence, AuditAction.CREATE, requirement.key)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        path.unlink(missing_ok=True)
-        raise
+            try:
+                file_type = detect_file_type(upload.path)
+            except MacroDocument:
+                raise Invalid(NOT_ADDED, [FieldError("file", N_(
+                    "«%(name)s» indeholder makroer. Gem den uden makroer, eller som PDF."),
+                    {"name": name})]) from None
+            if file_type is None:
+                raise Invalid(NOT_ADDED, [FieldError("file", N_(
+                    "«%(name)s» er ikke en PDF-, Word-, Excel- eller billedfil."),
+                    {"name": name})])
+            name = uploads.with_extension(name, file_type)
+            # Under the assessment's write lock, so a submit in between is seen (409).
+            lock_for_edit(session, assessment.id)
+            key = upload.keep()
+            evidence = Evidence(assessment_id=assessment.id, requirement_id=requirement.id,
+                                kind=EvidenceKind.FILE, title=title, filename=name,
+                                content_type=file_type.content_type,
+                                size_bytes=upload.size_bytes, storage_key=key,
+                                uploaded_by_id=user.id)
+            session.add(evidence)
+            _record(session, user, assessment, evidence, AuditAction.CREATE, requirement.key)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     return evidence
 
 
@@ -362,8 +275,5 @@ def remove_evidence(*, session: Session, settings: Settings, user: User, evidenc
     session.delete(evidence)
     session.commit()
     if path is not None:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("evidence %s: could not delete %s", evidence_id, path.name)
+        uploads.remove_stored(settings, evidence.storage_key, f"evidence {evidence_id}")
     return evidence

@@ -60,7 +60,7 @@ class BackupSummary:
     size_bytes: int  # of the backup file
     files: int = 0  # evidence files in the backup (restored: written)
     file_bytes: int = 0
-    missing: tuple[int, ...] = ()  # evidence whose file was missing when the backup was made
+    missing: tuple[int | None, ...] = ()  # evidence (None: a report) missing at backup time
     without_files: bool = False  # restored from a version-1 backup, which holds no files
 
     def describe(self) -> str:
@@ -77,9 +77,14 @@ class BackupSummary:
         if not self.missing:
             return ""
         count = len(self.missing)
-        ids = ", ".join(map(str, self.missing[:10])) + (", …" if count > 10 else "")
+        evidence = [str(n) for n in self.missing if n is not None]
+        reports = count - len(evidence)
+        named = [f"evidence {', '.join(evidence[:10])}{', …' if len(evidence) > 10 else ''}"
+                 ] if evidence else []
+        if reports:
+            named.append(f"{reports} inspection report{'' if reports == 1 else 's'}")
         return (f"Warning: {count} evidence file{' was' if count == 1 else 's were'} missing "
-                f"on disk when the backup was made, so not in it (evidence {ids}).")
+                f"on disk when the backup was made, so not in it ({'; '.join(named)}).")
 
 
 # --- transactions -------------------------------------------------------------------------

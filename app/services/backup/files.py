@@ -1,10 +1,13 @@
-"""The evidence files in a backup: read for the snapshot's rows, restored beside the database.
+"""The uploaded files in a backup (evidence, and inspection reports' PDFs): read for the
+snapshot's rows, restored beside the database.
 
-Evidence files are written once under a random storage key and never changed, so a file
-opened during the backup is the file its row refers to. A file the snapshot names but the
-disk no longer has (removed meanwhile, or lost) is recorded as missing, not fatal. On
-restore each file is written to a temporary name in the evidence folder and renamed, before
-the rows are committed; the caller removes the files written when the restore fails.
+Both live in the one upload folder (app/services/uploads.py); a report's file is recorded
+with `evidence_id` null. Uploaded files are written once under a random storage key and
+never changed, so a file opened during the backup is the file its row refers to. A file the
+snapshot names but the disk no longer has (removed meanwhile, or lost) is recorded as
+missing, not fatal. On restore each file is written to a temporary name in the evidence
+folder and renamed, before the rows are committed; the caller removes the files written
+when the restore fails.
 """
 
 import contextlib
@@ -18,9 +21,8 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from app.models import Evidence
+from app.models import Evidence, InspectionReport
 from app.models.vocabulary import EvidenceKind
-from app.services.assessment.evidence import STORAGE_KEY
 from app.services.backup.format import (
     FILE_CHUNK_BYTES,
     BackupError,
@@ -28,6 +30,7 @@ from app.services.backup.format import (
     BackupWriter,
     read_files,
 )
+from app.services.uploads import STORAGE_KEY
 
 log = logging.getLogger("etik.backup")
 
@@ -35,14 +38,20 @@ log = logging.getLogger("etik.backup")
 # --- backup ---------------------------------------------------------------------------------
 
 
-def files_in_snapshot(connection: Connection) -> list[tuple[int, str]]:
-    """(evidence id, storage key) of each stored file the snapshot's rows refer to, once."""
+def files_in_snapshot(connection: Connection) -> list[tuple[int | None, str]]:
+    """(evidence id, storage key) of each stored file the snapshot's rows refer to, once;
+    an inspection report's file has no evidence id (None), after the evidence files."""
     query = (sa.select(Evidence.id, Evidence.storage_key)
              .where(Evidence.kind == EvidenceKind.FILE, Evidence.file_removed_at.is_(None))
              .order_by(Evidence.id))
-    files: dict[str, int] = {}
+    files: dict[str, int | None] = {}
     for evidence_id, key in connection.execute(query):
         files.setdefault(key, evidence_id)
+    reports = (sa.select(InspectionReport.storage_key)
+               .where(InspectionReport.file_removed_at.is_(None))
+               .order_by(InspectionReport.id))
+    for key in connection.execute(reports).scalars():
+        files.setdefault(key, None)
     return [(evidence_id, key) for key, evidence_id in files.items()]
 
 
@@ -58,7 +67,8 @@ def _chunks(stream: IO[bytes], key: str) -> Iterator[bytes]:
         yield chunk
 
 
-def write_files(writer: BackupWriter, files: list[tuple[int, str]], evidence_dir: Path) -> None:
+def write_files(writer: BackupWriter, files: list[tuple[int | None, str]],
+                evidence_dir: Path) -> None:
     """Streams each file into the backup, or records it as missing when it cannot be opened."""
     for evidence_id, key in files:
         try:
@@ -66,7 +76,8 @@ def write_files(writer: BackupWriter, files: list[tuple[int, str]], evidence_dir
                 raise FileNotFoundError(f"not a storage key: {key!r}")
             stream = (evidence_dir / key).open("rb")
         except OSError as exc:
-            log.warning("backup: evidence %s: file %s is missing (%s)", evidence_id, key, exc)
+            log.warning("backup: %s: file %s is missing (%s)", f"evidence {evidence_id}"
+                        if evidence_id else "an inspection report", key, exc)
             writer.missing_file(key=key, evidence_id=evidence_id)
             continue
         with stream:

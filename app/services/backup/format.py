@@ -124,7 +124,7 @@ class BackupWriter:
         self.rows = 0
         self.files = 0
         self.file_bytes = 0
-        self.missing: list[int] = []  # evidence ids whose file was not there
+        self.missing: list[int | None] = []  # evidence ids (None: a report) not there
 
     def _write_bytes(self, data: bytes) -> None:
         self._sha.update(data)
@@ -148,7 +148,7 @@ class BackupWriter:
         self._write(values)
         self.rows += 1
 
-    def file(self, *, key: str, evidence_id: int, chunks: Iterable[bytes]) -> None:
+    def file(self, *, key: str, evidence_id: int | None, chunks: Iterable[bytes]) -> None:
         """Streams a file's bytes a chunk at a time (at most FILE_CHUNK_BYTES each, a multiple
         of 3 but for the last), so no file is ever held whole."""
         self._write({"file": key, "evidence_id": evidence_id})
@@ -160,7 +160,7 @@ class BackupWriter:
         self.files += 1
         self.file_bytes += size
 
-    def missing_file(self, *, key: str, evidence_id: int) -> None:
+    def missing_file(self, *, key: str, evidence_id: int | None) -> None:
         self._write({"file": key, "evidence_id": evidence_id, "missing": True})
         self.missing.append(evidence_id)
 
