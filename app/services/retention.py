@@ -71,29 +71,36 @@ def expired_files(*, session: Session, cutoff: datetime) -> list[tuple[Evidence,
 
 def apply_retention(*, session: Session, settings: Settings, dry_run: bool = False,
                     now: datetime | None = None) -> RetentionRun:
-    """Removes (or with `dry_run` only lists) every expired evidence file."""
+    """Removes (or with `dry_run` only lists) every expired evidence file and report."""
     now = now or utcnow()
     run = RetentionRun(now - timedelta(days=settings.evidence_retention_days), dry_run)
     for evidence, organisation_id in expired_files(session=session, cutoff=run.cutoff):
         run.files.append(ExpiredFile(evidence.id, organisation_id, evidence.filename,
                                      evidence.size_bytes, evidence.created_at))
-        if dry_run:
-            continue
-        if (path := stored_path(settings, evidence.storage_key)) is not None:
-            # Gone already (a file lost before) is the state we want: no error.
-            path.unlink(missing_ok=True)
-        evidence.file_removed_at = now
-        session.add(evidence)
-        # user None: the command line, run by whoever runs etik (cron).
-        audit.record(session, user=None, action=AuditAction.RETENTION,
-                     entity=AuditEntity.EVIDENCE, entity_id=evidence.id,
-                     organisation_id=organisation_id,
-                     changes={"file": [evidence.filename, None],
-                              "uploaded_at": [evidence.created_at.isoformat(), None]})
-        session.commit()
-        log.info("evidence %s: file removed after the retention period", evidence.id)
+        if not dry_run:
+            _remove_file(session, settings, evidence, now, entity=AuditEntity.EVIDENCE,
+                         entity_id=evidence.id, organisation_id=organisation_id,
+                         uploaded_at=evidence.created_at)
+            log.info("evidence %s: file removed after the retention period", evidence.id)
     _expire_reports(session, settings, run, now)
     return run
+
+
+def _remove_file(session: Session, settings: Settings, row: Evidence | InspectionReport,
+                 now: datetime, *, entity: AuditEntity, entity_id: int, organisation_id: int,
+                 uploaded_at: datetime) -> None:
+    """Deletes the row's file, marks the row and audits it, committed on its own."""
+    if (path := stored_path(settings, row.storage_key)) is not None:
+        # Gone already (a file lost before) is the state we want: no error.
+        path.unlink(missing_ok=True)
+    row.file_removed_at = now
+    session.add(row)
+    # user None: the command line, run by whoever runs etik (cron).
+    audit.record(session, user=None, action=AuditAction.RETENTION, entity=entity,
+                 entity_id=entity_id, organisation_id=organisation_id,
+                 changes={"file": [row.filename, None],
+                          "uploaded_at": [uploaded_at.isoformat(), None]})
+    session.commit()
 
 
 def expired_reports(*, session: Session, cutoff: datetime
@@ -116,15 +123,8 @@ def _expire_reports(session: Session, settings: Settings, run: RetentionRun,
                                          report.uploaded_at))
         if run.dry_run:
             continue
-        if (path := stored_path(settings, report.storage_key)) is not None:
-            path.unlink(missing_ok=True)
-        report.file_removed_at = now
-        session.add(report)
-        audit.record(session, user=None, action=AuditAction.RETENTION,
-                     entity=AuditEntity.INSPECTION_REPORT, entity_id=report.inspection_id,
-                     organisation_id=organisation_id,
-                     changes={"file": [report.filename, None],
-                              "uploaded_at": [report.uploaded_at.isoformat(), None]})
-        session.commit()
+        _remove_file(session, settings, report, now, entity=AuditEntity.INSPECTION_REPORT,
+                     entity_id=report.inspection_id, organisation_id=organisation_id,
+                     uploaded_at=report.uploaded_at)
         log.info("inspection %s: report removed after the retention period",
                  report.inspection_id)
