@@ -1,6 +1,6 @@
 """An inspection's report as a PDF on the inspection's page: upload or replace, download,
 remove. Plain multipart posts that answer 303 back to the page with a confirmation, or the
-page again with the refusal at its field (app/web/inspections.py renders it)."""
+page again with the refusal at its field (app/web/inspection_form.py renders it)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -12,7 +12,7 @@ from app.services import inspection_report, inspections, uploads
 from app.services.errors import Invalid, NotFound
 from app.services.fields import RowId
 from app.web.forms import FormDep, field_errors, refusal_status, text_of
-from app.web.inspections import form_page
+from app.web.inspection_form import form_page
 
 router = APIRouter()
 PATH = "/organisations/{organisation_id}/inspections/{inspection_id}/report"

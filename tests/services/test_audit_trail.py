@@ -189,6 +189,12 @@ def _retention(w):
     return None  # the command line
 
 
+def _file_retention(w):
+    """Both kinds of file retention removes: a report's PDF, then an evidence file."""
+    _report_retention(w)
+    return _retention(w)
+
+
 def _remove_evidence(w):
     _link_evidence(w)
     item = w.session.exec(select(Evidence)).first()
@@ -496,7 +502,6 @@ WRITES = {
     "inspection_import.import_inspections_csv": _import_inspections,
     "inspection_report.put_report": _upload_report,
     "inspection_report.delete_report": _delete_report,
-    "retention._expire_reports": _report_retention,
     "assessment.answers.save_answer": _answer,
     "assessment.answers.save_reflection": _reflection,
     "assessment.answers.save_injunction": _injunction,
@@ -529,7 +534,7 @@ WRITES = {
     "member_import.import_members_csv": _import_members,
     "data_export.export_organisation": _export_organisation,
     "user_deletion.delete_user": _delete_user,
-    "retention.apply_retention": _retention,
+    "retention._remove_file": _file_retention,
     "advisor.notices.send_reminders_now": _remind,
 }
 # Needs a database without catalogues, so it has its own test below.
