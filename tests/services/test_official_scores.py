@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from app.services import official_scores
 from app.services.inspection_import import import_inspections_csv
-from app.services.inspections import get_inspection, record_inspection, update_inspection
-from tests.services.test_calibration import THEME_4, THEME_5, THEME_6
+from app.services.inspections import get_inspection, update_inspection
+from tests.services.test_calibration import THEME_4, THEME_5, THEME_6, _inspection
 from tests.services.test_inspection_import import GOOD, TODAY
 
 
@@ -26,22 +26,13 @@ def _stored_equals_the_rule(session) -> list[tuple]:
     return stored
 
 
-def _record(session, organisation, visited_on: date, themes: dict[str, float], user=None):
-    return record_inspection(session=session, user=user, organisation_id=organisation.id,
-                             today=date(2030, 1, 1), data={
-                                 "visited_on": visited_on, "authority": "syd",
-                                 "kind": "announced", "framework_version": "2017",
-                                 "themes": [{"theme_id": t, "score": s}
-                                            for t, s in themes.items()]})
-
-
 def test_recording_and_correcting_inspections_keeps_the_stored_scores_right(session, cast,
                                                                            catalogue):
     assert _stored_equals_the_rule(session) == []
-    old = _record(session, cast.org_a, date(2024, 5, 1), {THEME_4: 3.0, THEME_5: 4.0})
-    new = _record(session, cast.org_a, date(2025, 9, 1), {THEME_4: 4.5})
-    _record(session, cast.org_a, date(2025, 9, 1), {THEME_4: 3.5}, user=cast.alice)
-    _record(session, cast.org_b, date(2026, 1, 1), {THEME_5: 1.0})
+    old = _inspection(session, cast.org_a, date(2024, 5, 1), {THEME_4: 3.0, THEME_5: 4.0})
+    new = _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 4.5})
+    _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 3.5})
+    _inspection(session, cast.org_b, date(2026, 1, 1), {THEME_5: 1.0})
     assert _stored_equals_the_rule(session) == sorted([
         (cast.org_a.id, THEME_4, date(2025, 9, 1), 4.0),
         (cast.org_a.id, THEME_5, date(2024, 5, 1), 4.0),
