@@ -26,17 +26,14 @@ log = logging.getLogger("etik.inspection_report")
 
 NOT_SAVED = N_("Tilsynsrapporten blev ikke gemt. Ret det markerede.")
 NO_REPORT = N_("Tilsynet har ingen rapport som PDF.")
-REMOVED_AFTER_RETENTION = N_("Filen er slettet efter opbevaringsperioden.")
 AUDITED = ("filename", "size_bytes")
 
 
 def _inspection(session: Session, user: User, organisation_id: int,
                 inspection_id: int) -> Inspection:
-    inspections.member_for(session=session, user=user, organisation_id=organisation_id)
-    inspection = session.get(Inspection, inspection_id)
-    if inspection is None or inspection.organisation_id != organisation_id:
-        raise NotFound(inspections.NOT_FOUND)
-    return inspection
+    return inspections.inspection_for(session=session, user=user,
+                                      organisation_id=organisation_id,
+                                      inspection_id=inspection_id)
 
 
 def _lock(session: Session, inspection_id: int) -> None:
@@ -74,7 +71,7 @@ def report_for_download(*, session: Session, settings: Settings, user: User,
     if report is None:
         raise NotFound(NO_REPORT)
     if report.file_removed_at is not None:
-        raise NotFound(REMOVED_AFTER_RETENTION)
+        raise NotFound(uploads.REMOVED_AFTER_RETENTION)
     path = uploads.stored_path(settings, report.storage_key)
     if path is None or not path.is_file():
         log.warning("inspection %s: report file %s is missing", inspection_id,

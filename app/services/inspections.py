@@ -177,13 +177,22 @@ def list_inspections(*, session: Session, user: User,
         .order_by(col(Inspection.visited_on).desc(), col(Inspection.id).desc()))))
 
 
-def get_inspection(*, session: Session, user: User, organisation_id: int,
-                   inspection_id: int) -> InspectionRecord:
+def inspection_for(*, session: Session, user: User, organisation_id: int,
+                   inspection_id: int) -> Inspection:
+    """The member's inspection, for whoever may see the member's inspections (member_for);
+    one of another member is "not found"."""
     member_for(session=session, user=user, organisation_id=organisation_id)
     inspection = session.get(Inspection, inspection_id)
     if inspection is None or inspection.organisation_id != organisation_id:
         raise NotFound(NOT_FOUND)
-    return records(session, [inspection])[0]
+    return inspection
+
+
+def get_inspection(*, session: Session, user: User, organisation_id: int,
+                   inspection_id: int) -> InspectionRecord:
+    return records(session, [inspection_for(session=session, user=user,
+                                            organisation_id=organisation_id,
+                                            inspection_id=inspection_id)])[0]
 
 
 def _checked(session: Session, values: InspectionInput, today: date

@@ -79,9 +79,7 @@ def refresh(session: Session, organisation_id: int) -> None:
     lock_rows(session, Organisation, [organisation_id])
     session.execute(delete(LatestOfficial).where(
         col(LatestOfficial.organisation_id) == organisation_id))
-    rule = computed(organisation_id=organisation_id)
-    session.execute(insert(LatestOfficial).from_select(
-        list(COLUMNS), select(*(rule.c[name] for name in COLUMNS))))
+    _store(session, computed(organisation_id=organisation_id))
 
 
 def rebuild(session: Session) -> None:
@@ -89,6 +87,9 @@ def rebuild(session: Session) -> None:
     wrote inspections without the services (the demo at scale)."""
     session.flush()
     session.execute(delete(LatestOfficial))
-    rule = computed()
+    _store(session, computed())
+
+
+def _store(session: Session, rule) -> None:
     session.execute(insert(LatestOfficial).from_select(
         list(COLUMNS), select(*(rule.c[name] for name in COLUMNS))))

@@ -30,6 +30,7 @@ CHUNK_BYTES = 1024 * 1024
 MEGABYTE = 1024 * 1024
 MAX_FILENAME = 255
 STORAGE_KEY = re.compile(r"^[0-9a-f]{32}$")
+REMOVED_AFTER_RETENTION = N_("Filen er slettet efter opbevaringsperioden.")
 
 
 def upload_dir(settings: Settings) -> Path:

@@ -39,7 +39,6 @@ NOT_FOUND = N_("Dokumentationen findes ikke.")
 NOT_ADDED = N_("Dokumentationen er ikke tilføjet. Ret det markerede.")
 LOCKED = N_("Selvevalueringen er indsendt, så dokumentationen kan ikke længere ændres.")
 BOARD = N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem.")
-REMOVED_AFTER_RETENTION = N_("Filen er slettet efter opbevaringsperioden.")
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -87,7 +86,7 @@ def evidence_for_download(*, session: Session, settings: Settings, user: User,
     if evidence.kind != EvidenceKind.FILE:
         raise NotFound(N_("Dokumentationen er et link, ikke en fil."))
     if evidence.file_removed_at is not None:
-        raise NotFound(REMOVED_AFTER_RETENTION)
+        raise NotFound(uploads.REMOVED_AFTER_RETENTION)
     path = stored_path(settings, evidence)
     if not path.is_file():
         log.warning("evidence %s: file %s is missing", evidence.id, evidence.storage_key)
