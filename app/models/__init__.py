@@ -12,6 +12,7 @@ from app.models.assessments import (
 )
 from app.models.audit import AuditEntry
 from app.models.board import (  # noqa: F401 (indexes)
+    RequirementRollup,
     RespondentCount,
     ScoreHistogram,
     former_members,
@@ -62,6 +63,7 @@ __all__ = [
     "OutboxMessage",
     "Reflection",
     "Requirement",
+    "RequirementRollup",
     "RequirementScore",
     "ResetRequest",
     "RespondentCount",

@@ -54,6 +54,26 @@ class RespondentCount(SQLModel, table=True):
     respondents: int
 
 
+
+class RequirementRollup(SQLModel, table=True):
+    """A group's figures for one requirement in one cycle, summed from the histogram by the
+    same writes that change it (app/services/board/rollups.py), so the board's figures read
+    one row per group and requirement: how many scored it, the sum of their scores, how
+    many at or above the catalogue's threshold, how many round to each step, the median."""
+
+    __tablename__ = "requirement_rollup"
+
+    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True, ondelete="CASCADE")
+    segment: str = Field(max_length=20, primary_key=True)
+    group_value: str = Field(max_length=40, primary_key=True)
+    requirement_id: int = Field(foreign_key="requirement.id", primary_key=True,
+                                ondelete="CASCADE")
+    scored: int
+    score_sum: float
+    meeting: int
+    distribution: dict = Field(sa_type=sa.JSON)  # "1".."5" -> respondents rounding to it
+    median: float
+
 # Active members per group of each segment, answered from the index alone.
 _organisation = Organisation.__table__.c
 members_by_service_type = sa.Index(

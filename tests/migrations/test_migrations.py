@@ -101,3 +101,31 @@ def test_the_latest_official_revision_fills_the_table_from_existing_inspections(
     filled = rows(official_scores.stored())
     assert filled == rows(official_scores.computed())
     assert (cast.org_a.id, THEME_4, date(2025, 9, 1), 4.0) in filled and len(filled) == 3
+
+
+def test_the_requirement_rollup_revision_fills_the_table_from_the_histogram(
+        database, session, cast, catalogue):
+    from sqlmodel import select
+
+    from app.models import RequirementRollup
+    from tests.services.test_results import fill_in, past_cycle
+
+    cycle = past_cycle(session, catalogue, 1)
+    fill_in(session, cast.org_a, cycle, {1: 2, 2: None, 3: 5})
+    fill_in(session, cast.org_b, cycle, {1: 3, 4: 1})
+
+    def rows():
+        session.expire_all()
+        return sorted((r.cycle_id, r.segment, r.group_value, r.requirement_id, r.scored,
+                       round(r.score_sum, 9), r.meeting,
+                       tuple(sorted((k, v) for k, v in r.distribution.items() if v)),
+                       round(r.median, 9))
+                      for r in session.exec(select(RequirementRollup)))
+
+    written = rows()
+    session.close()
+    _engine, config = database
+    command.downgrade(config, "0016_inspection_report")
+    command.upgrade(config, "head")
+    filled = rows()
+    assert filled == written and len(filled) >= 4 * 10

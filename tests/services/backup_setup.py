@@ -44,6 +44,7 @@ from app.models import (
     OutboxMessage,
     Reflection,
     Requirement,
+    RequirementRollup,
     RequirementScore,
     ResetRequest,
     RespondentCount,
@@ -230,6 +231,9 @@ def filled(session, factory, evidence_dir):
                        requirement_id=requirement.id, score=2 / 3, respondents=1),
         RespondentCount(cycle_id=cycle.id, segment="region", group_value="midtjylland",
                         respondents=1),
+        RequirementRollup(cycle_id=cycle.id, segment="region", group_value="midtjylland",
+                          requirement_id=requirement.id, scored=1, score_sum=2 / 3, meeting=0,
+                          distribution={"1": 1, "2": 0}, median=2 / 3),
     ])
     session.commit()
     model = session.exec(select(CatalogueVersion).where(

@@ -18,7 +18,7 @@ from app.models import (
 from app.models.vocabulary import AssessmentStatus
 from app.services.assessment.carry_over import previous_submission
 from app.services.assessment.scoring import is_gap
-from app.services.board.histograms import median_of_counts
+from app.services.board.rollups import median_of_counts
 from app.services.board.segments import Segment
 from app.services.catalogue.lineage import key_map
 

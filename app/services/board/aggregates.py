@@ -1,7 +1,7 @@
-"""Sector figures per cycle, requirement and segment group, computed in SQL over the
-requirement scores stored per assessment (one grouped query per kind of figure, whatever
-the number of members), with primary and secondary suppression applied before anything
-leaves this module.
+"""Sector figures per cycle, requirement and segment group, read from the roll-up that the
+writes keep in SQL from the requirement scores stored per assessment (one row per group
+and requirement, whatever the number of members), with primary and secondary suppression
+applied before anything leaves this module.
 
 A respondent is a member whose assessment for the cycle is submitted. The members of a
 group are the active members plus any former member who responded, so the response rate
@@ -9,8 +9,6 @@ never exceeds 100 %; membership is not kept per year, so for past cycles it is t
 """
 
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -21,11 +19,11 @@ from app.models import (
     Cycle,
     Organisation,
     Requirement,
+    RequirementRollup,
     RespondentCount,
-    ScoreHistogram,
 )
 from app.models.vocabulary import AssessmentStatus
-from app.services.board.histograms import ALL, median_of_counts, size_band_of
+from app.services.board.histograms import ALL, size_band_of
 from app.services.board.segments import Segment, group_column, group_order
 from app.services.board.suppression import hidden_groups
 from app.services.catalogue.versions import models_of_versions
@@ -132,15 +130,15 @@ def _counts(session: Session, cycle_ids: list[int], segment: Segment | None) -> 
     return _Counts(respondents, members)
 
 
-def _scores_of(segment: Segment | None, values: list[str] | None,
-               with_total: bool) -> sa.ColumnElement[bool]:
-    """The stored histogram's rows of `segment` (its groups in `values`, if given), and
-    with `with_total` the sector's ("all") too."""
-    h = ScoreHistogram.__table__.c
-    own = h.segment == (segment.value if segment else ALL)
+def _rows_of(segment: Segment | None, values: list[str] | None,
+             with_total: bool) -> sa.ColumnElement[bool]:
+    """The stored roll-up's rows of `segment` (its groups in `values`, if given), and with
+    `with_total` the sector's ("all") too."""
+    r = RequirementRollup.__table__.c
+    own = r.segment == (segment.value if segment else ALL)
     if values is not None:
-        own = sa.and_(own, h.group_value.in_(values))
-    return sa.or_(own, h.segment == ALL) if segment is not None and with_total else own
+        own = sa.and_(own, r.group_value.in_(values))
+    return sa.or_(own, r.segment == ALL) if segment is not None and with_total else own
 
 
 @dataclass(frozen=True)
@@ -149,59 +147,22 @@ class _Sums:
     weighted: float  # the sum of the scores
     meeting: int  # how many score at or above the threshold
     distribution: dict[str, int]  # step -> how many round to it
+    median: float | None
 
 
-def _sums(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool],
-          steps: list[int], thresholds: dict[int, int]
-          ) -> dict[tuple[int, str], dict[int, _Sums]]:
-    """(cycle, group) -> requirement id -> its sums, added up by the database: one row per
-    group and requirement, whatever the number of members or distinct scores.
-
-    A score counts in the whole step it rounds to, half up (3.5 counts as 4), and below
-    the first or above the last step in that step.
-    """
-    h = ScoreHistogram.__table__.c
-    n = h.respondents
-    threshold = (sa.case(thresholds, value=h.cycle_id) if len(set(thresholds.values())) > 1
-                 else next(iter(thresholds.values())))
-    in_step = []
-    for i, step in enumerate(steps):
-        bounds = ([h.score >= step - 0.5] if i > 0 else []) + (
-            [h.score < step + 0.5] if i < len(steps) - 1 else [])
-        in_step.append(sa.func.sum(sa.case((sa.and_(sa.true(), *bounds), n), else_=0)))
-    query = (sa.select(h.cycle_id, h.group_value, h.requirement_id, sa.func.sum(n),
-                       sa.func.sum(h.score * n),
-                       sa.func.sum(sa.case((h.score >= threshold, n), else_=0)), *in_step)
-             .where(h.cycle_id.in_(cycle_ids), rows)
-             .group_by(h.cycle_id, h.segment, h.group_value, h.requirement_id))
+def _rollups(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool],
+             with_medians: bool) -> dict[tuple[int, str], dict[int, _Sums]]:
+    """(cycle, group) -> requirement id -> its stored sums: one row per group and
+    requirement (app/services/board/rollups.py), whatever the number of members."""
+    r = RequirementRollup.__table__.c
+    query = (sa.select(r.cycle_id, r.group_value, r.requirement_id, r.scored, r.score_sum,
+                       r.meeting, r.distribution, r.median)
+             .where(r.cycle_id.in_(cycle_ids), rows))
     found: dict[tuple[int, str], dict[int, _Sums]] = {}
-    names = [str(step) for step in steps]
-    for cycle_id, grp, requirement_id, scored, weighted, meeting, *counts in (
+    for cycle_id, grp, requirement_id, scored, weighted, meeting, distribution, median in (
             session.connection().execute(query)):
         found.setdefault((cycle_id, grp), {})[requirement_id] = _Sums(
-            int(scored), float(weighted), int(meeting),
-            {name: int(c) for name, c in zip(names, counts, strict=True)})
-    return found
-
-
-def _medians(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool]
-             ) -> dict[tuple[int, str], dict[int, float]]:
-    """(cycle, group) -> requirement id -> the median score, from the stored histogram's
-    rows in order: scores are means of a few whole steps, so there are few distinct values
-    whatever the number of members."""
-    h = ScoreHistogram.__table__.c
-    # In the primary key's order, so the database reads the index without sorting.
-    query = (sa.select(h.cycle_id, h.segment, h.group_value, h.requirement_id, h.score,
-                       h.respondents)
-             .where(h.cycle_id.in_(cycle_ids), rows)
-             .order_by(h.cycle_id, h.segment, h.group_value, h.requirement_id, h.score))
-    found: dict[tuple[int, str], dict[int, float]] = {}
-    # A Core query: a few thousand plain tuples, without the ORM's per-row work.
-    ordered = session.connection().execute(query).all()
-    for (cycle_id, _segment, grp, requirement_id), pairs in groupby(
-            ordered, itemgetter(0, 1, 2, 3)):
-        found.setdefault((cycle_id, grp), {})[requirement_id] = median_of_counts(
-            [(float(row[4]), row[5]) for row in pairs])
+            scored, weighted, meeting, distribution, median if with_medians else None)
     return found
 
 
@@ -225,22 +186,21 @@ def _cycle_infos(session: Session, cycles: list[Cycle]) -> dict[int, _CycleInfo]
     return infos
 
 
-_NO_SCORES = _Sums(0, 0.0, 0, {})
+_NO_SCORES = _Sums(0, 0.0, 0, {}, None)
 
 
 def _requirement_figures(key: str, number: int, title: str, sums: _Sums,
-                         median: float | None, respondents: int,
-                         steps: list[str]) -> RequirementFigures:
+                         respondents: int, steps: list[str]) -> RequirementFigures:
     distribution = {step: sums.distribution.get(step, 0) for step in steps}
     distribution[NOT_RELEVANT] = respondents - sums.scored
     if not sums.scored:
         return RequirementFigures(key, number, title, None, None, distribution, None, 0)
-    return RequirementFigures(key, number, title, sums.weighted / sums.scored, median,
+    return RequirementFigures(key, number, title, sums.weighted / sums.scored, sums.median,
                               distribution, sums.meeting / sums.scored, sums.scored)
 
 
 def _group_figures(value: str, info: _CycleInfo, respondents: int, members: int,
-                   suppressed: bool, sums: dict[int, _Sums], medians: dict[int, float],
+                   suppressed: bool, sums: dict[int, _Sums],
                    steps: list[str], ids: dict[tuple[int, str], int],
                    titles: dict[str, str]) -> GroupFigures:
     if suppressed:
@@ -251,7 +211,7 @@ def _group_figures(value: str, info: _CycleInfo, respondents: int, members: int,
         requirement_id = ids.get((version, key))
         figures.append(_requirement_figures(
             key, number, titles.get(key, title), sums.get(requirement_id, _NO_SCORES),
-            medians.get(requirement_id), respondents, steps))
+            respondents, steps))
     return GroupFigures(value, False, respondents, members, figures)
 
 
@@ -264,10 +224,9 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
     `values` limits the figures computed (not the suppression, which always looks at every
     group of the segment) to those groups; `titles` replaces requirement titles by key
     (translations); without `with_total` the total keeps its counts but not its scores;
-    without `with_medians` every median is None (the board's charts show none, and the
-    median is the one figure that needs every distinct score read).
-    A fixed number of queries: catalogue versions, requirement ids, three for the counts,
-    one for the sums and one for the medians.
+    without `with_medians` every median is None (the board's charts show none).
+    A fixed number of queries: catalogue versions, requirement ids, three for the counts
+    and one for the stored roll-up.
     """
     if not cycles:
         return {}
@@ -284,10 +243,8 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
     counts = _counts(session, cycle_ids, segment)
     # With a segment, the sector's scores are read too when its total is asked for.
     total_read = segment is None or (values is None and with_total)
-    rows = _scores_of(segment, values, with_total=segment is not None and total_read)
-    sums = _sums(session, cycle_ids, rows, steps,
-                 {cycle_id: info.threshold for cycle_id, info in infos.items()})
-    medians = _medians(session, cycle_ids, rows) if with_medians else {}
+    rows = _rows_of(segment, values, with_total=segment is not None and total_read)
+    sums = _rollups(session, cycle_ids, rows, with_medians)
     result = {}
     for cycle_id, info in infos.items():
         respondents = {g: r for (c, g), r in counts.respondents.items() if c == cycle_id}
@@ -295,8 +252,7 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
         n = sum(respondents.values())
         total_key = (cycle_id, TOTAL) if total_read else None
         total = _group_figures(TOTAL, info, n, sum(members.values()), n < minimum,
-                               sums.get(total_key, {}), medians.get(total_key, {}), names,
-                               ids, titles)
+                               sums.get(total_key, {}), names, ids, titles)
         groups = []
         if segment is not None:
             hidden = hidden_groups(respondents, minimum, members)
@@ -305,8 +261,7 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
                     continue
                 groups.append(_group_figures(
                     value, info, respondents[value], members[value], value in hidden,
-                    sums.get((cycle_id, value), {}), medians.get((cycle_id, value), {}),
-                    names, ids, titles))
+                    sums.get((cycle_id, value), {}), names, ids, titles))
         result[cycle_id] = CycleFigures(cycle_id, info.cycle.year, info.scale_min,
                                         info.scale_max, info.threshold, segment, total, groups,
                                         info.cycle.catalogue_version_id)

@@ -20,6 +20,7 @@ from app.models import (
     ScoreHistogram,
 )
 from app.models.vocabulary import AssessmentStatus
+from app.services.board.rollups import rebuild_rollups, refresh_rollups
 from app.services.board.segments import SIZE_BANDS, Segment, group_column
 
 ALL = "all"
@@ -57,78 +58,70 @@ def _upsert(session: Session, table: type[SQLModel], key: tuple[str, ...],
         set_={"respondents": table.__table__.c.respondents + statement.excluded.respondents}))
 
 
-def _count(session: Session, assessments: list[Assessment], groups: list[tuple[str, str]],
-           delta: int) -> None:
+def _count(session: Session, assessments: list[Assessment],
+           changes: list[tuple[str, str, int]]) -> None:
+    """Adds `delta` for each (segment, group, delta) of `changes` to the counts of the
+    assessments' scores, then writes those groups' roll-up again.
+
+    The respondent counts go first, in one statement in key order: a writer holds its
+    groups' count rows until it commits, so two writers of a group take turns (PostgreSQL
+    locks the rows; SQLite the whole database) and the second sums the first's histogram.
+    """
     ids = [a.id for a in assessments]
-    if not ids:
+    if not ids or not changes:
         return
     cycle_of = {a.id: a.cycle_id for a in assessments}
+    respondents: dict[tuple, int] = {}
+    for cycle_id in cycle_of.values():
+        for segment, group, delta in changes:
+            respondents[cycle_id, segment, group] = respondents.get(
+                (cycle_id, segment, group), 0) + delta
+    _upsert(session, RespondentCount, GROUP_KEY, [
+        dict(zip(GROUP_KEY, key, strict=True)) | {"respondents": n}
+        for key, n in respondents.items()])
     counts: dict[tuple, int] = {}
     for assessment_id, requirement_id, score in session.exec(
             select(RequirementScore.assessment_id, RequirementScore.requirement_id,
                    RequirementScore.score)
             .where(col(RequirementScore.assessment_id).in_(ids),
                    col(RequirementScore.score).is_not(None))):
-        for segment, group in groups:
+        for segment, group, delta in changes:
             key = (cycle_of[assessment_id], segment, group, requirement_id, score)
             counts[key] = counts.get(key, 0) + delta
-    respondents: dict[tuple, int] = {}
-    for cycle_id in cycle_of.values():
-        for segment, group in groups:
-            respondents[cycle_id, segment, group] = respondents.get(
-                (cycle_id, segment, group), 0) + delta
     _upsert(session, ScoreHistogram, KEY, [dict(zip(KEY, key, strict=True))
                                            | {"respondents": n} for key, n in counts.items()])
-    _upsert(session, RespondentCount, GROUP_KEY, [
-        dict(zip(GROUP_KEY, key, strict=True)) | {"respondents": n}
-        for key, n in respondents.items()])
-    if delta < 0:
+    if any(delta < 0 for _, _, delta in changes):
         for table in (ScoreHistogram, RespondentCount):
             session.execute(delete(table).where(
                 col(table.cycle_id).in_(set(cycle_of.values())), col(table.respondents) <= 0))
+    refresh_rollups(session, respondents)
 
 
 def count_submitted(session: Session, assessment: Assessment) -> None:
     """The assessment has just been submitted: its scores join the histogram."""
     organisation = session.get(Organisation, assessment.organisation_id)
-    _count(session, [assessment], groups_of(organisation), +1)
+    _count(session, [assessment], [(s, g, +1) for s, g in groups_of(organisation)])
 
 
 def uncount_submitted(session: Session, assessment: Assessment) -> None:
     """The assessment is no longer submitted (reopened): its scores leave the histogram."""
     organisation = session.get(Organisation, assessment.organisation_id)
-    _count(session, [assessment], groups_of(organisation), -1)
+    _count(session, [assessment], [(s, g, -1) for s, g in groups_of(organisation)])
 
 
 def move_member(session: Session, organisation: Organisation,
                 before: list[tuple[str, str]]) -> None:
     """The member's groups were `before` and are now its current ones: move its submitted
-    assessments' scores between them (nothing when no group changed)."""
+    assessments' scores between them (nothing when no group changed), in one step, so the
+    groups it leaves and joins are locked together in key order."""
     after = groups_of(organisation)
     if before == after:
         return
     submitted = list(session.exec(select(Assessment).where(
         Assessment.organisation_id == organisation.id,
         Assessment.status == AssessmentStatus.SUBMITTED)))
-    left = [g for g in before if g not in after]
-    joined = [g for g in after if g not in before]
-    _count(session, submitted, left, -1)
-    _count(session, submitted, joined, +1)
-
-
-def median_of_counts(pairs: list[tuple[float, int]]) -> float:
-    """The middle score of (score, how many) pairs in score order (the mean of the two
-    middle ones for an even count)."""
-    scored = sum(n for _, n in pairs)
-    low_position, high_position = (scored + 1) // 2, (scored + 2) // 2  # 1-based
-    position, low = 0, None
-    for value, n in pairs:
-        position += n
-        if low is None and position >= low_position:
-            low = value
-        if position >= high_position:
-            return (low + value) / 2
-    raise ValueError("an empty histogram has no median")
+    _count(session, submitted, [(s, g, -1) for s, g in before if (s, g) not in after]
+           + [(s, g, +1) for s, g in after if (s, g) not in before])
 
 
 def computed_histogram(segment: Segment | None) -> sa.Select:
@@ -164,8 +157,8 @@ def computed_respondents(segment: Segment | None) -> sa.Select:
 
 
 def rebuild_histogram(session: Session) -> None:
-    """Computes the whole histogram and the respondent counts again from the scores (after a
-    bulk load); no commit."""
+    """Computes the whole histogram, the respondent counts and the roll-up again from the
+    scores (after a bulk load); no commit."""
     session.execute(delete(ScoreHistogram))
     session.execute(delete(RespondentCount))
     columns = [ScoreHistogram.__table__.c[name] for name in (*KEY, "respondents")]
@@ -175,3 +168,4 @@ def rebuild_histogram(session: Session) -> None:
             columns, computed_histogram(segment)))
         session.execute(sa.insert(RespondentCount).from_select(
             counted, computed_respondents(segment)))
+    rebuild_rollups(session)
