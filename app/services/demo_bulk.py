@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -44,6 +44,9 @@ from app.services.demo_names import (
 )
 
 CHUNK = 2_000
+# Members planned and written together: bounds the rows held in memory, and every IN list
+# stays under SQLite's limit of bound variables (32,766) at any scale.
+BATCH = 5_000
 # This year's state of a member in bulk: not started (no assessment), under way, submitted.
 THIS_YEAR = {"not_started": 30, "draft": 35, "submitted": 35}
 MISSING_SHARE = 0.12  # of past years: no submission that year
@@ -79,10 +82,11 @@ def _members(session: Session, *, count: int, first_number: int, domain: str,
              "places": rng.choice([0, *range(3, 45)]), "active": True, "created_at": now,
              "advisor_id": advisor_ids[n % len(advisor_ids)] if advisor_ids else None}
             for n in numbers]
+    before = session.exec(select(func.max(Organisation.id))).one() or 0
     chunked_insert(session, Organisation, rows)
     organisations = session.exec(select(Organisation.id, Organisation.service_type,
                                         Organisation.region).where(
-        col(Organisation.cvr).in_([r["cvr"] for r in rows])).order_by(Organisation.id)).all()
+        col(Organisation.id) > before).order_by(Organisation.id)).all()
     chunked_insert(session, User, [
         {"email": f"member{n}@{domain}", "name": f"{rng.choice(FIRST_NAMES)} "
          f"{rng.choice(LAST_NAMES)}", "role": Role.MEMBER, "organisation_id": org_id,
@@ -91,7 +95,7 @@ def _members(session: Session, *, count: int, first_number: int, domain: str,
          "created_at": now}
         for n, (org_id, _type, _region) in zip(numbers, organisations, strict=True)])
     users = dict(session.exec(select(User.organisation_id, User.id).where(
-        col(User.organisation_id).in_([o for o, _t, _r in organisations]))).all())
+        col(User.organisation_id) > before)).all())
     members = []
     for org_id, service_type, region in organisations:
         struggling = rng.random() < 0.05
@@ -107,13 +111,15 @@ def add_bulk_members(*, session: Session, cycles: list[Cycle], count: int, first
                      domain: str, password_hash: str, advisor_ids: list[int],
                      rng: random.Random, today: date) -> list[_Member]:
     """`count` members numbered from `first_number`, with their years in `cycles` (oldest
-    first; the last is this year's, open). Commits; the members, for their inspections
-    (services/demo_bulk_inspections.py)."""
+    first; the last is this year's, open). Commits, after each batch of members too; the
+    members, for their inspections (services/demo_bulk_inspections.py)."""
     members = _members(session, count=count, first_number=first_number, domain=domain,
                        password_hash=password_hash, advisor_ids=advisor_ids, rng=rng)
-    for cycle in cycles:
-        this_year = cycle is cycles[-1]
-        _Cycle(session, cycle, rng, today, this_year).write(members)
+    years = [_Cycle(session, cycle, rng, today, cycle is cycles[-1]) for cycle in cycles]
+    for start in range(0, len(members), BATCH):
+        for year in years:
+            year.write(members[start:start + BATCH])
+        session.commit()
     rebuild_histogram(session)
     session.commit()
     return members

@@ -13,13 +13,14 @@ scores are rebuilt at the end.
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Cycle, Inspection, InspectionSanction, InspectionScore
 from app.models.vocabulary import Authority, Region, SanctionKind, VisitKind
 from app.services import official_scores
 from app.services.board.themes import theme_map
-from app.services.demo_bulk import chunked_insert
+from app.services.demo_bulk import BATCH, chunked_insert
 from app.services.demo_inspections import self_scores
 from app.services.inspections import frameworks
 
@@ -43,7 +44,10 @@ def add_bulk_inspections(*, session: Session, members: list, cycles: list[Cycle]
     models = {version: row_id for version, (row_id, _m) in frameworks(session).items()}
     if themes is None or not themes.themes or not models:
         return 0
-    own = self_scores(session, [m.organisation_id for m in members], themes.themes)
+    ids = [m.organisation_id for m in members]
+    own = {}
+    for start in range(0, len(ids), BATCH):  # each IN list under SQLite's variable limit
+        own |= self_scores(session, ids[start:start + BATCH], themes.themes)
     planned: list[tuple[dict, dict[str, float], list[dict]]] = []
     for member in members:
         if rng.random() >= INSPECTED_SHARE:
@@ -69,10 +73,11 @@ def add_bulk_inspections(*, session: Session, members: list, cycles: list[Cycle]
                 "framework_version_id": models[version], "note": "", "version": 1,
                 "created_at": moment, "updated_at": moment},
                 scores, _sanctions(visited_on, today, rng)))
+    before = session.exec(select(func.max(Inspection.id))).one() or 0
     chunked_insert(session, Inspection, [inspection for inspection, _s, _x in planned])
     ids = {(org, on): row_id for row_id, org, on in session.exec(
         select(Inspection.id, Inspection.organisation_id, Inspection.visited_on).where(
-            col(Inspection.organisation_id).in_([m.organisation_id for m in members])))}
+            col(Inspection.id) > before))}
     score_rows, sanction_rows = [], []
     for inspection, scores, sanctions in planned:
         inspection_id = ids[inspection["organisation_id"], inspection["visited_on"]]

@@ -149,3 +149,33 @@ def test_the_stored_latest_official_scores_are_the_rules_and_some_members_see_th
         demo, cycle_id=this_year.id, themes=theme_map(demo, this_year.catalogue_version_id),
         threshold=1.0)
     assert {a.organisation_id for a in above} & set(_bulk(demo))
+
+
+def test_the_demo_keeps_every_statement_under_sqlites_limit_of_bound_variables(
+        tmp_path, monkeypatch):
+    """At 50,000 members the seeder once selected its new rows with an IN list of every
+    member, over SQLite's limit (32,766). Here the limit is 250 and batches are 100, so a
+    list of every bulk member (300) fails as it would at scale."""
+    import sqlite3
+
+    from alembic import command
+    from sqlalchemy import event
+
+    from app.cli import alembic_config
+    from app.db import create_db_engine, session_scope
+    from app.services import demo_bulk, demo_bulk_inspections
+
+    monkeypatch.setattr(demo_bulk, "BATCH", 100)
+    monkeypatch.setattr(demo_bulk_inspections, "BATCH", 100)
+    url = f"sqlite:///{tmp_path / 'limited.db'}"
+    command.upgrade(alembic_config(url), "head")
+    engine = create_db_engine(url)
+    event.listen(engine, "connect", lambda connection, _record: connection.setlimit(
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 250))
+    with session_scope(engine) as session:
+        load_demo(session=session, password="demo-pass-2026", members=STORY_MEMBERS + 300,
+                  years=2, today=TODAY)
+        assert session.exec(select(func.count()).select_from(Organisation)).one() == (
+            STORY_MEMBERS + 300)
+        assert session.exec(select(func.count()).select_from(Inspection)).one() > 0
+    engine.dispose()
