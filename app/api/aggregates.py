@@ -3,7 +3,7 @@ advisors and admins, under the same suppression as the board's pages."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from app.auth.deps import ApiUser, SessionDep, SettingsDep, api_role
@@ -94,14 +94,20 @@ def read_aggregates(user: ApiUser, session: SessionDep, settings: SettingsDep,
     figures = aggregates(session=session, user=user, minimum=settings.anonymity_minimum,
                          cycle_id=cycle_id, segment=segment, value=value)
     if segment is None:
-        return FiguresOut(**_figures(figures.cycle_id, figures.total))
+        return _json(FiguresOut(**_figures(figures.cycle_id, figures.total)))
     if value is not None:
-        return FiguresOut(**_figures(figures.cycle_id, figures.groups[0]))
-    return SegmentOut(cycle_id=figures.cycle_id, segment=segment, groups=[
+        return _json(FiguresOut(**_figures(figures.cycle_id, figures.groups[0])))
+    return _json(SegmentOut(cycle_id=figures.cycle_id, segment=segment, groups=[
         GroupOut(value=g.value, label=segment_group_label(segment, g.value),
                  suppressed=g.suppressed, respondents=g.respondents,
                  response_rate=g.response_rate, requirements=_requirements(g.requirements))
-        for g in figures.groups])
+        for g in figures.groups]))
+
+
+def _json(body: BaseModel) -> Response:
+    """The body already built and typed: returned as it is, FastAPI would validate it again
+    against the union of response models (a seventh of the request's CPU, measured)."""
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.get("/aggregates/trend")
