@@ -9,6 +9,7 @@ never exceeds 100 %; membership is not kept per year, so for past cycles it is t
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -83,6 +84,39 @@ class _Counts:
     members: dict[tuple[int, str], int]
 
 
+# Each statement is built once per shape, its cycles a parameter: their SQL never changes,
+# and building them again cost about a millisecond of the aggregates API's few.
+CYCLES = sa.bindparam("cycle_ids", expanding=True)
+
+
+@lru_cache(maxsize=8)
+def _count_statements(segment: Segment | None) -> tuple[sa.Select, sa.Select, sa.Select]:
+    """Respondents stored, respondents who have left, and members by group (active or not)."""
+    group = group_column(segment)
+    by_group = [group] if segment else []
+    stored = RespondentCount.__table__.c
+    counted = (sa.select(stored.cycle_id, stored.group_value, stored.respondents)
+               .where(stored.cycle_id.in_(CYCLES),
+                      stored.segment == (segment.value if segment else ALL)))
+    former = select(Organisation.id).where(col(Organisation.active) == sa.false())
+    departed = (select(col(Assessment.cycle_id), group, sa.func.count())
+                .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+                .where(col(Assessment.organisation_id).in_(former),
+                       col(Assessment.cycle_id).in_(CYCLES),
+                       Assessment.status == AssessmentStatus.SUBMITTED)
+                .group_by(col(Assessment.cycle_id), *by_group))
+    # Sizes are counted per number of places, in the index's order, and banded here.
+    # Grouped by (group, active) with no WHERE, the database reads only the covering
+    # index of the segment; filtering on active first made it visit every member's row.
+    grouped_by = col(Organisation.places) if segment is Segment.SIZE else group
+    if segment is None:
+        members = select(grouped_by, sa.true(), sa.func.count()).where(col(Organisation.active))
+    else:
+        members = (select(grouped_by, col(Organisation.active), sa.func.count())
+                   .group_by(grouped_by, col(Organisation.active)))
+    return counted, departed, members
+
+
 def _counts(session: Session, cycle_ids: list[int], segment: Segment | None) -> _Counts:
     """Respondents and members per cycle and group, in three small queries.
 
@@ -90,55 +124,37 @@ def _counts(session: Session, cycle_ids: list[int], segment: Segment | None) -> 
     members of the group (from an index), plus its respondents who have left since (few,
     found from the former members).
     """
-    group = group_column(segment)
-    by_group = [group] if segment else []
-    stored = RespondentCount.__table__.c
-    counted = session.connection().execute(
-        sa.select(stored.cycle_id, stored.group_value, stored.respondents)
-        .where(stored.cycle_id.in_(cycle_ids),
-               stored.segment == (segment.value if segment else ALL))).all()
-    former = select(Organisation.id).where(col(Organisation.active) == sa.false())
-    departed = session.exec(
-        select(col(Assessment.cycle_id), group, sa.func.count())
-        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-        .where(col(Assessment.organisation_id).in_(former),
-               col(Assessment.cycle_id).in_(cycle_ids),
-               Assessment.status == AssessmentStatus.SUBMITTED)
-        .group_by(col(Assessment.cycle_id), *by_group)
-    ).all()
+    counted, departed, members_by_group = _count_statements(segment)
+    connection = session.connection()
+    cycles = {"cycle_ids": cycle_ids}
     active: dict[str, int] = {}
-    # Sizes are counted per number of places, in the index's order, and banded here.
-    # Grouped by (group, active) with no WHERE, the database reads only the covering
-    # index of the segment; filtering on active first made it visit every member's row.
-    grouped_by = col(Organisation.places) if segment is Segment.SIZE else group
-    if segment is None:
-        query = select(grouped_by, sa.true(), sa.func.count()).where(col(Organisation.active))
-    else:
-        query = (select(grouped_by, col(Organisation.active), sa.func.count())
-                 .group_by(grouped_by, col(Organisation.active)))
-    for value, is_active, n in session.exec(query):
+    for value, is_active, n in connection.execute(members_by_group):
         if not is_active:
             continue
         value = size_band_of(value) if segment is Segment.SIZE else value
         active[value] = active.get(value, 0) + n
     members = {(c, g): int(n) for c in cycle_ids for g, n in active.items() if n}
-    for c, g, n in departed:
+    for c, g, n in connection.execute(departed, cycles):
         members[c, g] = members.get((c, g), 0) + int(n)
     respondents = dict.fromkeys(members, 0)
-    for c, g, n in counted:
+    for c, g, n in connection.execute(counted, cycles):
         respondents[c, g] = int(n)
     return _Counts(respondents, members)
 
 
-def _rows_of(segment: Segment | None, values: list[str] | None,
-             with_total: bool) -> sa.ColumnElement[bool]:
+@lru_cache(maxsize=64)
+def _rollup_statement(segment: Segment | None, values: tuple[str, ...] | None,
+                      with_total: bool) -> sa.Select:
     """The stored roll-up's rows of `segment` (its groups in `values`, if given), and with
     `with_total` the sector's ("all") too."""
     r = RequirementRollup.__table__.c
     own = r.segment == (segment.value if segment else ALL)
     if values is not None:
         own = sa.and_(own, r.group_value.in_(values))
-    return sa.or_(own, r.segment == ALL) if segment is not None and with_total else own
+    rows = sa.or_(own, r.segment == ALL) if segment is not None and with_total else own
+    return (sa.select(r.cycle_id, r.group_value, r.requirement_id, r.scored, r.score_sum,
+                      r.meeting, r.distribution, r.median)
+            .where(r.cycle_id.in_(CYCLES), rows))
 
 
 @dataclass(frozen=True)
@@ -150,17 +166,13 @@ class _Sums:
     median: float | None
 
 
-def _rollups(session: Session, cycle_ids: list[int], rows: sa.ColumnElement[bool],
+def _rollups(session: Session, cycle_ids: list[int], statement: sa.Select,
              with_medians: bool) -> dict[tuple[int, str], dict[int, _Sums]]:
     """(cycle, group) -> requirement id -> its stored sums: one row per group and
     requirement (app/services/board/rollups.py), whatever the number of members."""
-    r = RequirementRollup.__table__.c
-    query = (sa.select(r.cycle_id, r.group_value, r.requirement_id, r.scored, r.score_sum,
-                       r.meeting, r.distribution, r.median)
-             .where(r.cycle_id.in_(cycle_ids), rows))
     found: dict[tuple[int, str], dict[int, _Sums]] = {}
     for cycle_id, grp, requirement_id, scored, weighted, meeting, distribution, median in (
-            session.connection().execute(query)):
+            session.connection().execute(statement, {"cycle_ids": cycle_ids})):
         found.setdefault((cycle_id, grp), {})[requirement_id] = _Sums(
             scored, weighted, meeting, distribution, median if with_medians else None)
     return found
@@ -243,8 +255,9 @@ def cycle_figures(*, session: Session, cycles: list[Cycle], segment: Segment | N
     counts = _counts(session, cycle_ids, segment)
     # With a segment, the sector's scores are read too when its total is asked for.
     total_read = segment is None or (values is None and with_total)
-    rows = _rows_of(segment, values, with_total=segment is not None and total_read)
-    sums = _rollups(session, cycle_ids, rows, with_medians)
+    statement = _rollup_statement(segment, tuple(values) if values is not None else None,
+                                  segment is not None and total_read)
+    sums = _rollups(session, cycle_ids, statement, with_medians)
     result = {}
     for cycle_id, info in infos.items():
         respondents = {g: r for (c, g), r in counts.respondents.items() if c == cycle_id}
