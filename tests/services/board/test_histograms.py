@@ -67,6 +67,22 @@ def _rollups_from_scores(session, threshold: int = 3) -> dict[tuple, tuple]:
     return expected
 
 
+def _submit_at_once(engine, drafts, users) -> None:
+    """Every draft submitted by its member at the same time, each in its own session."""
+    from app.models import User
+    from app.services.assessment.submission import submit
+
+    def submit_one(args):
+        assessment_id, version, user_id = args
+        with Session(engine) as own:
+            submit(session=own, user=own.get(User, user_id), assessment_id=assessment_id,
+                   version=version)
+
+    with ThreadPoolExecutor(max_workers=len(drafts)) as pool:
+        list(pool.map(submit_one, [(d.id, d.version, u.id)
+                                   for d, u in zip(drafts, users, strict=True)]))
+
+
 def test_submit_reopen_and_moving_a_member_keep_the_histogram_true(session, cast, catalogue):
     cycle = past_cycle(session, catalogue, 1)
     a = fill_in(session, cast.org_a, cycle, {1: 2, 2: None, 3: 5})
@@ -111,19 +127,7 @@ def test_parallel_submits_all_count(engine, session, catalogue):
     users = [make_user(session, Role.MEMBER, m) for m in members]
     drafts = [fill_in(session, m, cycle, submitted=False, user=u)
               for m, u in zip(members, users, strict=True)]
-    ids = [(d.id, d.version, u.id) for d, u in zip(drafts, users, strict=True)]
-
-    def submit_one(args):
-        from app.models import User
-        from app.services.assessment.submission import submit
-
-        assessment_id, version, user_id = args
-        with Session(engine) as own:
-            submit(session=own, user=own.get(User, user_id), assessment_id=assessment_id,
-                   version=version)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(submit_one, ids))
+    _submit_at_once(engine, drafts, users)
     assert _stored(session) == _computed(session)
     totals = {h.respondents for h in session.exec(select(ScoreHistogram).where(
         ScoreHistogram.segment == "all"))}
@@ -141,19 +145,7 @@ def test_parallel_submits_with_different_scores_keep_the_roll_up_true(engine, se
     users = [make_user(session, Role.MEMBER, m) for m in members]
     drafts = [fill_in(session, m, cycle, submitted=False, user=u, default=1 + n % 5)
               for n, (m, u) in enumerate(zip(members, users, strict=True))]
-    ids = [(d.id, d.version, u.id) for d, u in zip(drafts, users, strict=True)]
-
-    def submit_one(args):
-        from app.models import User
-        from app.services.assessment.submission import submit
-
-        assessment_id, version, user_id = args
-        with Session(engine) as own:
-            submit(session=own, user=own.get(User, user_id), assessment_id=assessment_id,
-                   version=version)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(submit_one, ids))
+    _submit_at_once(engine, drafts, users)
     rolled = _rollups(session)
     assert rolled == _rollups_from_scores(session)
     assert {scored for (_c, segment, *_), (scored, *_) in rolled.items()
