@@ -3,10 +3,11 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from app.api.deps import VisibleAction
+from app.api.paging import PagingDep, page_headers
 from app.auth.deps import ApiUser, SessionDep, api_role
 from app.clock import TodayDep
 from app.models.vocabulary import ActionStatus, Role
@@ -41,15 +42,19 @@ def _out(session, action, today: date) -> ActionOut:
 
 
 @router.get("/actions")
-def read_actions(user: ApiUser, session: SessionDep, today: TodayDep,
+def read_actions(user: ApiUser, session: SessionDep, today: TodayDep, request: Request,
+                 response: Response, paging: PagingDep,
                  organisation_id: Annotated[RowId | None, Query()] = None,
                  status: Annotated[ActionStatus | None, Query()] = None,
                  overdue: Annotated[bool | None, Query()] = None) -> list[ActionOut]:
-    """Member: its own organisation's actions; advisor, admin: any organisation's."""
-    rows = action_service.list_actions(session=session, user=user, today=today,
-                                       organisation_id=organisation_id,
-                                       status=status.value if status else None,
-                                       overdue=overdue)
+    """Member: its own organisation's actions; advisor, admin: any organisation's, a page
+    at a time."""
+    wanted = {"organisation_id": organisation_id, "status": status.value if status else None,
+              "overdue": overdue}
+    rows = action_service.list_actions(session=session, user=user, today=today, **wanted,
+                                       offset=paging.offset, limit=paging.limit)
+    page_headers(request, response, paging, action_service.count_actions(
+        session=session, user=user, today=today, **wanted))
     return [ActionOut(**action_service.action_json(session, r.action, today)) for r in rows]
 
 

@@ -3,18 +3,22 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from app.api.deps import OwnAssessment, ReadableAssessment, StaffAssessment
 from app.api.errors import documented_error
+from app.api.paging import PagingDep, page_headers
 from app.auth.deps import ApiAdvisor, ApiMember, ApiUser, SessionDep, SettingsDep
 from app.clock import TodayDep
 from app.models import Answer, Assessment, Indicator, Requirement, RequirementScore
 from app.services.assessment import answers as answer_service
 from app.services.assessment import submission
-from app.services.assessment.access import list_assessments_for_user
+from app.services.assessment.access import (
+    count_assessments_for_user,
+    list_assessments_for_user,
+)
 from app.services.assessment.carry_over import ConfirmInput, confirm_carried_over
 from app.services.assessment.receipt import submit_with_receipt
 from app.services.assessment.reopen_notice import reopen_with_notice
@@ -108,11 +112,15 @@ def _full(session: Session, a: Assessment) -> AssessmentOut:
 
 
 @router.get("/assessments")
-def read_assessments(user: ApiUser, session: SessionDep,
-                     cycle_id: Annotated[RowId | None, Query()] = None
+def read_assessments(user: ApiUser, session: SessionDep, request: Request, response: Response,
+                     paging: PagingDep, cycle_id: Annotated[RowId | None, Query()] = None
                      ) -> list[AssessmentSummary]:
-    return [_summary(a) for a in list_assessments_for_user(session=session, user=user,
-                                                           cycle_id=cycle_id)]
+    """Member: its own; advisor, admin: every member's, by cycle, a page at a time."""
+    found = list_assessments_for_user(session=session, user=user, cycle_id=cycle_id,
+                                      offset=paging.offset, limit=paging.limit)
+    page_headers(request, response, paging,
+                 count_assessments_for_user(session=session, user=user, cycle_id=cycle_id))
+    return [_summary(a) for a in found]
 
 
 @router.post("/assessments", status_code=201,

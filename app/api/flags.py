@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from app.api.paging import PagingDep, page_headers
 from app.auth.deps import ApiUser, SessionDep, SettingsDep, api_role
 from app.clock import TodayDep
 from app.models.vocabulary import FlagCode, Region, Role, ServiceType, SizeBand
@@ -33,6 +34,7 @@ class FlaggedMemberOut(BaseModel):
 
 @router.get("/flags")
 def read_flags(user: ApiUser, session: SessionDep, settings: SettingsDep, today: TodayDep,
+               request: Request, response: Response, paging: PagingDep,
                cycle_id: Annotated[int | None, Query(ge=1, le=2_147_483_647,
                                                      description="Default: the current cycle")]
                = None,
@@ -46,11 +48,14 @@ def read_flags(user: ApiUser, session: SessionDep, settings: SettingsDep, today:
     cycle = (get_cycle(session=session, cycle_id=cycle_id) if cycle_id is not None
              else current_cycle(session=session, today=today))
     if cycle is None:
+        page_headers(request, response, paging, 0)
         return []
     found = flagged_members(session=session, user=user, cycle=cycle, today=today,
                             rules=FlagSettings.of(settings),
                             members=MemberFilter(advisor, service_type, region, size),
                             codes=frozenset({reason}) if reason else frozenset())
+    page_headers(request, response, paging, len(found))
+    found = found[paging.offset:paging.offset + paging.limit]
     return [FlaggedMemberOut(
         organisation_id=m.organisation.id, organisation_name=m.organisation.name,
         assessment_id=m.assessment_id, severity=m.severity, level=m.level,

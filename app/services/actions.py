@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.i18n import N_
 from app.models import (
@@ -276,14 +276,33 @@ def update_action(*, session: Session, user: User, action_id: int,
 
 def list_actions(*, session: Session, user: User, today: date,
                  organisation_id: int | None = None, status: str | None = None,
-                 overdue: bool | None = None) -> list[ActionRow]:
-    """The actions the user may see, open ones by due date first, then the rest."""
+                 overdue: bool | None = None, offset: int = 0,
+                 limit: int | None = None) -> list[ActionRow]:
+    """The actions the user may see, open ones by due date first, then the rest; `limit`
+    rows from `offset` when given."""
+    statement = _visible_actions(_with_requirement(), user, today, organisation_id, status,
+                                 overdue)
+    statement = statement.order_by(
+        col(Action.status).not_in(OPEN_ACTION_STATUSES), col(Action.due_on).is_(None),
+        col(Action.due_on), col(Action.id))
+    return _rows(session, statement.offset(offset).limit(limit), today)
+
+
+def count_actions(*, session: Session, user: User, today: date,
+                  organisation_id: int | None = None, status: str | None = None,
+                  overdue: bool | None = None) -> int:
+    """How many list_actions() lists without a limit."""
+    return session.exec(_visible_actions(select(func.count()).select_from(Action), user,
+                                         today, organisation_id, status, overdue)).one()
+
+
+def _visible_actions(statement, user: User, today: date, organisation_id: int | None,
+                     status: str | None, overdue: bool | None):
     if user.role == Role.MEMBER:
         _may_see_organisation(user, organisation_id or user.organisation_id or 0)
         organisation_id = user.organisation_id
     elif user.role == Role.BOARD:
         raise Forbidden(BOARD)
-    statement = _with_requirement()
     if organisation_id is not None:
         statement = statement.where(Action.organisation_id == organisation_id)
     if status:
@@ -294,10 +313,7 @@ def list_actions(*, session: Session, user: User, today: date,
     if overdue is not None:
         late = (col(Action.due_on) < today) & col(Action.status).in_(OPEN_ACTION_STATUSES)
         statement = statement.where(late if overdue else ~late | col(Action.due_on).is_(None))
-    statement = statement.order_by(
-        col(Action.status).not_in(OPEN_ACTION_STATUSES), col(Action.due_on).is_(None),
-        col(Action.due_on), col(Action.id))
-    return _rows(session, statement, today)
+    return statement
 
 
 def action_row(*, session: Session, user: User, organisation_id: int, action_id: int,

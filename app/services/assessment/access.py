@@ -1,6 +1,6 @@
 """Who may open, change or reopen which self-assessment, and the write lock every change takes."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.i18n import N_
 from app.models import Assessment, User
@@ -48,16 +48,29 @@ def get_assessment_to_reopen(*, session: Session, user: User, assessment_id: int
     return assessment
 
 
-def list_assessments_for_user(*, session: Session, user: User,
-                              cycle_id: int | None = None) -> list[Assessment]:
+def list_assessments_for_user(*, session: Session, user: User, cycle_id: int | None = None,
+                              offset: int = 0, limit: int | None = None) -> list[Assessment]:
+    """The assessments the user may see, by cycle; `limit` rows from `offset` when given."""
+    statement = _visible_assessments(select(Assessment), user, cycle_id)
+    return list(session.exec(statement.order_by(Assessment.cycle_id, Assessment.id)
+                             .offset(offset).limit(limit)))
+
+
+def count_assessments_for_user(*, session: Session, user: User,
+                               cycle_id: int | None = None) -> int:
+    """How many list_assessments_for_user() lists without a limit."""
+    return session.exec(_visible_assessments(
+        select(func.count()).select_from(Assessment), user, cycle_id)).one()
+
+
+def _visible_assessments(statement, user: User, cycle_id: int | None):
     if user.role == Role.BOARD:
         raise Forbidden(N_("Bestyrelsen ser kun samlede tal, aldrig det enkelte medlem."))
-    statement = select(Assessment)
     if user.role == Role.MEMBER:
         statement = statement.where(Assessment.organisation_id == user.organisation_id)
     if cycle_id is not None:
         statement = statement.where(Assessment.cycle_id == cycle_id)
-    return list(session.exec(statement.order_by(Assessment.cycle_id, Assessment.id)))
+    return statement
 
 
 def lock_for_edit(session: Session, assessment_id: int, seen: int | None = None) -> Assessment:
