@@ -95,28 +95,28 @@ def refresh_rollups(session: Session, groups: Iterable[GroupKey]) -> None:
     groups = sorted(set(groups))
     if not groups:
         return
-    h = ScoreHistogram.__table__.c
     rollup = RequirementRollup.__table__.c
     session.execute(delete(RequirementRollup).where(
         sa.tuple_(rollup.cycle_id, rollup.segment, rollup.group_value).in_(groups)))
-    steps, thresholds = _scales(session, {cycle_id for cycle_id, _, _ in groups})
-    which = sa.tuple_(h.cycle_id, h.segment, h.group_value).in_(groups)
-    _insert(session, _sums(session, which, steps, thresholds), _medians(session, which))
+    h = ScoreHistogram.__table__.c
+    _insert(session, sa.tuple_(h.cycle_id, h.segment, h.group_value).in_(groups),
+            {cycle_id for cycle_id, _, _ in groups})
 
 
 def rebuild_rollups(session: Session) -> None:
     """Writes the whole roll-up again from the histogram (after a bulk load); no commit."""
     session.execute(delete(RequirementRollup))
-    cycle_ids = set(session.exec(select(Cycle.id)))
+    _insert(session, sa.true(), set(session.exec(select(Cycle.id))))
+
+
+def _insert(session: Session, which: sa.ColumnElement[bool], cycle_ids: set[int]) -> None:
+    """The roll-up rows of the histogram's rows `which` selects, in the cycles named."""
     if not cycle_ids:
         return
     steps, thresholds = _scales(session, cycle_ids)
-    _insert(session, _sums(session, sa.true(), steps, thresholds), _medians(session, sa.true()))
-
-
-def _insert(session: Session, sums: dict[tuple, dict], medians: dict[tuple, float]) -> None:
+    medians = _medians(session, which)
     rows = [dict(zip(("cycle_id", "segment", "group_value", "requirement_id"), key,
                      strict=True)) | figures | {"median": medians[key]}
-            for key, figures in sums.items()]
+            for key, figures in _sums(session, which, steps, thresholds).items()]
     if rows:
         session.execute(sa.insert(RequirementRollup), rows)
