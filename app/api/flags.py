@@ -9,7 +9,7 @@ from app.api.paging import PagingDep, page_headers
 from app.auth.deps import ApiUser, SessionDep, SettingsDep, api_role
 from app.clock import TodayDep
 from app.models.vocabulary import FlagCode, Region, Role, ServiceType, SizeBand
-from app.services.advisor.flags import FlagSettings, flagged_members
+from app.services.advisor.flags import FlagSettings, flag_page
 from app.services.advisor.segments import EVERYONE, MemberFilter
 from app.services.cycles import current_cycle, get_cycle
 
@@ -50,14 +50,14 @@ def read_flags(user: ApiUser, session: SessionDep, settings: SettingsDep, today:
     if cycle is None:
         page_headers(request, response, paging, 0)
         return []
-    found = flagged_members(session=session, user=user, cycle=cycle, today=today,
-                            rules=FlagSettings.of(settings),
-                            members=MemberFilter(advisor, service_type, region, size),
-                            codes=frozenset({reason}) if reason else frozenset())
-    page_headers(request, response, paging, len(found))
-    found = found[paging.offset:paging.offset + paging.limit]
+    found = flag_page(session=session, user=user, cycle=cycle, today=today,
+                      rules=FlagSettings.of(settings),
+                      members=MemberFilter(advisor, service_type, region, size),
+                      codes=frozenset({reason}) if reason else frozenset(),
+                      offset=paging.offset, limit=paging.limit)
+    page_headers(request, response, paging, found.total)
     return [FlaggedMemberOut(
         organisation_id=m.organisation.id, organisation_name=m.organisation.name,
         assessment_id=m.assessment_id, severity=m.severity, level=m.level,
         reasons=[FlagReasonOut(code=r.code, requirement_id=r.requirement_key, detail=r.text())
-                 for r in m.reasons]) for m in found]
+                 for r in m.reasons]) for m in found.members]

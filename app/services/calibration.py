@@ -137,19 +137,25 @@ def _paired(*, cycle_id, themes: ThemeMap, where):
             .where(self_score.is_not(None))).subquery("paired")
 
 
+def above_official_statement(*, cycle_id: int, themes: ThemeMap, threshold: float,
+                             where=sa.true()) -> sa.Select:
+    """Per member (of those `where` selects, a condition on Organisation) and theme whose
+    submitted self-assessment in the cycle exceeds the theme's latest official score by at
+    least `threshold`: organisation_id, theme_key, self_score, official_score, visited_on."""
+    paired = _paired(cycle_id=cycle_id, themes=themes, where=where)
+    return (select(paired.c.organisation_id, paired.c.theme_key, paired.c.self_score,
+                   paired.c.official_score, paired.c.visited_on)
+            .where(paired.c.self_score - paired.c.official_score >= threshold - 1e-9))
+
+
 def members_above_official(session: Session, *, cycle_id: int, themes: ThemeMap | None,
                            threshold: float, where=sa.true()) -> list[AboveOfficial]:
-    """Every member (of those `where` selects, a condition on Organisation) whose submitted
-    self-assessment of a theme in the cycle exceeds the theme's latest official score by at
-    least `threshold`, through the cycle's catalogue's theme map: one query, whatever the
-    number of members."""
+    """above_official_statement() read, through the cycle's catalogue's theme map: one
+    query, whatever the number of members."""
     if themes is None or not themes.themes:
         return []
-    paired = _paired(cycle_id=cycle_id, themes=themes, where=where)
-    rows = session.connection().execute(
-        select(paired.c.organisation_id, paired.c.theme_key, paired.c.self_score,
-               paired.c.official_score, paired.c.visited_on)
-        .where(paired.c.self_score - paired.c.official_score >= threshold - 1e-9)).all()
+    rows = session.connection().execute(above_official_statement(
+        cycle_id=cycle_id, themes=themes, threshold=threshold, where=where)).all()
     order = {theme.key: n for n, theme in enumerate(themes.themes)}
     return sorted((AboveOfficial(org, key, float(s), float(o), on)
                    for org, key, s, o, on in rows),

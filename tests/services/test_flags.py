@@ -18,7 +18,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import FlagCode, Region, Role, ServiceType, SizeBand
-from app.services.advisor.flags import FlagSettings, flagged_members
+from app.services.advisor.flags import FlagSettings, flag_page, flagged_members
 from app.services.advisor.segments import EVERYONE, UNASSIGNED, MemberFilter
 from app.services.assessment.answers import save_injunction
 from app.services.errors import Forbidden
@@ -285,3 +285,31 @@ def _day(value):
     from app.i18n import format_day
 
     return format_day(value)
+
+
+def test_a_page_is_the_whole_lists_slice_with_the_same_reasons_and_total(session, cast,
+                                                                         open_cycle):
+    # Severities 6, 4, 4 and 2 (names break the tie), and members past the deadline.
+    for scores in ({1: 2, 2: 2, 3: 2}, {4: 2, 5: 2}, {6: 2, 7: 2}, {8: 2}):
+        organisation = make_organisation(session)
+        fill_in(session, organisation, open_cycle, scores)
+    on = open_cycle.deadline + timedelta(days=1)
+    everyone = MemberFilter(advisor=EVERYONE)
+    whole = flags(session, cast.advisor, open_cycle, on=on, members=everyone)
+    said = [(m.organisation.id, m.severity, [r.text() for r in m.reasons]) for m in whole]
+    assert [severity for _, severity, _ in said] == sorted(
+        (severity for _, severity, _ in said), reverse=True)
+    for offset, limit in ((0, 2), (2, 2), (1, 3), (len(whole) - 1, 5)):
+        page = flag_page(session=session, user=cast.advisor, cycle=open_cycle, today=on,
+                         rules=RULES, members=everyone, offset=offset, limit=limit)
+        assert page.total == len(whole)
+        assert [(m.organisation.id, m.severity, [r.text() for r in m.reasons])
+                for m in page.members] == said[offset:offset + limit]
+    beyond = flag_page(session=session, user=cast.advisor, cycle=open_cycle, today=on,
+                       rules=RULES, members=everyone, offset=len(whole) + 10, limit=5)
+    assert (beyond.total, beyond.members) == (len(whole), [])
+    low = flag_page(session=session, user=cast.advisor, cycle=open_cycle, today=on,
+                    rules=RULES, members=everyone, codes=frozenset({FlagCode.LOW_SCORE}),
+                    limit=2)
+    # A reason filter narrows the members, never their reasons or severity.
+    assert low.total == 4 and [m.severity for m in low.members] == [6, 4]

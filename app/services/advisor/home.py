@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Action, Cycle, Organisation, SupportCase, User
 from app.models.vocabulary import OPEN_ACTION_STATUSES, CaseStatus
-from app.services.advisor.flags import FlagSettings, MemberFlags, flagged_members
+from app.services.advisor.flags import FlagPage, FlagSettings, MemberFlags, flag_page
 from app.services.advisor.segments import MemberFilter
 
 SHOWN = 8
@@ -27,8 +27,8 @@ def advisor_home(*, session: Session, user: User, cycle: Cycle | None, today: da
     """The advisor's own members and the unassigned ones (MemberFilter's default)."""
     members = MemberFilter()
     where = members.where(user)
-    flagged = (flagged_members(session=session, user=user, cycle=cycle, today=today,
-                               rules=rules, members=members) if cycle else [])
+    flagged = (flag_page(session=session, user=user, cycle=cycle, today=today, rules=rules,
+                         members=members, limit=SHOWN) if cycle else FlagPage(0, []))
     cases = session.exec(
         select(SupportCase, Organisation)
         .join(Organisation, col(Organisation.id) == col(SupportCase.organisation_id))
@@ -42,4 +42,4 @@ def advisor_home(*, session: Session, user: User, cycle: Cycle | None, today: da
         .where(where, col(Action.status).in_(OPEN_ACTION_STATUSES), col(Action.due_on) < today)
         .order_by(Action.due_on, Action.id).limit(SHOWN)
     ).all()
-    return AdvisorHome(cycle, flagged[:SHOWN], len(flagged), list(cases), list(late))
+    return AdvisorHome(cycle, flagged.members, flagged.total, list(cases), list(late))

@@ -18,10 +18,12 @@ from app.i18n import gettext
 from app.models import User
 from app.models.vocabulary import FlagCode
 from app.services.advisor.flags import (
+    FlagPage,
     FlagSettings,
     MemberFlags,
-    flagged_members,
+    flag_page,
     points_explained,
+    rule_texts,
     severity_bands,
     threshold_of,
 )
@@ -54,14 +56,16 @@ def _reason(value: str) -> FlagCode | None:
 
 
 def _flagged(session: Session, settings: Settings, user: User, query: ListQuery,
-             reason: FlagCode | None, today: date):
+             reason: FlagCode | None, today: date, offset: int = 0,
+             limit: int | None = None):
+    """The cycle asked for and `limit` of its flagged members from `offset` (all: None)."""
     cycle = chosen_cycle(session, query, today)
     if cycle is None:
-        return None, []
-    found = flagged_members(session=session, user=user, cycle=cycle, today=today,
+        return None, FlagPage(0, [])
+    return cycle, flag_page(session=session, user=user, cycle=cycle, today=today,
                             rules=FlagSettings.of(settings), members=query.members(user),
-                            codes=frozenset({reason}) if reason else frozenset())
-    return cycle, found
+                            codes=frozenset({reason}) if reason else frozenset(),
+                            offset=offset, limit=limit)
 
 
 @router.get("")
@@ -69,15 +73,17 @@ def flags_page(request: Request, user: WebAdvisor, session: SessionDep, settings
                today: TodayDep, query: ListQueryDep, reason: Reason = "",
                page: PageNumber = 1) -> Response:
     code = _reason(reason)
-    cycle, found = _flagged(session, settings, user, query, code, today)
     filters = {**query.params(), "reason": reason}
-    pagination = Pagination(request.url.path, page, filters).with_total(len(found))
+    pagination = Pagination(request.url.path, page, filters)
+    cycle, found = _flagged(session, settings, user, query, code, today,
+                            pagination.offset, PAGE_SIZE)
+    pagination = pagination.with_total(found.total)
     rules = FlagSettings.of(settings)
     return render(request, "advisor/flags.html", {
-        "cycle": cycle, "members": found[pagination.offset:pagination.offset + PAGE_SIZE],
-        "total": len(found), "pagination": pagination, "query": query, "reason": reason,
+        "cycle": cycle, "members": found.members,
+        "total": found.total, "pagination": pagination, "query": query, "reason": reason,
         "reasons": list(FlagCode), **choices(session, user),
-        "rule_texts": rules.rule_texts(threshold_of(session, cycle)) if cycle else {},
+        "rule_texts": rule_texts(rules, threshold_of(session, cycle)) if cycle else {},
         "points_explained": points_explained(), "severity_bands": severity_bands(),
         "csv_url": Pagination(f"{request.url.path}.csv", 1, filters).url(1),
         "xlsx_url": Pagination(f"{request.url.path}.xlsx", 1, filters).url(1),
@@ -105,11 +111,12 @@ def _filename(cycle, extension: str) -> str:
 def flags_csv(user: WebAdvisor, session: SessionDep, settings: SettingsDep, today: TodayDep,
               query: ListQueryDep, reason: Reason = "") -> Response:
     cycle, found = _flagged(session, settings, user, query, _reason(reason), today)
-    return csv_response(_filename(cycle, "csv"), *_table(session, found))
+    return csv_response(_filename(cycle, "csv"), *_table(session, found.members))
 
 
 @router.get(".xlsx")
 def flags_xlsx(user: WebAdvisor, session: SessionDep, settings: SettingsDep, today: TodayDep,
                query: ListQueryDep, reason: Reason = "") -> Response:
     cycle, found = _flagged(session, settings, user, query, _reason(reason), today)
-    return xlsx_response(_filename(cycle, "xlsx"), gettext("Flag"), *_table(session, found))
+    return xlsx_response(_filename(cycle, "xlsx"), gettext("Flag"),
+                         *_table(session, found.members))

@@ -1,0 +1,405 @@
+"""The flag rules as SQL: one statement per rule, a row per reason.
+
+Every statement starts with the member's organisation id and reads only the members a
+condition on Organisation selects. The list (services/advisor/flags.py) uses them twice:
+summed over every member to rank them, and then for the members of one page only, to say
+each reason in a sentence. A rule's points are the same for all its rows, so a member's
+severity is a count in SQL.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    union_all,
+)
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.i18n import N_, NP_, format_day, format_score, gettext, ngettext
+from app.models import (
+    Action,
+    Answer,
+    Assessment,
+    Cycle,
+    Indicator,
+    Inspection,
+    InspectionSanction,
+    Organisation,
+    Requirement,
+    RequirementScore,
+    SupportCase,
+)
+from app.models.vocabulary import (
+    OPEN_ACTION_STATUSES,
+    CaseStatus,
+    FlagCode,
+    InjunctionKind,
+    SanctionKind,
+    label_of,
+)
+from app.services.board.themes import theme_map
+from app.services.calibration import above_official_statement
+from app.services.catalogue.lineage import key_map
+
+POINTS = {
+    "injunction": 4,
+    "past_deadline": 3,
+    "near_deadline": 2,
+    "low_requirement": 2,
+    "low_indicator": 1,
+    "declined": 2,
+    "overdue": 1,
+    "self_above_official": 2,
+}
+
+
+@dataclass(frozen=True)
+class FlagSettings:
+    low_indicator: int = 2
+    decline: float = 1.0
+    deadline_days: int = 14
+    min_progress: float = 0.5
+    self_above_official: float = 1.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> "FlagSettings":
+        return cls(settings.flag_low_indicator, settings.flag_decline,
+                   settings.flag_deadline_days, settings.flag_min_progress,
+                   settings.flag_self_above_official)
+
+
+@dataclass(frozen=True)
+class FlagReason:
+    code: FlagCode
+    points: int
+    message: str | tuple[str, str]  # a Danish msgid, or (singular, plural) with `count`
+    params: dict = field(default_factory=dict)
+    requirement_key: str | None = None
+    count: int = 0
+
+    def text(self) -> str:
+        """The sentence, numbers and dates said in the reader's language."""
+        params = {name: _said(value) for name, value in self.params.items()}
+        if isinstance(self.message, tuple):
+            return ngettext(*self.message, self.count, **params)
+        return gettext(self.message, **params)
+
+
+def _said(value):
+    if isinstance(value, float):
+        return format_score(value)
+    if isinstance(value, date):
+        return format_day(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One statement of a rule: its rows are reasons worth `points` each."""
+
+    code: FlagCode
+    points: int
+    statement: Select  # the organisation id first, then the columns `reason` reads
+    reason: Callable[[Row], FlagReason]
+    order_by: tuple = ()  # the reasons' order within a member, when said
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    session: Session
+    cycle: Cycle
+    today: date
+    settings: FlagSettings
+    threshold: int
+
+
+def rules_for(context: RuleContext, where: ColumnElement[bool]) -> list[Rule]:
+    """Every rule's statements for the members `where` selects, in the order a member's
+    reasons of equal points are said."""
+    return [*_missing(context, where), _reported(context, where),
+            *_low_scores(context, where), *_declines(context, where),
+            _overdue_actions(context, where), _recorded_injunctions(where),
+            _inspection_sanctions(context, where), *_above_official(context, where)]
+
+
+def reasons_statement(rules: list[Rule], codes: frozenset[FlagCode]):
+    """All rules' reasons as one subquery: organisation_id, points, and wanted (1 for a
+    reason of `codes`, or of any code when none is given)."""
+    def number(value: int):  # inlined: PostgreSQL types a bound literal in a UNION poorly
+        return literal_column(str(int(value)))
+
+    return union_all(*(
+        select(rule.statement.subquery().c[0].label("organisation_id"),
+               number(rule.points).label("points"),
+               number(not codes or rule.code in codes).label("wanted"))
+        for rule in rules)).subquery("reasons")
+
+
+def this_cycle(cycle: Cycle):
+    """Joins a member to its assessment of the cycle."""
+    return and_(col(Assessment.organisation_id) == col(Organisation.id),
+                Assessment.cycle_id == cycle.id)
+
+
+def _missing(context: RuleContext, where) -> list[Rule]:
+    cycle, today, settings = context.cycle, context.today, context.settings
+    unsubmitted = (select(Organisation.id, Assessment.id, Assessment.answered_count,
+                          Assessment.in_scope_count)
+                   .select_from(Organisation)
+                   .join(Assessment, this_cycle(cycle), isouter=True)
+                   .where(where, col(Assessment.submitted_at).is_(None)))
+    if today > cycle.deadline:
+        return [Rule(FlagCode.MISSING_SUBMISSION, POINTS["past_deadline"], unsubmitted,
+                     lambda row: FlagReason(
+                         FlagCode.MISSING_SUBMISSION, POINTS["past_deadline"],
+                         N_("Ikke indsendt; fristen var %(deadline)s."),
+                         {"deadline": cycle.deadline}))]
+    near = cycle.opens_on <= today and (cycle.deadline - today).days <= settings.deadline_days
+    if not near or settings.min_progress <= 0:
+        return []
+    # Progress is answered / in scope, and nothing answered when not started.
+    behind = or_(col(Assessment.id).is_(None), func.coalesce(Assessment.in_scope_count, 0) == 0,
+                 col(Assessment.answered_count)
+                 < col(Assessment.in_scope_count) * settings.min_progress)
+
+    def reason(row) -> FlagReason:
+        _, assessment_id, answered, in_scope = row
+        progress = answered / in_scope if assessment_id and in_scope else 0.0
+        message = (N_("Fristen er %(deadline)s, og %(percent)s %% er besvaret.")
+                   if assessment_id else
+                   N_("Fristen er %(deadline)s, og selvevalueringen er ikke startet."))
+        return FlagReason(FlagCode.MISSING_SUBMISSION, POINTS["near_deadline"], message,
+                          {"deadline": cycle.deadline, "percent": round(progress * 100)})
+
+    return [Rule(FlagCode.MISSING_SUBMISSION, POINTS["near_deadline"],
+                 unsubmitted.where(behind), reason)]
+
+
+def _reported(context: RuleContext, where) -> Rule:
+    def reason(row) -> FlagReason:
+        kind = label_of(InjunctionKind, row[1]).lower() or gettext("påbud eller skærpet tilsyn")
+        return FlagReason(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+                          N_("Har meldt %(kind)s i selvevalueringen."), {"kind": kind})
+
+    return Rule(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+                select(Organisation.id, Assessment.injunction_kind)
+                .join(Assessment, this_cycle(context.cycle))
+                .where(where, col(Assessment.injunction_reported)), reason)
+
+
+def _submitted(cycle: Cycle):
+    return and_(Assessment.cycle_id == cycle.id, col(Assessment.submitted_at).is_not(None))
+
+
+def _low_scores(context: RuleContext, where) -> list[Rule]:
+    cycle, threshold, low = context.cycle, context.threshold, context.settings.low_indicator
+    low_requirements = (
+        select(Organisation.id, Requirement.key, Requirement.number, RequirementScore.score)
+        .select_from(RequirementScore)
+        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(_submitted(cycle), where, col(RequirementScore.score) < threshold))
+    # Low indicators in a requirement that is not low itself, one reason per requirement.
+    low_indicators = (
+        select(Organisation.id, Requirement.key, Requirement.number,
+               func.count(), func.aggregate_strings(Indicator.ref, ", "))
+        .select_from(Answer)
+        .join(Assessment, col(Assessment.id) == col(Answer.assessment_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .join(Indicator, col(Indicator.id) == col(Answer.indicator_id))
+        .join(Requirement, col(Requirement.id) == col(Indicator.requirement_id))
+        .join(RequirementScore, and_(
+            col(RequirementScore.assessment_id) == col(Assessment.id),
+            col(RequirementScore.requirement_id) == col(Requirement.id)))
+        .where(_submitted(cycle), where, col(Answer.score).is_not(None),
+               col(Answer.score) <= low, col(RequirementScore.score) >= threshold)
+        .group_by(Organisation.id, Requirement.key, Requirement.number))
+    return [
+        Rule(FlagCode.LOW_SCORE, POINTS["low_requirement"], low_requirements,
+             lambda row: FlagReason(
+                 FlagCode.LOW_SCORE, POINTS["low_requirement"],
+                 N_("Fordring %(number)s ligger på %(score)s (under %(threshold)s)."),
+                 {"number": row[2], "score": float(row[3]), "threshold": threshold}, row[1]),
+             (Requirement.number,)),
+        Rule(FlagCode.LOW_SCORE, POINTS["low_indicator"], low_indicators,
+             lambda row: FlagReason(
+                 FlagCode.LOW_SCORE, POINTS["low_indicator"],
+                 NP_("Fordring %(number)s: indikator %(refs)s er scoret %(low)s eller lavere.",
+                     "Fordring %(number)s: indikatorerne %(refs)s er scoret %(low)s eller "
+                     "lavere."),
+                 {"number": row[2], "refs": ", ".join(sorted(row[4].split(", "))),
+                  "low": low}, row[1], count=row[3]),
+             (Requirement.number,)),
+    ]
+
+
+def _declines(context: RuleContext, where) -> list[Rule]:
+    """Each member's previous submitted cycle against this one, by permanent key.
+
+    One statement per catalogue version the previous submissions use (a handful, whatever
+    the number of members): the current version compares keys directly, an older one
+    through its mapping onto the current version.
+    """
+    session, cycle, decline = context.session, context.cycle, context.settings.decline
+    previous_year = (
+        select(Assessment.organisation_id.label("organisation_id"),
+               func.max(Cycle.year).label("year"))
+        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
+        .where(col(Cycle.year) < cycle.year, col(Assessment.submitted_at).is_not(None))
+        .group_by(Assessment.organisation_id).subquery("previous_year"))
+    previous = Assessment.__table__.alias("previous")
+    previous_cycle = Cycle.__table__.alias("previous_cycle")
+    previous_requirement = Requirement.__table__.alias("previous_requirement")
+    previous_score = RequirementScore.__table__.alias("previous_score")
+    # Every version an earlier submission uses, a superset of the previous years' own: one
+    # pass over the assessments (finding each member's previous year first took 24 ms at
+    # 5,000 members, a third of the declines).
+    versions = session.exec(
+        select(Assessment.catalogue_version_id).distinct()
+        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
+        .where(col(Cycle.year) < cycle.year, col(Assessment.submitted_at).is_not(None))).all()
+    rules = []
+    for version_id in versions:
+        if version_id == cycle.catalogue_version_id:
+            same_key = col(Requirement.key) == previous_requirement.c.key
+            mapping = None
+        else:
+            pairs = _requirement_keys(session, version_id, cycle)
+            if not pairs:
+                continue
+            # A small inline table (UNION ALL of literal rows): SQLite has no aliased VALUES.
+            mapping = union_all(*(select(literal(old).label("old_key"),
+                                         literal(new).label("new_key"))
+                                  for old, new in pairs.items())).subquery("key_mapping")
+            same_key = col(Requirement.key) == mapping.c.new_key
+        statement = (
+            select(Organisation.id, Requirement.key, Requirement.number,
+                   previous_score.c.score, RequirementScore.score)
+            .select_from(Assessment)
+            .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+            .join(previous_year, previous_year.c.organisation_id == Assessment.organisation_id)
+            .join(previous_cycle, previous_cycle.c.year == previous_year.c.year)
+            .join(previous, and_(previous.c.organisation_id == Assessment.organisation_id,
+                                 previous.c.cycle_id == previous_cycle.c.id,
+                                 previous.c.catalogue_version_id == version_id))
+            .join(previous_score, previous_score.c.assessment_id == previous.c.id)
+            .join(previous_requirement,
+                  previous_requirement.c.id == previous_score.c.requirement_id))
+        if mapping is not None:
+            statement = statement.join(mapping,
+                                       mapping.c.old_key == previous_requirement.c.key)
+        statement = (
+            statement
+            .join(Requirement, and_(col(Requirement.catalogue_version_id)
+                                    == cycle.catalogue_version_id, same_key))
+            .join(RequirementScore, and_(
+                col(RequirementScore.assessment_id) == col(Assessment.id),
+                col(RequirementScore.requirement_id) == col(Requirement.id)))
+            .where(_submitted(cycle), where,
+                   col(RequirementScore.score) <= previous_score.c.score - decline))
+        rules.append(Rule(
+            FlagCode.DECLINED, POINTS["declined"], statement,
+            lambda row: FlagReason(
+                FlagCode.DECLINED, POINTS["declined"],
+                N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),
+                {"number": row[2], "before": float(row[3]), "after": float(row[4])}, row[1]),
+            (Requirement.number,)))
+    return rules
+
+
+def _requirement_keys(session: Session, version_id: int, cycle: Cycle) -> dict[str, str]:
+    """old requirement key -> this cycle's key, for an older version's requirements."""
+    keys = session.exec(select(Requirement.key)
+                        .where(Requirement.catalogue_version_id == version_id)).all()
+    mapping = key_map(session, version_id, cycle.catalogue_version_id)
+    return {key: mapping[key] for key in keys if key in mapping}
+
+
+def _overdue_actions(context: RuleContext, where) -> Rule:
+    return Rule(
+        FlagCode.OVERDUE_ACTIONS, POINTS["overdue"],
+        select(Organisation.id, func.count())
+        .select_from(Action)
+        .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
+        .where(where, col(Action.status).in_(OPEN_ACTION_STATUSES),
+               col(Action.due_on) < context.today)
+        .group_by(Organisation.id),
+        lambda row: FlagReason(
+            FlagCode.OVERDUE_ACTIONS, POINTS["overdue"],
+            NP_("%(num)s handling er over fristen.", "%(num)s handlinger er over fristen."),
+            count=row[1]))
+
+
+def _recorded_injunctions(where) -> Rule:
+    return Rule(
+        FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+        select(Organisation.id, SupportCase.injunction_kind, SupportCase.opened_on)
+        .select_from(SupportCase)
+        .join(Organisation, col(Organisation.id) == col(SupportCase.organisation_id))
+        .where(where, SupportCase.status != CaseStatus.CLOSED,
+               SupportCase.injunction_kind != ""),
+        lambda row: FlagReason(
+            FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+            N_("LOS har registreret %(kind)s %(opened_on)s."),
+            {"kind": label_of(InjunctionKind, row[1]).lower(), "opened_on": row[2]}),
+        (SupportCase.opened_on, SupportCase.id))
+
+
+def _inspection_sanctions(context: RuleContext, where) -> Rule:
+    def reason(row) -> FlagReason:
+        _, kind, visited_on, deadline = row
+        said = label_of(SanctionKind, kind).lower()
+        if deadline is not None:
+            return FlagReason(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"], N_(
+                "Socialtilsynet gav %(kind)s ved tilsynet %(visited_on)s, frist "
+                "%(deadline)s."), {"kind": said, "visited_on": visited_on,
+                                   "deadline": deadline})
+        return FlagReason(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"], N_(
+            "Socialtilsynet gav %(kind)s ved tilsynet %(visited_on)s."),
+            {"kind": said, "visited_on": visited_on})
+
+    return Rule(
+        FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
+        select(Organisation.id, InspectionSanction.kind, Inspection.visited_on,
+               InspectionSanction.deadline)
+        .select_from(InspectionSanction)
+        .join(Inspection, col(Inspection.id) == col(InspectionSanction.inspection_id))
+        .join(Organisation, col(Organisation.id) == col(Inspection.organisation_id))
+        .where(where, col(Inspection.visited_on) > context.today - timedelta(days=365)),
+        reason, (Inspection.visited_on, InspectionSanction.id))
+
+
+def _above_official(context: RuleContext, where) -> list[Rule]:
+    themes = theme_map(context.session, context.cycle.catalogue_version_id)
+    if themes is None or not themes.themes:
+        return []
+    titles = {t.key: (t.number, t.title) for t in themes.themes}
+    paired = above_official_statement(cycle_id=context.cycle.id, themes=themes,
+                                      threshold=context.settings.self_above_official,
+                                      where=where).subquery("above")
+
+    def reason(row) -> FlagReason:
+        _, theme_key, self_score, official, visited_on = row
+        number, title = titles[theme_key]
+        return FlagReason(
+            FlagCode.SELF_ABOVE_OFFICIAL, POINTS["self_above_official"],
+            N_("Tema %(number)s (%(title)s): selvevalueret %(self)s, Socialtilsynet gav "
+               "%(official)s %(visited_on)s."),
+            {"number": number, "title": title, "self": float(self_score),
+             "official": float(official), "visited_on": visited_on})
+
+    order = case({t.key: n for n, t in enumerate(themes.themes)}, value=paired.c.theme_key)
+    return [Rule(FlagCode.SELF_ABOVE_OFFICIAL, POINTS["self_above_official"],
+                 select(paired), reason, (order,))]
