@@ -91,6 +91,11 @@ class RequirementScore(SQLModel, table=True):
     scored_count: int = 0
     answered_count: int = 0
     in_scope_count: int = 0
+    # The lowest indicator score the mean counts: the flag rule for a low indicator reads it.
+    lowest_score: int | None = None
+    # Once submitted: the same requirement's score, by permanent key, in the member's
+    # previous submitted assessment (services/assessment/previous_scores.py keeps it).
+    previous_score: float | None = None
 
 
 class Evidence(SQLModel, table=True):

@@ -33,6 +33,7 @@ from app.models.base import utcnow
 from app.models.vocabulary import ActionPriority, ActionStatus, InjunctionKind, Region, Role
 from app.services.assessment.scoring import AnswerState, requirement_result
 from app.services.board.histograms import rebuild_histogram
+from app.services.catalogue.lineage import key_map
 from app.services.demo_names import (
     ACTION_TITLES,
     FIRST_NAMES,
@@ -117,8 +118,10 @@ def add_bulk_members(*, session: Session, cycles: list[Cycle], count: int, first
                        password_hash=password_hash, advisor_ids=advisor_ids, rng=rng)
     years = [_Cycle(session, cycle, rng, today, cycle is cycles[-1]) for cycle in cycles]
     for start in range(0, len(members), BATCH):
+        # Each member's latest submission so far, oldest year first: (version, key -> score).
+        latest: dict[int, tuple[int, dict[str, float | None]]] = {}
         for year in years:
-            year.write(members[start:start + BATCH])
+            year.write(members[start:start + BATCH], latest)
         session.commit()
     rebuild_histogram(session)
     session.commit()
@@ -138,6 +141,7 @@ class _Cycle:
             Indicator.catalogue_version_id == version).order_by(Indicator.position)))
         self.requirements = {r.id: r for r in session.exec(select(Requirement).where(
             Requirement.catalogue_version_id == version))}
+        self.key_maps: dict[int, dict[str, str]] = {}  # an earlier version's keys to this one's
         self.moment = utcnow() if this_year else datetime.combine(
             cycle.opens_on + timedelta(days=25), time(10), tzinfo=UTC)
 
@@ -166,7 +170,22 @@ class _Cycle:
         paabud = state == "submitted" and self.rng.random() < PAABUD_SHARE
         return state, in_scope, given, paabud
 
-    def write(self, members: list[_Member]) -> None:
+    def _previous(self, earlier: tuple[int, dict[str, float | None]] | None
+                  ) -> dict[str, float | None]:
+        """An earlier submission's scores by this cycle's keys (previous_scores.refresh)."""
+        if earlier is None:
+            return {}
+        version, scores = earlier
+        if version not in self.key_maps:
+            self.key_maps[version] = key_map(self.session, version,
+                                             self.cycle.catalogue_version_id)
+        mapping = self.key_maps[version]
+        return {mapping[key]: score for key, score in scores.items() if key in mapping}
+
+    def write(self, members: list[_Member],
+              latest: dict[int, tuple[int, dict[str, float | None]]]) -> None:
+        """Inserts the members' year; `latest` holds their latest earlier submissions and
+        gets theirs of this year."""
         plans = {m.organisation_id: (m, plan) for m in members if (plan := self._plan(m))}
         rows = []
         for member, (state, in_scope, given, paabud) in plans.values():
@@ -189,6 +208,7 @@ class _Cycle:
         answers, scores, revisions, actions = [], [], [], []
         for org_id, (member, (state, in_scope, given, paabud)) in plans.items():
             assessment_id = ids[org_id]
+            before = self._previous(latest.get(org_id)) if state == "submitted" else {}
             answers += [{"assessment_id": assessment_id, "indicator_id": i.id, "score": score,
                          "not_applicable": score is None, "comment": comment,
                          "carried_over": False, "saved_at_version": n + 1,
@@ -205,8 +225,13 @@ class _Cycle:
                 scores.append({"assessment_id": assessment_id, "requirement_id": requirement_id,
                                "score": result.score, "scored_count": result.scored_count,
                                "answered_count": result.answered_count,
-                               "in_scope_count": result.in_scope_count})
+                               "in_scope_count": result.in_scope_count,
+                               "lowest_score": result.lowest,
+                               "previous_score": before.get(
+                                   self.requirements[requirement_id].key)})
             if state == "submitted":
+                latest[org_id] = (self.cycle.catalogue_version_id, {
+                    self.requirements[r].key: score for r, score in requirement_scores})
                 revisions.append(self._revision(assessment_id, member, given,
                                                 requirement_scores, paabud))
                 if self.rng.random() < ACTION_SHARE:

@@ -129,3 +129,31 @@ def test_the_requirement_rollup_revision_fills_the_table_from_the_histogram(
     command.upgrade(config, "head")
     filled = rows()
     assert filled == written and len(filled) >= 4 * 10
+
+
+def test_the_requirement_score_figures_revision_fills_lowest_and_previous_scores(
+        database, session, cast, catalogue, open_cycle):
+    from sqlmodel import select
+
+    from app.models import RequirementScore
+    from tests.services.test_results import fill_in, past_cycle
+
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 2), {1: 5})
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {1: 4, 2: 1, 3: None})
+    fill_in(session, cast.org_a, open_cycle, {1: 2, 2: 3}, user=cast.alice)
+    fill_in(session, cast.org_b, open_cycle, {4: 1}, submitted=False)
+
+    def rows():
+        session.expire_all()
+        return sorted(session.exec(select(RequirementScore.id, RequirementScore.lowest_score,
+                                          RequirementScore.previous_score)).all())
+
+    written = rows()
+    session.close()
+    _engine, config = database
+    command.downgrade(config, "0017_requirement_rollup")
+    command.upgrade(config, "head")
+    filled = rows()
+    assert filled == written
+    assert {lowest for _, lowest, _ in filled} >= {1, 2, 4, 5}
+    assert {previous for _, _, previous in filled} >= {None, 4.0, 5.0}

@@ -179,3 +179,28 @@ def test_the_demo_keeps_every_statement_under_sqlites_limit_of_bound_variables(
             STORY_MEMBERS + 300)
         assert session.exec(select(func.count()).select_from(Inspection)).one() > 0
     engine.dispose()
+
+
+def test_the_stored_lowest_and_previous_scores_are_what_the_services_keep(demo):
+    from app.services.assessment import previous_scores
+    from app.services.assessment.answers import refresh_scores
+
+    def stored():
+        demo.expire_all()
+        return sorted(demo.exec(select(RequirementScore.id, RequirementScore.lowest_score,
+                                       RequirementScore.previous_score)).all())
+
+    written = stored()
+    for assessment in demo.exec(select(Assessment)).all():
+        requirement_ids = demo.exec(select(RequirementScore.requirement_id).where(
+            RequirementScore.assessment_id == assessment.id)).all()
+        refresh_scores(demo, assessment, list(requirement_ids))
+    for organisation_id in demo.exec(select(Organisation.id)).all():
+        previous_scores.refresh(demo, organisation_id)
+    demo.flush()
+    try:
+        assert stored() == written
+        assert sum(1 for _, _, previous in written if previous is not None) > MEMBERS
+        assert sum(1 for _, lowest, _ in written if lowest is not None and lowest <= 2) > 10
+    finally:
+        demo.rollback()

@@ -8,6 +8,7 @@ from sqlmodel import select
 from app.clock import today
 from app.models import (
     Action,
+    Answer,
     Assessment,
     CatalogueVersion,
     Cycle,
@@ -20,7 +21,10 @@ from app.models.base import utcnow
 from app.models.vocabulary import FlagCode, Region, Role, ServiceType, SizeBand
 from app.services.advisor.flags import FlagSettings, flag_page, flagged_members
 from app.services.advisor.segments import EVERYONE, UNASSIGNED, MemberFilter
-from app.services.assessment.answers import save_injunction
+from app.services.assessment import previous_scores
+from app.services.assessment.answers import save_answer, save_injunction
+from app.services.assessment.submission import reopen
+from app.services.assessment.view import in_scope_for
 from app.services.errors import Forbidden
 from tests.conftest import make_organisation
 from tests.services.test_results import fill_in, past_cycle
@@ -126,9 +130,39 @@ def test_a_decline_follows_a_renumbered_requirement_across_catalogue_versions(
     session.flush()
     session.add(RequirementScore(assessment_id=current.id,
                                  requirement_id=moved[old[0].key].id, score=3.5))
+    previous_scores.refresh(session, cast.org_a.id)  # as submit() does
     session.commit()
     assert reasons_of(flags(session, cast.advisor, this_year), cast.org_a) == [
         (FlagCode.DECLINED, "Fordring 10 faldt fra 5,0 til 3,5.")]
+
+
+def test_a_reopened_earlier_year_edited_moves_the_decline_it_is_measured_from(
+        session, cast, catalogue, open_cycle):
+    last_year = fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {6: 4})
+    fill_in(session, cast.org_a, open_cycle, {6: 3}, user=cast.alice)
+    assert [code for code, _ in reasons_of(flags(session, cast.advisor, open_cycle),
+                                           cast.org_a)] == [FlagCode.DECLINED]
+    reopen(session=session, user=cast.advisor, assessment_id=last_year.id, reason="Rettelse")
+    # Last year's requirement 6 said again at 3: no fall any more, and then at 5: a fall of 2.
+    for score, expected in ((3, []), (5, [(FlagCode.DECLINED,
+                                           "Fordring 6 faldt fra 5,0 til 3,0.")])):
+        for indicator in _indicators_of(session, last_year, 6):
+            answer = session.exec(select(Answer).where(
+                Answer.assessment_id == last_year.id,
+                Answer.indicator_id == indicator.id)).first()
+            version = session.get(Assessment, last_year.id).version
+            save_answer(session=session, user=cast.alice,
+                        assessment_id=last_year.id, indicator_key=indicator.key,
+                        data={"score": score, "not_applicable": False,
+                              "comment": answer.comment or "Begrundelse", "version": version})
+        assert reasons_of(flags(session, cast.advisor, open_cycle), cast.org_a) == expected
+
+
+def _indicators_of(session, assessment, number):
+    requirement = session.exec(select(Requirement).where(
+        Requirement.catalogue_version_id == assessment.catalogue_version_id,
+        Requirement.number == number)).one()
+    return [i for i in in_scope_for(session, assessment) if i.requirement_id == requirement.id]
 
 
 def test_past_the_deadline_without_a_submission_is_missing(session, cast, open_cycle):

@@ -18,7 +18,6 @@ from sqlalchemy import (
     and_,
     case,
     func,
-    literal,
     literal_column,
     or_,
     union_all,
@@ -50,7 +49,6 @@ from app.models.vocabulary import (
 )
 from app.services.board.themes import theme_map
 from app.services.calibration import above_official_statement
-from app.services.catalogue.lineage import key_map
 
 POINTS = {
     "injunction": 4,
@@ -113,6 +111,8 @@ class Rule:
     statement: Select  # the organisation id first, then the columns `reason` reads
     reason: Callable[[Row], FlagReason]
     order_by: tuple = ()  # the reasons' order within a member, when said
+    # A leaner statement of the same rows, for ranking: the organisation id first.
+    ranked: Select | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def rules_for(context: RuleContext, where: ColumnElement[bool]) -> list[Rule]:
     """Every rule's statements for the members `where` selects, in the order a member's
     reasons of equal points are said."""
     return [*_missing(context, where), _reported(context, where),
-            *_low_scores(context, where), *_declines(context, where),
+            *_low_scores(context, where), _declines(context, where),
             _overdue_actions(context, where), _recorded_injunctions(where),
             _inspection_sanctions(context, where), *_above_official(context, where)]
 
@@ -140,7 +140,8 @@ def reasons_statement(rules: list[Rule], codes: frozenset[FlagCode]):
         return literal_column(str(int(value)))
 
     return union_all(*(
-        select(rule.statement.subquery().c[0].label("organisation_id"),
+        select((rule.ranked if rule.ranked is not None else rule.statement)
+               .subquery().c[0].label("organisation_id"),
                number(rule.points).label("points"),
                number(not codes or rule.code in codes).label("wanted"))
         for rule in rules)).subquery("reasons")
@@ -211,7 +212,16 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
         .where(_submitted(cycle), where, col(RequirementScore.score) < threshold))
-    # Low indicators in a requirement that is not low itself, one reason per requirement.
+    # Low indicators in a requirement that is not low itself, one reason per requirement:
+    # ranked by the stored lowest score, said by the answers themselves.
+    low_indicator = and_(_submitted(cycle), where, col(RequirementScore.lowest_score) <= low,
+                         col(RequirementScore.score) >= threshold)
+    ranked_low_indicators = (
+        select(Organisation.id)
+        .select_from(RequirementScore)
+        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .where(low_indicator))
     low_indicators = (
         select(Organisation.id, Requirement.key, Requirement.number,
                func.count(), func.aggregate_strings(Indicator.ref, ", "))
@@ -223,8 +233,8 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
         .join(RequirementScore, and_(
             col(RequirementScore.assessment_id) == col(Assessment.id),
             col(RequirementScore.requirement_id) == col(Requirement.id)))
-        .where(_submitted(cycle), where, col(Answer.score).is_not(None),
-               col(Answer.score) <= low, col(RequirementScore.score) >= threshold)
+        .where(low_indicator, col(Answer.score) <= low, ~col(Answer.not_applicable),
+               ~col(Answer.carried_over))
         .group_by(Organisation.id, Requirement.key, Requirement.number))
     return [
         Rule(FlagCode.LOW_SCORE, POINTS["low_requirement"], low_requirements,
@@ -241,90 +251,29 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
                      "lavere."),
                  {"number": row[2], "refs": ", ".join(sorted(row[4].split(", "))),
                   "low": low}, row[1], count=row[3]),
-             (Requirement.number,)),
+             (Requirement.number,), ranked_low_indicators),
     ]
 
 
-def _declines(context: RuleContext, where) -> list[Rule]:
-    """Each member's previous submitted cycle against this one, by permanent key.
-
-    One statement per catalogue version the previous submissions use (a handful, whatever
-    the number of members): the current version compares keys directly, an older one
-    through its mapping onto the current version.
-    """
-    session, cycle, decline = context.session, context.cycle, context.settings.decline
-    previous_year = (
-        select(Assessment.organisation_id.label("organisation_id"),
-               func.max(Cycle.year).label("year"))
-        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
-        .where(col(Cycle.year) < cycle.year, col(Assessment.submitted_at).is_not(None))
-        .group_by(Assessment.organisation_id).subquery("previous_year"))
-    previous = Assessment.__table__.alias("previous")
-    previous_cycle = Cycle.__table__.alias("previous_cycle")
-    previous_requirement = Requirement.__table__.alias("previous_requirement")
-    previous_score = RequirementScore.__table__.alias("previous_score")
-    # Every version an earlier submission uses, a superset of the previous years' own: one
-    # pass over the assessments (finding each member's previous year first took 24 ms at
-    # 5,000 members, a third of the declines).
-    versions = session.exec(
-        select(Assessment.catalogue_version_id).distinct()
-        .join(Cycle, col(Cycle.id) == col(Assessment.cycle_id))
-        .where(col(Cycle.year) < cycle.year, col(Assessment.submitted_at).is_not(None))).all()
-    rules = []
-    for version_id in versions:
-        if version_id == cycle.catalogue_version_id:
-            same_key = col(Requirement.key) == previous_requirement.c.key
-            mapping = None
-        else:
-            pairs = _requirement_keys(session, version_id, cycle)
-            if not pairs:
-                continue
-            # A small inline table (UNION ALL of literal rows): SQLite has no aliased VALUES.
-            mapping = union_all(*(select(literal(old).label("old_key"),
-                                         literal(new).label("new_key"))
-                                  for old, new in pairs.items())).subquery("key_mapping")
-            same_key = col(Requirement.key) == mapping.c.new_key
-        statement = (
-            select(Organisation.id, Requirement.key, Requirement.number,
-                   previous_score.c.score, RequirementScore.score)
-            .select_from(Assessment)
-            .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-            .join(previous_year, previous_year.c.organisation_id == Assessment.organisation_id)
-            .join(previous_cycle, previous_cycle.c.year == previous_year.c.year)
-            .join(previous, and_(previous.c.organisation_id == Assessment.organisation_id,
-                                 previous.c.cycle_id == previous_cycle.c.id,
-                                 previous.c.catalogue_version_id == version_id))
-            .join(previous_score, previous_score.c.assessment_id == previous.c.id)
-            .join(previous_requirement,
-                  previous_requirement.c.id == previous_score.c.requirement_id))
-        if mapping is not None:
-            statement = statement.join(mapping,
-                                       mapping.c.old_key == previous_requirement.c.key)
-        statement = (
-            statement
-            .join(Requirement, and_(col(Requirement.catalogue_version_id)
-                                    == cycle.catalogue_version_id, same_key))
-            .join(RequirementScore, and_(
-                col(RequirementScore.assessment_id) == col(Assessment.id),
-                col(RequirementScore.requirement_id) == col(Requirement.id)))
-            .where(_submitted(cycle), where,
-                   col(RequirementScore.score) <= previous_score.c.score - decline))
-        rules.append(Rule(
-            FlagCode.DECLINED, POINTS["declined"], statement,
-            lambda row: FlagReason(
-                FlagCode.DECLINED, POINTS["declined"],
-                N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),
-                {"number": row[2], "before": float(row[3]), "after": float(row[4])}, row[1]),
-            (Requirement.number,)))
-    return rules
-
-
-def _requirement_keys(session: Session, version_id: int, cycle: Cycle) -> dict[str, str]:
-    """old requirement key -> this cycle's key, for an older version's requirements."""
-    keys = session.exec(select(Requirement.key)
-                        .where(Requirement.catalogue_version_id == version_id)).all()
-    mapping = key_map(session, version_id, cycle.catalogue_version_id)
-    return {key: mapping[key] for key in keys if key in mapping}
+def _declines(context: RuleContext, where) -> Rule:
+    """The requirements of the member's submission down by at least the setting since its
+    previous submission (the stored previous score, services/assessment/previous_scores.py)."""
+    decline = context.settings.decline
+    return Rule(
+        FlagCode.DECLINED, POINTS["declined"],
+        select(Organisation.id, Requirement.key, Requirement.number,
+               RequirementScore.previous_score, RequirementScore.score)
+        .select_from(RequirementScore)
+        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+        .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
+        .where(_submitted(context.cycle), where,
+               col(RequirementScore.score) <= col(RequirementScore.previous_score) - decline),
+        lambda row: FlagReason(
+            FlagCode.DECLINED, POINTS["declined"],
+            N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),
+            {"number": row[2], "before": float(row[3]), "after": float(row[4])}, row[1]),
+        (Requirement.number,))
 
 
 def _overdue_actions(context: RuleContext, where) -> Rule:

@@ -21,6 +21,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.vocabulary import InjunctionKind
 from app.services import audit
+from app.services.assessment import previous_scores
 from app.services.assessment.access import get_assessment_to_edit, lock_for_edit
 from app.services.assessment.scoring import AnswerState, requirement_result
 from app.services.assessment.view import in_scope_for
@@ -201,6 +202,7 @@ def refresh_scores(session: Session, assessment: Assessment, requirement_ids: li
         )).first() or RequirementScore(assessment_id=assessment.id, requirement_id=requirement_id)
         row.score, row.scored_count = result.score, result.scored_count
         row.answered_count, row.in_scope_count = result.answered_count, result.in_scope_count
+        row.lowest_score = result.lowest
         session.add(row)
     in_scope_ids = {i.id for i in in_scope}
     assessment.answered_count = sum(
@@ -210,6 +212,8 @@ def refresh_scores(session: Session, assessment: Assessment, requirement_ids: li
     )
     assessment.in_scope_count = len(in_scope)
     session.add(assessment)
+    if assessment.submitted_at is not None:  # reopened: a later year's previous scores move
+        previous_scores.refresh(session, assessment.organisation_id)
 
 
 def save_reflection(*, session: Session, user: User, assessment_id: int, requirement_key: str,

@@ -28,6 +28,7 @@ class RequirementResult:
     scored_count: int
     answered_count: int
     in_scope_count: int
+    lowest: int | None = None  # the lowest score the mean counts
 
 
 def requirement_result(answers: Iterable[AnswerState], in_scope_count: int) -> RequirementResult:
@@ -38,6 +39,7 @@ def requirement_result(answers: Iterable[AnswerState], in_scope_count: int) -> R
         scored_count=len(scores),
         answered_count=len(counted),
         in_scope_count=in_scope_count,
+        lowest=min(scores) if scores else None,
     )
 
 

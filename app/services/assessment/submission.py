@@ -23,6 +23,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
 from app.services import audit
+from app.services.assessment import previous_scores
 from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
 from app.services.assessment.answers import injunction_gaps
 from app.services.assessment.view import indicators_in_scope
@@ -150,6 +151,7 @@ def submit(*, session: Session, user: User, assessment_id: int,
                  changes={"status": [previous_status, assessment.status],
                           "revision": [None, number]})
     count_submitted(session, assessment)
+    previous_scores.refresh(session, assessment.organisation_id)
     session.commit()
     return assessment
 
