@@ -29,6 +29,7 @@ from app.models.inspections import (
     InspectionSanction,
     InspectionScore,
     LatestOfficial,
+    ThemeCalibration,
 )
 from app.models.limits import ResetRequest
 from app.models.mail import OutboxMessage
@@ -70,6 +71,7 @@ __all__ = [
     "ScoreHistogram",
     "SectorReference",
     "SupportCase",
+    "ThemeCalibration",
     "User",
     "UserSession",
 ]

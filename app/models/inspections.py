@@ -8,6 +8,7 @@ or indicator scores may be added. Sanctions from the same report are kept with i
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.db import metadata  # noqa: F401
@@ -82,3 +83,24 @@ class LatestOfficial(SQLModel, table=True):
     theme_key: str = Field(max_length=100, primary_key=True)  # a theme id of the framework
     visited_on: date
     score: float
+
+
+class ThemeCalibration(SQLModel, table=True):
+    """Derived: per submitted self-assessment and quality-model theme, the member's own
+    score of the theme (services/calibration.py's rule) beside the theme's latest official
+    score, and the gap between them. services/theme_calibration.py writes an assessment's
+    rows when it is submitted, removes them when it is reopened, and rewrites the official
+    side with the member's latest_official rows, in the same transactions."""
+
+    __tablename__ = "theme_calibration"
+    __table_args__ = (Index("ix_theme_calibration_cycle_gap", "cycle_id", "gap"),)
+
+    assessment_id: int = Field(foreign_key="assessment.id", primary_key=True,
+                               ondelete="CASCADE")
+    theme_key: str = Field(max_length=100, primary_key=True)  # a theme id of the framework
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    cycle_id: int = Field(foreign_key="cycle.id")
+    self_score: float
+    official_score: float | None = None  # None: no inspection has scored the theme
+    visited_on: date | None = None
+    gap: float | None = None  # self minus official

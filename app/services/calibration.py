@@ -17,7 +17,6 @@ The rule, shown on screen wherever the figures are:
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy import func
@@ -32,6 +31,7 @@ from app.models import (
     Organisation,
     Requirement,
     RequirementScore,
+    ThemeCalibration,
     User,
 )
 from app.models.vocabulary import AssessmentStatus, Role
@@ -107,45 +107,18 @@ class AboveOfficial:
     visited_on: date
 
 
-def _paired(*, cycle_id, themes: ThemeMap, where):
-    """A subquery: per member (of those `where` selects) and theme, its self-assessed score
-    in the cycle's submitted assessment and the theme's latest official score, for members
-    that have both: organisation_id, theme_key, self_score, official_score, visited_on."""
-    # One pass over the members' requirement scores, a column per theme (joining a mapping
-    # table row by row is several times slower), and only members with an inspection.
-    columns = {theme.key: f"theme_{n}" for n, theme in enumerate(themes.themes)}
-    own = (select(Assessment.organisation_id.label("organisation_id"), *(
-               func.avg(sa.case((col(Requirement.key).in_(theme.requirement_keys),
-                                 RequirementScore.score))).label(columns[theme.key])
-               for theme in themes.themes))
-           .select_from(RequirementScore)
-           .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
-           .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-           .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
-           .where(Assessment.cycle_id == cycle_id,
-                  Assessment.status == AssessmentStatus.SUBMITTED,
-                  col(RequirementScore.score).is_not(None), where,
-                  col(Assessment.organisation_id).in_(select(Inspection.organisation_id)))
-           .group_by(Assessment.organisation_id)).subquery("own")
-    official = official_scores.stored()
-    self_score = sa.case({key: own.c[name] for key, name in columns.items()},
-                         value=official.c.theme_key)
-    return (select(own.c.organisation_id, official.c.theme_key,
-                   self_score.label("self_score"), official.c.score.label("official_score"),
-                   official.c.visited_on)
-            .join(official, official.c.organisation_id == own.c.organisation_id)
-            .where(self_score.is_not(None))).subquery("paired")
-
-
-def above_official_statement(*, cycle_id: int, themes: ThemeMap, threshold: float,
+def above_official_statement(*, cycle_id: int, threshold: float,
                              where=sa.true()) -> sa.Select:
     """Per member (of those `where` selects, a condition on Organisation) and theme whose
     submitted self-assessment in the cycle exceeds the theme's latest official score by at
-    least `threshold`: organisation_id, theme_key, self_score, official_score, visited_on."""
-    paired = _paired(cycle_id=cycle_id, themes=themes, where=where)
-    return (select(paired.c.organisation_id, paired.c.theme_key, paired.c.self_score,
-                   paired.c.official_score, paired.c.visited_on)
-            .where(paired.c.self_score - paired.c.official_score >= threshold - 1e-9))
+    least `threshold`, from the stored calibration (services/theme_calibration.py):
+    organisation_id, theme_key, self_score, official_score, visited_on."""
+    return (select(ThemeCalibration.organisation_id, ThemeCalibration.theme_key,
+                   ThemeCalibration.self_score, ThemeCalibration.official_score,
+                   ThemeCalibration.visited_on)
+            .join(Organisation, col(Organisation.id) == col(ThemeCalibration.organisation_id))
+            .where(where, ThemeCalibration.cycle_id == cycle_id,
+                   col(ThemeCalibration.gap) >= threshold - 1e-9))
 
 
 def members_above_official(session: Session, *, cycle_id: int, themes: ThemeMap | None,
@@ -155,7 +128,7 @@ def members_above_official(session: Session, *, cycle_id: int, themes: ThemeMap 
     if themes is None or not themes.themes:
         return []
     rows = session.connection().execute(above_official_statement(
-        cycle_id=cycle_id, themes=themes, threshold=threshold, where=where)).all()
+        cycle_id=cycle_id, threshold=threshold, where=where)).all()
     order = {theme.key: n for n, theme in enumerate(themes.themes)}
     return sorted((AboveOfficial(org, key, float(s), float(o), on)
                    for org, key, s, o, on in rows),
@@ -208,22 +181,20 @@ def sector_calibration(*, session: Session, user: User, minimum: int,
     return sector_themes(session, cycle=cycle, themes=themes, minimum=minimum)
 
 
-@lru_cache(maxsize=16)
-def _sector_statement(mapping: tuple[tuple[str, tuple[str, ...]], ...]) -> sa.Select:
-    """The sector's grouped query for one theme mapping, the cycle a parameter: built once
-    per mapping, as its SQL never changes (building it cost ~2 ms a board page)."""
-    themes = ThemeMap("", [MappedTheme(key, 0, "", keys, ()) for key, keys in mapping], ())
-    paired = _paired(cycle_id=sa.bindparam("cycle_id"), themes=themes, where=sa.true())
-    return (select(paired.c.theme_key, func.count(), func.avg(paired.c.self_score),
-                   func.avg(paired.c.official_score)).group_by(paired.c.theme_key))
+# Among the cycle's submissions, per theme, those with an official score beside their own.
+SECTOR_STATEMENT = (
+    select(ThemeCalibration.theme_key, func.count(), func.avg(ThemeCalibration.self_score),
+           func.avg(ThemeCalibration.official_score))
+    .where(ThemeCalibration.cycle_id == sa.bindparam("cycle_id"),
+           col(ThemeCalibration.official_score).is_not(None))
+    .group_by(ThemeCalibration.theme_key))
 
 
 def sector_themes(session: Session, *, cycle: Cycle, themes: ThemeMap,
                   minimum: int) -> SectorCalibration:
     """sector_calibration() for a cycle whose theme map the caller has (one query)."""
-    statement = _sector_statement(tuple((t.key, t.requirement_keys) for t in themes.themes))
     found = {key: (n, own, official) for key, n, own, official in session.connection().execute(
-        statement, {"cycle_id": cycle.id}).all()}
+        SECTOR_STATEMENT, {"cycle_id": cycle.id}).all()}
     result = []
     for theme in themes.themes:
         n, own, official = found.get(theme.key, (0, None, None))

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import ActionPriority, ActionStatus, InjunctionKind, Region, Role
+from app.services import theme_calibration
 from app.services.assessment.scoring import AnswerState, requirement_result
 from app.services.board.histograms import rebuild_histogram
 from app.services.catalogue.lineage import key_map
@@ -124,6 +125,7 @@ def add_bulk_members(*, session: Session, cycles: list[Cycle], count: int, first
             year.write(members[start:start + BATCH], latest)
         session.commit()
     rebuild_histogram(session)
+    theme_calibration.rebuild(session)
     session.commit()
     return members
 

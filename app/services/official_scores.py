@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, func, insert
 from sqlmodel import Session, col, select
 
 from app.models import Inspection, InspectionScore, LatestOfficial, Organisation
+from app.services import theme_calibration
 from app.services.versioning import lock_rows
 
 COLUMNS = ("organisation_id", "theme_key", "visited_on", "score")
@@ -80,6 +81,7 @@ def refresh(session: Session, organisation_id: int) -> None:
     session.execute(delete(LatestOfficial).where(
         col(LatestOfficial.organisation_id) == organisation_id))
     _store(session, computed(organisation_id=organisation_id))
+    theme_calibration.refresh_official(session, [organisation_id])
 
 
 def rebuild(session: Session) -> None:
@@ -88,6 +90,7 @@ def rebuild(session: Session) -> None:
     session.flush()
     session.execute(delete(LatestOfficial))
     _store(session, computed())
+    theme_calibration.rebuild(session)
 
 
 def _store(session: Session, rule) -> None:

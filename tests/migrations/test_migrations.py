@@ -5,7 +5,7 @@ head, as the session fixture built it.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -157,3 +157,34 @@ def test_the_requirement_score_figures_revision_fills_lowest_and_previous_scores
     assert filled == written
     assert {lowest for _, lowest, _ in filled} >= {1, 2, 4, 5}
     assert {previous for _, _, previous in filled} >= {None, 4.0, 5.0}
+
+
+def test_the_theme_calibration_revision_fills_the_table_from_scores_and_inspections(
+        database, session, cast, catalogue, open_cycle):
+    from sqlmodel import select
+
+    from app.models import ThemeCalibration
+    from tests.services.test_calibration import THEME_4, THEME_5, _inspection
+    from tests.services.test_results import fill_in, past_cycle
+
+    fill_in(session, cast.org_a, past_cycle(session, catalogue, 1), {4: 2, 5: None})
+    fill_in(session, cast.org_a, open_cycle, {4: 5}, user=cast.alice)
+    fill_in(session, cast.org_b, open_cycle, {4: 3})
+    _inspection(session, cast.org_a, date(2025, 9, 1), {THEME_4: 3.0, THEME_5: 4.0})
+
+    def rows():
+        session.expire_all()
+        return sorted((r.assessment_id, r.theme_key, r.organisation_id, r.cycle_id,
+                       round(r.self_score, 9), r.official_score, r.visited_on,
+                       None if r.gap is None else round(r.gap, 9))
+                      for r in session.exec(select(ThemeCalibration)))
+
+    written = rows()
+    session.close()
+    _engine, config = database
+    command.downgrade(config, "0018_requirement_score_figures")
+    command.upgrade(config, "head")
+    filled = rows()
+    assert filled == written
+    assert len({row[0] for row in filled}) == 3
+    assert {row[5] for row in filled} >= {None, 3.0, 4.0}

@@ -51,6 +51,7 @@ from app.models import (
     ScoreHistogram,
     SectorReference,
     SupportCase,
+    ThemeCalibration,
     UserSession,
 )
 from app.models.vocabulary import Role
@@ -215,7 +216,12 @@ def filled(session, factory, evidence_dir):
         Reflection(assessment_id=assessment.id, requirement_id=requirement.id,
                    what_works="Alt", what_to_improve="Intet"),
         RequirementScore(assessment_id=assessment.id, requirement_id=requirement.id,
-                         score=2 / 3, scored_count=3, answered_count=3, in_scope_count=4),
+                         score=2 / 3, scored_count=3, answered_count=3, in_scope_count=4,
+                         lowest_score=1, previous_score=0.1 + 0.2),
+        ThemeCalibration(assessment_id=assessment.id, theme_key="km.tema.sundhed-trivsel",
+                         organisation_id=organisation.id, cycle_id=cycle.id,
+                         self_score=2 / 3, official_score=0.1 + 0.2,
+                         visited_on=date(2025, 2, 28), gap=2 / 3 - (0.1 + 0.2)),
         Evidence(assessment_id=assessment.id, requirement_id=requirement.id, kind="link",
                  title="Politik", url="https://example.org/politik?a=1&b=æ"),
         stored_file(evidence_dir, PDF, assessment_id=assessment.id,

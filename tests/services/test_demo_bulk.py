@@ -204,3 +204,18 @@ def test_the_stored_lowest_and_previous_scores_are_what_the_services_keep(demo):
         assert sum(1 for _, lowest, _ in written if lowest is not None and lowest <= 2) > 10
     finally:
         demo.rollback()
+
+
+def test_the_stored_theme_calibration_is_the_rule_over_story_and_bulk_members(demo):
+    from app.models import ThemeCalibration
+    from app.services import theme_calibration
+
+    demo.expire_all()
+    stored = sorted((r.assessment_id, r.theme_key, r.organisation_id, r.cycle_id,
+                     pytest.approx(r.self_score), r.official_score, r.visited_on,
+                     None if r.gap is None else pytest.approx(r.gap))
+                    for r in demo.exec(select(ThemeCalibration)))
+    computed = sorted(tuple(row) for row in demo.connection().execute(
+        theme_calibration.computed(demo)))
+    assert stored == computed
+    assert sum(1 for row in computed if row[5] is not None) > MEMBERS

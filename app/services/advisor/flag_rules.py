@@ -335,7 +335,7 @@ def _above_official(context: RuleContext, where) -> list[Rule]:
     if themes is None or not themes.themes:
         return []
     titles = {t.key: (t.number, t.title) for t in themes.themes}
-    paired = above_official_statement(cycle_id=context.cycle.id, themes=themes,
+    paired = above_official_statement(cycle_id=context.cycle.id,
                                       threshold=context.settings.self_above_official,
                                       where=where).subquery("above")
 

@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.vocabulary import EDITABLE_STATUSES, AssessmentStatus
-from app.services import audit
+from app.services import audit, theme_calibration
 from app.services.assessment import previous_scores
 from app.services.assessment.access import get_assessment_to_edit, get_assessment_to_reopen
 from app.services.assessment.answers import injunction_gaps
@@ -152,6 +152,7 @@ def submit(*, session: Session, user: User, assessment_id: int,
                           "revision": [None, number]})
     count_submitted(session, assessment)
     previous_scores.refresh(session, assessment.organisation_id)
+    theme_calibration.write(session, assessment)
     session.commit()
     return assessment
 
@@ -214,6 +215,7 @@ def reopen(*, session: Session, user: User, assessment_id: int, reason: str) -> 
                  changes={"status": [AssessmentStatus.SUBMITTED.value, assessment.status],
                           "reason": [None, reason]})
     uncount_submitted(session, assessment)
+    theme_calibration.remove(session, assessment.id)
     session.commit()
     return assessment
 

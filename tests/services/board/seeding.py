@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Assessment, Cycle, Organisation, Requirement, RequirementScore
 from app.models.vocabulary import AssessmentStatus, Region, ServiceType
+from app.services import theme_calibration
 from app.services.board.histograms import rebuild_histogram
 
 _numbers = count(1)
@@ -105,8 +106,9 @@ def seed_groups(session: Session, cycle: Cycle, sizes: dict[str, int], *,
             submit_scores(session, cycle, organisation, data.requirements, rng,
                           status=AssessmentStatus.DRAFT)
             data.non_respondents.append(organisation)
-    # Written beside the services, so the board's stored histogram is computed anew.
+    # Written beside the services, so the stored histogram and calibration are computed anew.
     rebuild_histogram(session)
+    theme_calibration.rebuild(session)
     session.commit()
     return data
 
@@ -138,4 +140,5 @@ def seed_many(session: Session, cycles: list[Cycle], n: int, seed: int = 11) -> 
              "scored_count": 3, "answered_count": 3, "in_scope_count": 3}
             for a in assessments for r in requirements])
     rebuild_histogram(session)
+    theme_calibration.rebuild(session)
     session.commit()
