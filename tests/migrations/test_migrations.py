@@ -31,6 +31,17 @@ def database(database_url):
     engine.dispose()
 
 
+def _refilled(database, session, rows, revision: str):
+    """rows() as the services wrote them, and as the next revision's fill writes them anew
+    after going down to `revision` and back up."""
+    written = rows()
+    session.close()
+    _engine, config = database
+    command.downgrade(config, revision)
+    command.upgrade(config, "head")
+    return written, rows()
+
+
 def _tables(engine) -> set[str]:
     return set(inspect(engine).get_table_names()) - {"alembic_version"}
 
@@ -122,12 +133,7 @@ def test_the_requirement_rollup_revision_fills_the_table_from_the_histogram(
                        round(r.median, 9))
                       for r in session.exec(select(RequirementRollup)))
 
-    written = rows()
-    session.close()
-    _engine, config = database
-    command.downgrade(config, "0016_inspection_report")
-    command.upgrade(config, "head")
-    filled = rows()
+    written, filled = _refilled(database, session, rows, "0016_inspection_report")
     assert filled == written and len(filled) >= 4 * 10
 
 
@@ -148,12 +154,7 @@ def test_the_requirement_score_figures_revision_fills_lowest_and_previous_scores
         return sorted(session.exec(select(RequirementScore.id, RequirementScore.lowest_score,
                                           RequirementScore.previous_score)).all())
 
-    written = rows()
-    session.close()
-    _engine, config = database
-    command.downgrade(config, "0017_requirement_rollup")
-    command.upgrade(config, "head")
-    filled = rows()
+    written, filled = _refilled(database, session, rows, "0017_requirement_rollup")
     assert filled == written
     assert {lowest for _, lowest, _ in filled} >= {1, 2, 4, 5}
     assert {previous for _, _, previous in filled} >= {None, 4.0, 5.0}
@@ -179,12 +180,7 @@ def test_the_theme_calibration_revision_fills_the_table_from_scores_and_inspecti
                        None if r.gap is None else round(r.gap, 9))
                       for r in session.exec(select(ThemeCalibration)))
 
-    written = rows()
-    session.close()
-    _engine, config = database
-    command.downgrade(config, "0018_requirement_score_figures")
-    command.upgrade(config, "head")
-    filled = rows()
+    written, filled = _refilled(database, session, rows, "0018_requirement_score_figures")
     assert filled == written
     assert len({row[0] for row in filled}) == 3
     assert {row[5] for row in filled} >= {None, 3.0, 4.0}
