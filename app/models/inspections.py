@@ -93,7 +93,12 @@ class ThemeCalibration(SQLModel, table=True):
     side with the member's latest_official rows, in the same transactions."""
 
     __tablename__ = "theme_calibration"
-    __table_args__ = (Index("ix_theme_calibration_cycle_gap", "cycle_id", "gap"),)
+    __table_args__ = (
+        # The flag list's range of gaps, and the sector's means read from the index alone.
+        Index("ix_theme_calibration_cycle_gap", "cycle_id", "gap"),
+        Index("ix_theme_calibration_sector", "cycle_id", "theme_key", "official_score",
+              "self_score"),
+    )
 
     assessment_id: int = Field(foreign_key="assessment.id", primary_key=True,
                                ondelete="CASCADE")

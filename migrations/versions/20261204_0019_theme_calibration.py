@@ -39,6 +39,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('theme_calibration', schema=None) as batch_op:
         batch_op.create_index('ix_theme_calibration_cycle_gap', ['cycle_id', 'gap'], unique=False)
+        batch_op.create_index('ix_theme_calibration_sector', ['cycle_id', 'theme_key', 'official_score', 'self_score'], unique=False)
         batch_op.create_index(batch_op.f('ix_theme_calibration_organisation_id'), ['organisation_id'], unique=False)
     _fill(op.get_bind())
 
@@ -46,6 +47,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('theme_calibration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_theme_calibration_organisation_id'))
+        batch_op.drop_index('ix_theme_calibration_sector')
         batch_op.drop_index('ix_theme_calibration_cycle_gap')
     op.drop_table('theme_calibration')
 

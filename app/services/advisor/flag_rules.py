@@ -111,8 +111,14 @@ class Rule:
     statement: Select  # the organisation id first, then the columns `reason` reads
     reason: Callable[[Row], FlagReason]
     order_by: tuple = ()  # the reasons' order within a member, when said
-    # A leaner statement of the same rows, for ranking: the organisation id first.
-    ranked: Select | None = None
+    # The member's id in the statement's own table: naming a page's members by it lets the
+    # database look them up by its index (through the join to Organisation it scans).
+    member: ColumnElement | None = None
+
+    def for_members(self, ids: list[int]) -> Select:
+        """The statement narrowed to these members, in the order their reasons are said."""
+        member = self.member if self.member is not None else col(Organisation.id)
+        return self.statement.where(member.in_(ids)).order_by(*self.order_by)
 
 
 @dataclass(frozen=True)
@@ -133,18 +139,47 @@ def rules_for(context: RuleContext, where: ColumnElement[bool]) -> list[Rule]:
             _inspection_sanctions(context, where), *_above_official(context, where)]
 
 
-def reasons_statement(rules: list[Rule], codes: frozenset[FlagCode]):
+# The rules over this cycle's requirement scores: ranked together in one pass over them.
+REQUIREMENT_CODES = frozenset({FlagCode.LOW_SCORE, FlagCode.DECLINED})
+
+
+def reasons_statement(context: RuleContext, where, codes: frozenset[FlagCode]):
     """All rules' reasons as one subquery: organisation_id, points, and wanted (1 for a
     reason of `codes`, or of any code when none is given)."""
     def number(value: int):  # inlined: PostgreSQL types a bound literal in a UNION poorly
         return literal_column(str(int(value)))
 
-    return union_all(*(
-        select((rule.ranked if rule.ranked is not None else rule.statement)
-               .subquery().c[0].label("organisation_id"),
+    return union_all(_requirement_points(context, where, codes), *(
+        select(rule.statement.subquery().c[0].label("organisation_id"),
                number(rule.points).label("points"),
                number(not codes or rule.code in codes).label("wanted"))
-        for rule in rules)).subquery("reasons")
+        for rule in rules_for(context, where) if rule.code not in REQUIREMENT_CODES)
+    ).subquery("reasons")
+
+
+def _requirement_points(context: RuleContext, where, codes: frozenset[FlagCode]) -> Select:
+    """One row per requirement score with a reason: the points of _low_scores' and
+    _declines' rows summed (a score is low or has a low indicator, never both)."""
+    settings, threshold = context.settings, context.threshold
+    score = col(RequirementScore.score)
+    low = score < threshold
+    low_indicator = and_(col(RequirementScore.lowest_score) <= settings.low_indicator,
+                         score >= threshold)
+    declined = score <= col(RequirementScore.previous_score) - settings.decline
+    points = (case((low, POINTS["low_requirement"]), else_=0)
+              + case((low_indicator, POINTS["low_indicator"]), else_=0)
+              + case((declined, POINTS["declined"]), else_=0))
+    wanted = [condition for condition, code in ((low, FlagCode.LOW_SCORE),
+                                                (low_indicator, FlagCode.LOW_SCORE),
+                                                (declined, FlagCode.DECLINED))
+              if not codes or code in codes]
+    return (select(Organisation.id.label("organisation_id"), points.label("points"),
+                   case((or_(*wanted), 1), else_=0).label("wanted") if wanted
+                   else literal_column("0").label("wanted"))
+            .select_from(RequirementScore)
+            .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
+            .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
+            .where(_submitted(context.cycle), where, or_(low, low_indicator, declined)))
 
 
 def this_cycle(cycle: Cycle):
@@ -196,7 +231,8 @@ def _reported(context: RuleContext, where) -> Rule:
     return Rule(FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
                 select(Organisation.id, Assessment.injunction_kind)
                 .join(Assessment, this_cycle(context.cycle))
-                .where(where, col(Assessment.injunction_reported)), reason)
+                .where(where, col(Assessment.injunction_reported)), reason,
+                member=col(Assessment.organisation_id))
 
 
 def _submitted(cycle: Cycle):
@@ -213,15 +249,9 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
         .where(_submitted(cycle), where, col(RequirementScore.score) < threshold))
     # Low indicators in a requirement that is not low itself, one reason per requirement:
-    # ranked by the stored lowest score, said by the answers themselves.
+    # found by the stored lowest score, said by the answers themselves.
     low_indicator = and_(_submitted(cycle), where, col(RequirementScore.lowest_score) <= low,
                          col(RequirementScore.score) >= threshold)
-    ranked_low_indicators = (
-        select(Organisation.id)
-        .select_from(RequirementScore)
-        .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
-        .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
-        .where(low_indicator))
     low_indicators = (
         select(Organisation.id, Requirement.key, Requirement.number,
                func.count(), func.aggregate_strings(Indicator.ref, ", "))
@@ -242,7 +272,7 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
                  FlagCode.LOW_SCORE, POINTS["low_requirement"],
                  N_("Fordring %(number)s ligger på %(score)s (under %(threshold)s)."),
                  {"number": row[2], "score": float(row[3]), "threshold": threshold}, row[1]),
-             (Requirement.number,)),
+             (Requirement.number,), col(Assessment.organisation_id)),
         Rule(FlagCode.LOW_SCORE, POINTS["low_indicator"], low_indicators,
              lambda row: FlagReason(
                  FlagCode.LOW_SCORE, POINTS["low_indicator"],
@@ -251,7 +281,7 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
                      "lavere."),
                  {"number": row[2], "refs": ", ".join(sorted(row[4].split(", "))),
                   "low": low}, row[1], count=row[3]),
-             (Requirement.number,), ranked_low_indicators),
+             (Requirement.number,), col(Assessment.organisation_id)),
     ]
 
 
@@ -273,7 +303,7 @@ def _declines(context: RuleContext, where) -> Rule:
             FlagCode.DECLINED, POINTS["declined"],
             N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),
             {"number": row[2], "before": float(row[3]), "after": float(row[4])}, row[1]),
-        (Requirement.number,))
+        (Requirement.number,), col(Assessment.organisation_id))
 
 
 def _overdue_actions(context: RuleContext, where) -> Rule:
@@ -288,7 +318,7 @@ def _overdue_actions(context: RuleContext, where) -> Rule:
         lambda row: FlagReason(
             FlagCode.OVERDUE_ACTIONS, POINTS["overdue"],
             NP_("%(num)s handling er over fristen.", "%(num)s handlinger er over fristen."),
-            count=row[1]))
+            count=row[1]), member=col(Action.organisation_id))
 
 
 def _recorded_injunctions(where) -> Rule:
@@ -303,7 +333,7 @@ def _recorded_injunctions(where) -> Rule:
             FlagCode.REPORTED_INJUNCTION, POINTS["injunction"],
             N_("LOS har registreret %(kind)s %(opened_on)s."),
             {"kind": label_of(InjunctionKind, row[1]).lower(), "opened_on": row[2]}),
-        (SupportCase.opened_on, SupportCase.id))
+        (SupportCase.opened_on, SupportCase.id), col(SupportCase.organisation_id))
 
 
 def _inspection_sanctions(context: RuleContext, where) -> Rule:
@@ -327,7 +357,8 @@ def _inspection_sanctions(context: RuleContext, where) -> Rule:
         .join(Inspection, col(Inspection.id) == col(InspectionSanction.inspection_id))
         .join(Organisation, col(Organisation.id) == col(Inspection.organisation_id))
         .where(where, col(Inspection.visited_on) > context.today - timedelta(days=365)),
-        reason, (Inspection.visited_on, InspectionSanction.id))
+        reason, (Inspection.visited_on, InspectionSanction.id),
+        col(Inspection.organisation_id))
 
 
 def _above_official(context: RuleContext, where) -> list[Rule]:
@@ -351,4 +382,4 @@ def _above_official(context: RuleContext, where) -> list[Rule]:
 
     order = case({t.key: n for n, t in enumerate(themes.themes)}, value=paired.c.theme_key)
     return [Rule(FlagCode.SELF_ABOVE_OFFICIAL, POINTS["self_above_official"],
-                 select(paired), reason, (order,))]
+                 select(paired), reason, (order,), paired.c.organisation_id)]

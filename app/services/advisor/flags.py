@@ -29,7 +29,7 @@ A member's severity is the sum of its reasons' points (POINTS); the most severe 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, true
 from sqlmodel import Session, col, select
 
 from app.i18n import N_, format_score, gettext
@@ -43,7 +43,6 @@ from app.services.advisor.flag_rules import (
     RuleContext,
     reasons_statement,
     rules_for,
-    this_cycle,
 )
 from app.services.advisor.segments import MemberFilter
 from app.services.catalogue.versions import model_of_version
@@ -105,6 +104,9 @@ class Member:
     region: str
     places: int
     advisor_id: int | None
+
+
+MEMBER_COLUMNS = ("id", "name", "service_type", "region", "places", "advisor_id")
 
 
 @dataclass
@@ -172,10 +174,13 @@ def flag_page(*, session: Session, user: User, cycle: Cycle, today: date,
     if not ranked:
         return FlagPage(total, [])
     found = {member.organisation.id: member for member in ranked}
-    # Said only for the page: one statement per rule, the page's members named.
-    on_page = where if limit is None else and_(where, col(Organisation.id).in_(list(found)))
-    for rule in rules_for(context, on_page):
-        for row in _rows(session, rule.statement.order_by(*rule.order_by)):
+    # Said only for the page: one statement per rule, the page's members named (the filter
+    # chose them already).
+    ids = list(found)
+    for rule in rules_for(context, where if limit is None else true()):
+        statement = (rule.statement.order_by(*rule.order_by) if limit is None
+                     else rule.for_members(ids))
+        for row in _rows(session, statement):
             if (member := found.get(row[0])) is not None:
                 member.reasons.append(rule.reason(row))
     for member in ranked:
@@ -195,19 +200,26 @@ def _ranked(context: RuleContext, where, codes: frozenset[FlagCode], offset: int
             limit: int | None) -> tuple[list[MemberFlags], int]:
     """One statement: every reason's points summed per member, sorted, one page taken, and
     the number of members on all pages counted beside it."""
-    reasons = reasons_statement(rules_for(context, where), codes)
+    reasons = reasons_statement(context, where, codes)
     scored = (select(reasons.c.organisation_id, func.sum(reasons.c.points).label("severity"))
               .group_by(reasons.c.organisation_id)
               .having(func.max(reasons.c.wanted) == 1).subquery("scored"))
-    statement = (
+    # Sorted and cut to the page first, and only the page's rows joined to their assessment.
+    page = (
         select(Organisation.id, Organisation.name, Organisation.service_type,
                Organisation.region, Organisation.places, Organisation.advisor_id,
-               Assessment.id, func.count().over())
+               scored.c.severity, func.lower(Organisation.name).label("sort_name"),
+               func.count().over().label("total"))
         .select_from(scored)
         .join(Organisation, col(Organisation.id) == scored.c.organisation_id)
-        .join(Assessment, this_cycle(context.cycle), isouter=True)
         .order_by(scored.c.severity.desc(), func.lower(Organisation.name), Organisation.id)
-        .offset(offset).limit(limit))
+        .offset(offset).limit(limit)).subquery("page")
+    statement = (
+        select(*(page.c[name] for name in MEMBER_COLUMNS), Assessment.id, page.c.total)
+        .select_from(page)
+        .join(Assessment, and_(col(Assessment.organisation_id) == page.c.id,
+                               Assessment.cycle_id == context.cycle.id), isouter=True)
+        .order_by(page.c.severity.desc(), page.c.sort_name, page.c.id))
     rows = _rows(context.session, statement)
     if rows:
         return [MemberFlags(Member(*row[:6]), row[6]) for row in rows], rows[0][7]
