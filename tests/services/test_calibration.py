@@ -12,7 +12,7 @@ from app.services.calibration import (
     latest_official,
     members_above_official,
 )
-from app.services.inspections import record_inspection
+from app.services.inspections import get_inspection, record_inspection, update_inspection
 from tests.services.test_results import fill_in, past_cycle
 
 THEME_4, THEME_5, THEME_7 = ("km.tema.sundhed-trivsel", "km.tema.organisation-ledelse",
@@ -27,6 +27,21 @@ def _inspection(session, organisation, visited_on: date, themes: dict[str, float
                                  "kind": "announced", "framework_version": "2017",
                                  "themes": [{"theme_id": t, "score": s}
                                             for t, s in themes.items()]})
+
+
+def _move_inspection(session, cast, recorded, visited_on: date, themes: dict[str, float]):
+    """An advisor's correction of a recorded inspection: another day, other theme scores."""
+    current = get_inspection(session=session, user=cast.admin,
+                             organisation_id=recorded.inspection.organisation_id,
+                             inspection_id=recorded.inspection.id)
+    return update_inspection(
+        session=session, user=cast.advisor,
+        organisation_id=recorded.inspection.organisation_id,
+        inspection_id=recorded.inspection.id, today=date(2030, 1, 1), data={
+            "visited_on": visited_on, "authority": "syd", "kind": "desk",
+            "framework_version": "2017",
+            "themes": [{"theme_id": t, "score": s} for t, s in themes.items()],
+            "version": current.inspection.version})
 
 
 def test_a_theme_is_the_mean_of_its_mapped_requirements_and_unscored_says_so():

@@ -9,8 +9,13 @@ from sqlmodel import select
 
 from app.services import official_scores
 from app.services.inspection_import import import_inspections_csv
-from app.services.inspections import get_inspection, update_inspection
-from tests.services.test_calibration import THEME_4, THEME_5, THEME_6, _inspection
+from tests.services.test_calibration import (
+    THEME_4,
+    THEME_5,
+    THEME_6,
+    _inspection,
+    _move_inspection,
+)
 from tests.services.test_inspection_import import GOOD, TODAY
 
 
@@ -40,14 +45,7 @@ def test_recording_and_correcting_inspections_keeps_the_stored_scores_right(sess
 
     # The newer report moves back before the old one and now covers another theme: the
     # old one's THEME_4 is the latest again, and THEME_6 appears.
-    record = get_inspection(session=session, user=cast.admin, organisation_id=cast.org_a.id,
-                            inspection_id=new.inspection.id)
-    update_inspection(session=session, user=cast.advisor, organisation_id=cast.org_a.id,
-                      inspection_id=new.inspection.id, today=date(2030, 1, 1), data={
-                          "visited_on": date(2023, 1, 1), "authority": "syd",
-                          "kind": "desk", "framework_version": "2017",
-                          "themes": [{"theme_id": THEME_6, "score": 2.0}],
-                          "version": record.inspection.version})
+    _move_inspection(session, cast, new, date(2023, 1, 1), {THEME_6: 2.0})
     stored = _stored_equals_the_rule(session)
     assert (cast.org_a.id, THEME_4, date(2025, 9, 1), 3.5) in stored
     assert (cast.org_a.id, THEME_6, date(2023, 1, 1), 2.0) in stored

@@ -12,8 +12,7 @@ from app.services import theme_calibration
 from app.services.assessment.answers import save_answer
 from app.services.assessment.submission import reopen, submit
 from app.services.assessment.view import in_scope_for
-from app.services.inspections import get_inspection, update_inspection
-from tests.services.test_calibration import THEME_4, THEME_5, _inspection
+from tests.services.test_calibration import THEME_4, THEME_5, _inspection, _move_inspection
 from tests.services.test_results import fill_in, past_cycle
 
 
@@ -70,14 +69,7 @@ def test_submitting_reopening_and_inspections_keep_the_stored_calibration_right(
     record = _inspection(session, cast.org_a, date(2026, 3, 1), {THEME_4: 4.5})
     stored = _stored_equals_the_rule(session)
     assert {_row(stored, a, THEME_4)[5] for a in (last_year, submitted)} == {4.5}
-    current = get_inspection(session=session, user=cast.admin, organisation_id=cast.org_a.id,
-                             inspection_id=record.inspection.id)
-    update_inspection(session=session, user=cast.advisor, organisation_id=cast.org_a.id,
-                      inspection_id=record.inspection.id, today=date(2030, 1, 1), data={
-                          "visited_on": date(2023, 1, 1), "authority": "syd",
-                          "kind": "desk", "framework_version": "2017",
-                          "themes": [{"theme_id": THEME_5, "score": 2.0}],
-                          "version": current.inspection.version})
+    _move_inspection(session, cast, record, date(2023, 1, 1), {THEME_5: 2.0})
     stored = _stored_equals_the_rule(session)
     assert _row(stored, last_year, THEME_4)[5:7] == (3.0, date(2025, 9, 1))
     assert _row(stored, last_year, THEME_5)[5] == 4.0
