@@ -34,10 +34,11 @@ COLUMNS = ("assessment_id", "theme_key", "organisation_id", "cycle_id", "self_sc
            "official_score", "visited_on", "gap")
 
 
-def computed(session: Session, *, assessment_id: int | None = None):
+def computed(session: Session, *, assessment: Assessment | None = None):
     """The rule as a statement with COLUMNS, over every submitted assessment (or one); None
     when no catalogue maps a requirement to a theme."""
-    pairs = _mapped_requirements(session)
+    pairs = _mapped_requirements(session, None if assessment is None
+                                 else [assessment.catalogue_version_id])
     if not pairs:
         return None
     # A small inline table (UNION ALL of literal rows): SQLite has no aliased VALUES.
@@ -55,8 +56,8 @@ def computed(session: Session, *, assessment_id: int | None = None):
            .where(Assessment.status == AssessmentStatus.SUBMITTED,
                   col(RequirementScore.score).is_not(None))
            .group_by(RequirementScore.assessment_id, mapping.c.theme_key))
-    if assessment_id is not None:
-        own = own.where(RequirementScore.assessment_id == assessment_id)
+    if assessment is not None:
+        own = own.where(RequirementScore.assessment_id == assessment.id)
     own = own.subquery("own")
     return (select(own.c.assessment_id, own.c.theme_key,
                    Assessment.organisation_id, Assessment.cycle_id, own.c.self_score,
@@ -69,10 +70,13 @@ def computed(session: Session, *, assessment_id: int | None = None):
                 col(LatestOfficial.theme_key) == own.c.theme_key), isouter=True))
 
 
-def _mapped_requirements(session: Session) -> list[tuple[int, str, str]]:
-    """(catalogue version, requirement key, theme key) of every assessment catalogue."""
-    versions = session.exec(select(CatalogueVersion.id).where(
-        CatalogueVersion.kind == "assessment")).all()
+def _mapped_requirements(session: Session, versions: list[int] | None
+                         ) -> list[tuple[int, str, str]]:
+    """(catalogue version, requirement key, theme key) of these catalogue versions, or of
+    every assessment catalogue when None."""
+    if versions is None:
+        versions = session.exec(select(CatalogueVersion.id).where(
+            CatalogueVersion.kind == "assessment")).all()
     return [(version, key, theme.key)
             for version, themes in theme_maps(session, versions).items() if themes
             for theme in themes.themes for key in theme.requirement_keys]
@@ -86,7 +90,7 @@ def write(session: Session, assessment: Assessment) -> None:
     session.flush()
     lock_rows(session, Organisation, [assessment.organisation_id])
     remove(session, assessment.id)
-    _store(session, computed(session, assessment_id=assessment.id))
+    _store(session, computed(session, assessment=assessment))
 
 
 def remove(session: Session, assessment_id: int) -> None:

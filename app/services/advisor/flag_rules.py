@@ -4,7 +4,8 @@ Every statement starts with the member's organisation id and reads only the memb
 condition on Organisation selects. The list (services/advisor/flags.py) uses them twice:
 summed over every member to rank them, and then for the members of one page only, to say
 each reason in a sentence. A rule's points are the same for all its rows, so a member's
-severity is a count in SQL.
+severity is a sum in SQL; the three rules over this cycle's requirement scores share their
+conditions (_requirement_conditions) and are ranked in one pass over those scores.
 """
 
 from collections.abc import Callable
@@ -157,15 +158,20 @@ def reasons_statement(context: RuleContext, where, codes: frozenset[FlagCode]):
     ).subquery("reasons")
 
 
+def _requirement_conditions(context: RuleContext):
+    """(low, low indicator, declined): the three rules over a requirement score, on the
+    stored figures; a score is low or has a low indicator, never both."""
+    settings, score = context.settings, col(RequirementScore.score)
+    return (score < context.threshold,
+            and_(col(RequirementScore.lowest_score) <= settings.low_indicator,
+                 score >= context.threshold),
+            score <= col(RequirementScore.previous_score) - settings.decline)
+
+
 def _requirement_points(context: RuleContext, where, codes: frozenset[FlagCode]) -> Select:
     """One row per requirement score with a reason: the points of _low_scores' and
-    _declines' rows summed (a score is low or has a low indicator, never both)."""
-    settings, threshold = context.settings, context.threshold
-    score = col(RequirementScore.score)
-    low = score < threshold
-    low_indicator = and_(col(RequirementScore.lowest_score) <= settings.low_indicator,
-                         score >= threshold)
-    declined = score <= col(RequirementScore.previous_score) - settings.decline
+    _declines' rows summed."""
+    low, low_indicator, declined = _requirement_conditions(context)
     points = (case((low, POINTS["low_requirement"]), else_=0)
               + case((low_indicator, POINTS["low_indicator"]), else_=0)
               + case((declined, POINTS["declined"]), else_=0))
@@ -241,17 +247,16 @@ def _submitted(cycle: Cycle):
 
 def _low_scores(context: RuleContext, where) -> list[Rule]:
     cycle, threshold, low = context.cycle, context.threshold, context.settings.low_indicator
+    low_requirement, low_indicator, _ = _requirement_conditions(context)
     low_requirements = (
         select(Organisation.id, Requirement.key, Requirement.number, RequirementScore.score)
         .select_from(RequirementScore)
         .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
-        .where(_submitted(cycle), where, col(RequirementScore.score) < threshold))
+        .where(_submitted(cycle), where, low_requirement))
     # Low indicators in a requirement that is not low itself, one reason per requirement:
     # found by the stored lowest score, said by the answers themselves.
-    low_indicator = and_(_submitted(cycle), where, col(RequirementScore.lowest_score) <= low,
-                         col(RequirementScore.score) >= threshold)
     low_indicators = (
         select(Organisation.id, Requirement.key, Requirement.number,
                func.count(), func.aggregate_strings(Indicator.ref, ", "))
@@ -263,8 +268,8 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
         .join(RequirementScore, and_(
             col(RequirementScore.assessment_id) == col(Assessment.id),
             col(RequirementScore.requirement_id) == col(Requirement.id)))
-        .where(low_indicator, col(Answer.score) <= low, ~col(Answer.not_applicable),
-               ~col(Answer.carried_over))
+        .where(_submitted(cycle), where, low_indicator, col(Answer.score) <= low,
+               ~col(Answer.not_applicable), ~col(Answer.carried_over))
         .group_by(Organisation.id, Requirement.key, Requirement.number))
     return [
         Rule(FlagCode.LOW_SCORE, POINTS["low_requirement"], low_requirements,
@@ -288,7 +293,7 @@ def _low_scores(context: RuleContext, where) -> list[Rule]:
 def _declines(context: RuleContext, where) -> Rule:
     """The requirements of the member's submission down by at least the setting since its
     previous submission (the stored previous score, services/assessment/previous_scores.py)."""
-    decline = context.settings.decline
+    declined = _requirement_conditions(context)[2]
     return Rule(
         FlagCode.DECLINED, POINTS["declined"],
         select(Organisation.id, Requirement.key, Requirement.number,
@@ -297,8 +302,7 @@ def _declines(context: RuleContext, where) -> Rule:
         .join(Assessment, col(Assessment.id) == col(RequirementScore.assessment_id))
         .join(Organisation, col(Organisation.id) == col(Assessment.organisation_id))
         .join(Requirement, col(Requirement.id) == col(RequirementScore.requirement_id))
-        .where(_submitted(context.cycle), where,
-               col(RequirementScore.score) <= col(RequirementScore.previous_score) - decline),
+        .where(_submitted(context.cycle), where, declined),
         lambda row: FlagReason(
             FlagCode.DECLINED, POINTS["declined"],
             N_("Fordring %(number)s faldt fra %(before)s til %(after)s."),
