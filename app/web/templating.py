@@ -7,6 +7,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments.starlette import Jinja2Blocks
+from markupsafe import Markup
 
 from app import i18n
 from app.auth.cookies import ANONYMOUS_COOKIE, csrf_token, new_anonymous_seed, set_signed_cookie
@@ -29,6 +30,18 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
         singular, plural, n),
     newstyle=True,
 )
+
+
+def _template_gettext(message: str, **variables: Any) -> Markup:
+    """`_()` and `{% trans %}` in templates, as Jinja's newstyle gettext does it for an
+    autoescaped template (every one here): the translation is markup, the variables are
+    escaped into it, and it is always a format string. Jinja's own takes two more context
+    calls each time (~4 % of the results page, which has some two hundred)."""
+    text = i18n.translations(i18n.current_language.get()).gettext(message)
+    return Markup(text) % variables  # noqa: S704  (our msgids, trusted as Jinja's own are)
+
+
+templates.env.globals.update({"_": _template_gettext, "gettext": _template_gettext})
 templates.env.globals.update(
     format_day=i18n.format_day,
     format_moment=i18n.format_moment,

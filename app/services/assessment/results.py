@@ -7,17 +7,11 @@ from operator import itemgetter
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.models import (
-    Assessment,
-    Cycle,
-    Organisation,
-    Requirement,
-    RequirementScore,
-    ScoreHistogram,
-)
+from app.models import Cycle, Requirement, RequirementScore, ScoreHistogram
 from app.models.vocabulary import AssessmentStatus
 from app.services.assessment.carry_over import previous_submission
 from app.services.assessment.scoring import is_gap
+from app.services.assessment.view import AssessmentView
 from app.services.board.rollups import median_of_counts
 from app.services.board.segments import Segment
 from app.services.catalogue.lineage import key_map
@@ -57,14 +51,14 @@ def _scores_by_key(session: Session, assessment_id: int) -> dict[str, float | No
     ).all())
 
 
-def peer_medians(session: Session, assessment: Assessment,
-                 service_type: str) -> dict[int, tuple[float, int]]:
+def peer_medians(session: Session, view: AssessmentView) -> dict[int, tuple[float, int]]:
     """requirement id -> (median, respondents) among submitted peers of the same type.
 
     From the stored histogram of the service type's group (board/histograms.py: a few
     hundred rows, whatever the number of members), without this assessment's own scores
     when it is counted there.
     """
+    assessment, service_type = view.assessment, view.organisation.service_type
     h = ScoreHistogram.__table__.c
     rows = session.connection().execute(
         sa.select(h.requirement_id, h.score, h.respondents)
@@ -73,9 +67,7 @@ def peer_medians(session: Session, assessment: Assessment,
         .order_by(h.requirement_id, h.score)).all()
     own = {}
     if assessment.status == AssessmentStatus.SUBMITTED:
-        own = dict(session.exec(select(RequirementScore.requirement_id, RequirementScore.score)
-                                .where(RequirementScore.assessment_id == assessment.id,
-                                       col(RequirementScore.score).is_not(None))).all())
+        own = {r: row.score for r, row in view.scores.items() if row.score is not None}
     found = {}
     for requirement_id, group in groupby(rows, itemgetter(0)):
         pairs = [(float(score), n - (own.get(requirement_id) == score))
@@ -86,13 +78,12 @@ def peer_medians(session: Session, assessment: Assessment,
     return found
 
 
-def results_for(*, session: Session, assessment: Assessment, threshold: int,
+def results_for(*, session: Session, view: AssessmentView, threshold: int,
                 anonymity_minimum: int) -> Results:
-    organisation = session.get(Organisation, assessment.organisation_id)
-    requirements = session.exec(select(Requirement).where(
-        Requirement.catalogue_version_id == assessment.catalogue_version_id
-    ).order_by(Requirement.number)).all()
-    own = _scores_by_key(session, assessment.id)
+    """The results of the loaded assessment: its own scores come from the view."""
+    assessment, requirements = view.assessment, view.requirements
+    own = {r.key: view.scores[r.id].score if r.id in view.scores else None
+           for r in requirements}
     previous = previous_submission(session, assessment)
     last_year: dict[str, float | None] = {}
     previous_year = None
@@ -102,7 +93,7 @@ def results_for(*, session: Session, assessment: Assessment, threshold: int,
             if old_key in keys:
                 last_year[keys.get(old_key)] = score
         previous_year = session.get(Cycle, previous.cycle_id).year
-    peers = peer_medians(session, assessment, organisation.service_type)
+    peers = peer_medians(session, view)
     # Each requirement is shown or hidden on its own: one requirement that few peers
     # scored (all "not relevant", say) must not hide the others.
     peers_shown = any(n >= anonymity_minimum for _, n in peers.values())

@@ -120,7 +120,7 @@ def load_results(session: Session, settings: Settings, user: User, assessment_id
     """Authorizes (404 for another organisation, 403 for the board) and loads everything."""
     assessment = get_assessment_for_user(session=session, user=user, assessment_id=assessment_id)
     view = load_view(session=session, assessment=assessment)
-    results = results_for(session=session, assessment=assessment,
+    results = results_for(session=session, view=view,
                           threshold=view.catalogue.scale.threshold,
                           anonymity_minimum=settings.anonymity_minimum)
     nodes = {node.id: node for node in view.catalogue.requirements}
