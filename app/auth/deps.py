@@ -3,7 +3,7 @@
 Authorization lives here and nowhere else: routes declare the guard they need.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -47,7 +47,10 @@ async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    # On the event loop: opening a session does no I/O, and closing it only hands its
+    # connection back to the pool (a rollback). A sync dependency costs two trips through
+    # the thread pool, ~13 % of the action plan page's CPU.
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 

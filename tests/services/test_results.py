@@ -20,7 +20,7 @@ from app.services.assessment.answers import save_answer
 from app.services.assessment.results import results_for
 from app.services.assessment.start import start_assessment
 from app.services.assessment.submission import submit
-from app.services.assessment.view import indicators_in_scope
+from app.services.assessment.view import indicators_in_scope, load_view
 from app.services.organisations import update_organisation
 from tests.conftest import make_organisation, make_user
 
@@ -70,7 +70,8 @@ def fill_in(session: Session, organisation: Organisation, cycle: Cycle,
 
 
 def results(session: Session, assessment: Assessment):
-    return results_for(session=session, assessment=assessment, threshold=THRESHOLD,
+    view = load_view(session=session, assessment=assessment)
+    return results_for(session=session, view=view, threshold=THRESHOLD,
                        anonymity_minimum=MINIMUM)
 
 

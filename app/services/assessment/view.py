@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.models import (
     Answer,
     Assessment,
+    CatalogueVersion,
     Cycle,
     Evidence,
     Indicator,
@@ -23,7 +24,7 @@ from app.models import (
     RequirementScore,
 )
 from app.models.vocabulary import EDITABLE_STATUSES
-from app.services.catalogue.versions import model_of_version
+from app.services.catalogue.versions import model_of_hashed
 
 
 def _of_assessment(model):
@@ -38,6 +39,12 @@ _INDICATORS = (select(Indicator.__table__)
 _REQUIREMENTS = (select(Requirement.__table__)
                  .where(Requirement.__table__.c.catalogue_version_id == _VERSION)
                  .order_by(Requirement.__table__.c.number))
+# The assessment's organisation, cycle and catalogue version (its hash) in one query.
+_CONTEXT = (select(Organisation, Cycle, CatalogueVersion.content_hash).select_from(Assessment)
+            .join(Organisation, Organisation.id == Assessment.organisation_id)
+            .join(Cycle, Cycle.id == Assessment.cycle_id)
+            .join(CatalogueVersion, CatalogueVersion.id == Assessment.catalogue_version_id)
+            .where(Assessment.id == bindparam("assessment_id")))
 _ANSWERS = _of_assessment(Answer)
 _REFLECTIONS = _of_assessment(Reflection)
 _SCORES = _of_assessment(RequirementScore)
@@ -108,10 +115,9 @@ def _by_requirement(indicators: list[Row]) -> dict[int, list[Row]]:
 
 
 def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
-    organisation = session.get(Organisation, assessment.organisation_id)
-    cycle = session.get(Cycle, assessment.cycle_id)
     version_id = assessment.catalogue_version_id
     of_version, of_assessment = {"version_id": version_id}, {"assessment_id": assessment.id}
+    organisation, cycle, content_hash = session.execute(_CONTEXT, of_assessment).one()
     requirements = session.execute(_REQUIREMENTS, of_version).all()
     every = all_indicators(session, version_id)
     indicators = [i for i in every if organisation.service_type in i.service_types]
@@ -122,6 +128,7 @@ def load_view(*, session: Session, assessment: Assessment) -> AssessmentView:
     evidence: dict[int, list[Row]] = {}
     for item in session.execute(_EVIDENCE, of_assessment):
         evidence.setdefault(item.requirement_id, []).append(item)
-    return AssessmentView(assessment, organisation, cycle, model_of_version(session, version_id),
+    return AssessmentView(assessment, organisation, cycle,
+                          model_of_hashed(session, version_id, content_hash),
                           requirements, indicators, answers, reflections, scores, evidence,
                           skipped)

@@ -46,7 +46,11 @@ class ReferenceSeries:
 def theme_map(session: Session, catalogue_version_id: int) -> ThemeMap | None:
     """How the catalogue's requirements map to its reference framework's themes; None when
     it names no framework or the framework is not loaded."""
-    catalogue = model_of_version(session, catalogue_version_id)
+    return theme_map_of(session, model_of_version(session, catalogue_version_id))
+
+
+def theme_map_of(session: Session, catalogue: Catalogue) -> ThemeMap | None:
+    """theme_map() of a catalogue the caller has parsed already."""
     framework = getattr(catalogue, "reference_framework", None)
     if framework is None:
         return None

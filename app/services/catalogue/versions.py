@@ -63,6 +63,11 @@ def model_of_version(session: Session, version_id: int) -> Catalogue:
     return found[version_id]
 
 
+def model_of_hashed(session: Session, version_id: int, content_hash: str) -> Catalogue:
+    """model_of_version() when the caller has read the version's hash with its own query."""
+    return _parsed.get((version_id, content_hash)) or model_of_version(session, version_id)
+
+
 def model_by_key(session: Session, key: str, version: str) -> Catalogue | None:
     """The parsed model of the version with this key, or None: one query of its id and
     hash, and the document read only when this process has not parsed it yet."""

@@ -21,7 +21,7 @@ from app.services.actions import ActionRow, list_actions
 from app.services.assessment.access import get_assessment_for_user
 from app.services.assessment.results import Results, results_for
 from app.services.assessment.view import AssessmentView, load_view
-from app.services.board.themes import theme_map
+from app.services.board.themes import theme_map_of
 from app.services.calibration import Calibration, compare, latest_official, rule_text
 
 # A fall of at least this much from last year is shown as a decline.
@@ -137,7 +137,7 @@ def load_results(session: Session, settings: Settings, user: User, assessment_id
     actions = list_actions(session=session, user=user, today=today,
                            organisation_id=assessment.organisation_id)
     owners = owner_choices(session=session, organisation_id=assessment.organisation_id)
-    themes = theme_map(session, assessment.catalogue_version_id)
+    themes = theme_map_of(session, view.catalogue)
     calibration = compare(themes, {line.key: line.score for line in lines}, latest_official(
         session, assessment.organisation_id)) if themes else None
     return ResultsPage(user, view, results, lines, actions, today, owners=owners,
