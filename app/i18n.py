@@ -46,8 +46,9 @@ def gettext(message: str, **params) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int, **params) -> str:
+    """The form for `n`; `%(num)s` is `n` in the language's digit grouping (1.234)."""
     text = translations(current_language.get()).ngettext(singular, plural, n)
-    return text % {"num": n, **params}
+    return text % {"num": format_number(n, 0), **params}
 
 
 _ = gettext

@@ -48,3 +48,30 @@ def test_days_match_babel(language):
     for day in (date(2026, 1, 1), date(2026, 12, 24), date(2027, 2, 28)):
         for fmt in ("long", "short", "medium"):
             assert i18n.format_day(day, fmt) == format_date(day, format=fmt, locale=locale)
+
+
+FLAGGED = ('{{ ngettext("%(num)s medlem med flag i %(year)s", '
+           '"%(num)s medlemmer med flag i %(year)s", total, year=2026) }}')
+
+
+@pytest.mark.parametrize(("total", "da", "en"), [
+    (1, "1 medlem med flag i 2026", "1 flagged member in 2026"),
+    (22419, "22.419 medlemmer med flag i 2026", "22,419 flagged members in 2026"),
+])
+def test_counts_in_sentences_are_grouped_like_every_other_number(language, total, da, en):
+    # The templates' ngettext, as the advisor's flag list heading uses it.
+    from app.web.templating import templates
+
+    rendered = templates.env.from_string(FLAGGED).render(total=total)
+    assert rendered == (da if language == "da" else en)
+    assert i18n.ngettext("%(num)s medlem med flag i %(year)s",
+                         "%(num)s medlemmer med flag i %(year)s", total,
+                         year=2026) == rendered
+
+
+def test_template_text_escapes_what_is_filled_in(language):
+    from app.web.templating import templates
+
+    rendered = templates.env.from_string('{{ _("Ansvarlig: %(name)s", name=who) }}').render(
+        who="<b>Eva</b>")
+    assert "&lt;b&gt;Eva&lt;/b&gt;" in rendered and "<b>" not in rendered

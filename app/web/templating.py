@@ -41,7 +41,16 @@ def _template_gettext(message: str, **variables: Any) -> Markup:
     return Markup(text) % variables  # noqa: S704  (our msgids, trusted as Jinja's own are)
 
 
-templates.env.globals.update({"_": _template_gettext, "gettext": _template_gettext})
+def _template_ngettext(singular: str, plural: str, n: int, **variables: Any) -> Markup:
+    """`ngettext()` in templates, as Jinja's newstyle one, with `%(num)s` written in the
+    language's digit grouping (22.419 medlemmer, 22,419 members)."""
+    variables.setdefault("num", i18n.format_number(n, 0))
+    text = i18n.translations(i18n.current_language.get()).ngettext(singular, plural, n)
+    return Markup(text) % variables  # noqa: S704  (our msgids, trusted as Jinja's own are)
+
+
+templates.env.globals.update({"_": _template_gettext, "gettext": _template_gettext,
+                              "ngettext": _template_ngettext})
 templates.env.globals.update(
     format_day=i18n.format_day,
     format_moment=i18n.format_moment,
