@@ -25,7 +25,8 @@ from pathlib import Path
 
 import httpx2
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import make_url, select
+from sqlalchemy.exc import OperationalError
 
 from app.cli import alembic_config
 from app.config import PROJECT_ROOT
@@ -153,6 +154,22 @@ def _login(base: str, email: str) -> httpx2.Client:
     return client
 
 
+def _check_reachable(url: str) -> None:
+    """A database given by URL must exist (SQLite files are created): say so, not a
+    traceback from the first migration."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise SystemExit(f"The benchmark cannot open {shown}: {exc.orig}\n"
+                         "Create the database first (for PostgreSQL: createdb); the "
+                         "benchmark empties and seeds it.") from None
+    finally:
+        engine.dispose()
+
+
 def _bench_scale(members: int, cycles: int, requests: int, concurrency: int,
                  url: str | None, var_dir: Path, workers: int = 1) -> list[Measurement]:
     var_dir.mkdir(parents=True, exist_ok=True)
@@ -248,6 +265,8 @@ def main() -> None:
     parser.add_argument("--var-dir", type=Path, default=PROJECT_ROOT / "var" / "bench",
                         help="the folder of the benchmark's SQLite databases and server files")
     args = parser.parse_args()
+    if args.database_url:
+        _check_reachable(args.database_url)
     for members in (int(s) for s in args.scales.split(",")):
         results = _bench_scale(members, args.cycles, args.requests, args.concurrency,
                                args.database_url, args.var_dir, args.workers)

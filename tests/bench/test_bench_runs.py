@@ -44,3 +44,18 @@ def test_the_benchmark_prints_a_row_for_every_page(tmp_path):
     for page in NOT_BUILT_YET:
         assert rows[page] == ["not", "built", "yet"]
     assert (tmp_path / f"etik-{MEMBERS}.db").exists()
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_a_traceback(tmp_path):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("ETIK_")}
+    # Port 9 (discard) refuses connections on every machine the suite runs on.
+    url = "postgresql+psycopg://bench:secret@127.0.0.1:9/nowhere"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--scales", "3", "--database-url", url,
+         "--var-dir", str(tmp_path)],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "The benchmark cannot open postgresql+psycopg://bench:***@127.0.0.1:9/nowhere" \
+        in result.stderr
+    assert "createdb" in result.stderr
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr
