@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.db import metadata  # noqa: F401
@@ -10,8 +11,12 @@ from app.models.vocabulary import ActionPriority, ActionStatus
 
 
 class Action(SQLModel, table=True):
+    # A member's open actions by status, for the advisor's page of flagged members; its
+    # first column serves every lookup by member.
+    __table_args__ = (Index("ix_action_organisation_id_status", "organisation_id", "status"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
     requirement_id: int | None = Field(default=None, foreign_key="requirement.id")
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id",
                                       ondelete="SET NULL")
