@@ -23,13 +23,6 @@ _environment = Environment(
     lstrip_blocks=True,
 )
 templates = Jinja2Blocks(env=_environment)
-templates.env.install_gettext_callables(  # type: ignore[attr-defined]
-    lambda message: i18n.gettext(message),
-    # Unformatted: Jinja's newstyle gettext fills in %(num)s and the other variables.
-    lambda singular, plural, n: i18n.translations(i18n.current_language.get()).ngettext(
-        singular, plural, n),
-    newstyle=True,
-)
 
 
 def _template_gettext(message: str, **variables: Any) -> Markup:
@@ -49,6 +42,10 @@ def _template_ngettext(singular: str, plural: str, n: int, **variables: Any) -> 
     return Markup(text) % variables  # noqa: S704  (our msgids, trusted as Jinja's own are)
 
 
+# Newstyle, so a `{% trans %}` block compiles to a call that formats once; the callables
+# Jinja installs are then replaced by ours, called directly.
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    _template_gettext, _template_ngettext, newstyle=True)
 templates.env.globals.update({"_": _template_gettext, "gettext": _template_gettext,
                               "ngettext": _template_ngettext})
 templates.env.globals.update(
