@@ -172,8 +172,8 @@ def _requirement_conditions(context: RuleContext):
 
 def _requirement_points(context: RuleContext, codes: frozenset[FlagCode]) -> Select:
     """One row per requirement score with a reason: the points of _low_scores' and
-    _declines' rows summed. Every member's: named by the assessment, without joining the
-    organisations (40,000 lookups at 50,000 members)."""
+    _declines' rows summed. Every member's, named by the assessment: the ranking filters
+    the members on the sums, so nothing here needs the organisation."""
     low, low_indicator, declined = _requirement_conditions(context)
     points = (case((low, POINTS["low_requirement"]), else_=0)
               + case((low_indicator, POINTS["low_indicator"]), else_=0)

@@ -82,8 +82,7 @@ def results_for(*, session: Session, view: AssessmentView, threshold: int,
                 anonymity_minimum: int) -> Results:
     """The results of the loaded assessment: its own scores come from the view."""
     assessment, requirements = view.assessment, view.requirements
-    own = {r.key: view.scores[r.id].score if r.id in view.scores else None
-           for r in requirements}
+    own = {r.key: score.score for r in requirements if (score := view.scores.get(r.id))}
     previous = previous_submission(session, assessment)
     last_year: dict[str, float | None] = {}
     previous_year = None
